@@ -1,0 +1,328 @@
+//! The ASL model: a validated, immutable [`StateMachine`].
+//!
+//! Parsing ([`parse`]) turns definition text into this model, resolving every
+//! transition to a [`StateId`] and compiling every path, template and
+//! expression once; validation problems come back as [`Diagnostic`]s, all of
+//! them in one pass. Execution never looks at the raw JSON again.
+
+mod diagnostic;
+mod parse;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use parse::{parse, parse_value, ParseOutcome};
+
+use crate::query::{Expr, Path, ReferencePath, Template};
+use crate::value::Value;
+use std::rc::Rc;
+
+/// Index of a state in [`StateMachine::states`]. State names are unique in the
+/// whole machine, nested branches and Map processors included.
+pub type StateId = usize;
+
+/// The query language of a state or machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryLanguage {
+    JsonPath,
+    Jsonata,
+}
+
+/// A validated state machine.
+#[derive(Debug)]
+pub struct StateMachine {
+    pub comment: Option<String>,
+    pub version: Option<String>,
+    /// Execution timeout in seconds (`TimeoutSeconds` at the top).
+    pub timeout_seconds: Option<u64>,
+    pub query_language: QueryLanguage,
+    /// Every state of the machine, nested ones included.
+    pub states: Vec<State>,
+    /// The top-level `StartAt`/`States` block.
+    pub root: Scope,
+}
+
+/// One `StartAt` + `States` block: the top level, a Parallel branch or a Map processor.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub start_at: StateId,
+    /// The states of this block, in definition order.
+    pub states: Vec<StateId>,
+}
+
+/// Where a state goes when it is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    Next(StateId),
+    End,
+}
+
+/// One state: the fields every state type shares, then its type's own.
+#[derive(Debug)]
+pub struct State {
+    pub name: Rc<str>,
+    /// JSON pointer of the state in the definition, e.g. `/States/M/ItemProcessor/States/P`.
+    pub pointer: String,
+    pub comment: Option<String>,
+    pub query_language: QueryLanguage,
+    /// `InputPath`: `None` for `null` (the effective input becomes `{}`); defaults to `$`.
+    pub input_path: Option<Path>,
+    /// `OutputPath`: `None` for `null` (the output becomes `{}`); defaults to `$`.
+    pub output_path: Option<Path>,
+    /// `Assign` (JSONPath mode: a payload template whose `.$` keys are evaluated).
+    pub assign: Option<Template>,
+    pub kind: StateKind,
+}
+
+/// The type-specific part of a state.
+#[derive(Debug)]
+pub enum StateKind {
+    Pass(PassState),
+    Task(Box<TaskState>),
+    Choice(ChoiceState),
+    Wait(WaitState),
+    Succeed,
+    Fail(FailState),
+    Parallel(Box<ParallelState>),
+    Map(Box<MapState>),
+}
+
+impl StateKind {
+    /// The `Type` name, as in the definition and in history event types (`PassStateEntered`).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            StateKind::Pass(_) => "Pass",
+            StateKind::Task(_) => "Task",
+            StateKind::Choice(_) => "Choice",
+            StateKind::Wait(_) => "Wait",
+            StateKind::Succeed => "Succeed",
+            StateKind::Fail(_) => "Fail",
+            StateKind::Parallel(_) => "Parallel",
+            StateKind::Map(_) => "Map",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct PassState {
+    pub result: Option<Value>,
+    pub parameters: Option<Template>,
+    /// `ResultPath`: `None` for `null` (the result is discarded); defaults to `$`.
+    pub result_path: Option<ReferencePath>,
+    pub transition: Transition,
+}
+
+/// How a Task's `Resource` ARN is understood; it decides the history event family.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resource {
+    /// `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]` → `LambdaFunction*` events.
+    LambdaFunction { arn: String },
+    /// `arn:aws:states:REGION:ACCOUNT:activity:NAME` → `Activity*` events.
+    Activity { arn: String },
+    /// `arn:aws:states:::SERVICE:ACTION[.PATTERN]` (and `aws-sdk:SERVICE:ACTION`) → `Task*` events.
+    Integration {
+        arn: String,
+        /// `resourceType` in history, e.g. `lambda`, `sqs`, `aws-sdk:s3`.
+        resource_type: String,
+        /// `resource` in history, e.g. `invoke`, `sendMessage.waitForTaskToken`.
+        resource: String,
+        pattern: IntegrationPattern,
+    },
+}
+
+impl Resource {
+    pub fn arn(&self) -> &str {
+        match self {
+            Resource::LambdaFunction { arn } | Resource::Activity { arn } | Resource::Integration { arn, .. } => arn,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntegrationPattern {
+    RequestResponse,
+    /// `.sync` or `.sync:2`
+    Sync,
+    /// `.waitForTaskToken`
+    WaitForTaskToken,
+}
+
+/// A number given literally or read from the input by a `…Path` field.
+#[derive(Debug, Clone)]
+pub enum NumberSource {
+    Literal(u64),
+    Path(Path),
+}
+
+#[derive(Debug)]
+pub struct TaskState {
+    pub resource: Resource,
+    pub parameters: Option<Template>,
+    pub result_selector: Option<Template>,
+    pub result_path: Option<ReferencePath>,
+    /// `TimeoutSeconds` / `TimeoutSecondsPath`; AWS's default is 99999999.
+    pub timeout_seconds: Option<NumberSource>,
+    /// `HeartbeatSeconds` / `HeartbeatSecondsPath`.
+    pub heartbeat_seconds: Option<NumberSource>,
+    pub credentials: Option<Template>,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+    pub transition: Transition,
+}
+
+#[derive(Debug)]
+pub struct ChoiceState {
+    pub choices: Vec<ChoiceRule>,
+    pub default: Option<StateId>,
+}
+
+#[derive(Debug)]
+pub struct ChoiceRule {
+    pub condition: Condition,
+    pub next: StateId,
+    /// Rule-level `Assign`, used instead of the state's when this rule matches.
+    pub assign: Option<Template>,
+}
+
+/// A Choice rule's test.
+#[derive(Debug)]
+pub enum Condition {
+    And(Vec<Condition>),
+    Or(Vec<Condition>),
+    Not(Box<Condition>),
+    Compare { variable: Path, operator: Operator, operand: Operand },
+}
+
+/// The right-hand side of a comparison: a literal, or a `…Path` field's path.
+#[derive(Debug, Clone)]
+pub enum Operand {
+    Literal(Value),
+    Path(Path),
+}
+
+/// Every Choice data-test operator (the `…Path` forms carry an [`Operand::Path`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operator {
+    StringEquals,
+    StringLessThan,
+    StringGreaterThan,
+    StringLessThanEquals,
+    StringGreaterThanEquals,
+    StringMatches,
+    NumericEquals,
+    NumericLessThan,
+    NumericGreaterThan,
+    NumericLessThanEquals,
+    NumericGreaterThanEquals,
+    BooleanEquals,
+    TimestampEquals,
+    TimestampLessThan,
+    TimestampGreaterThan,
+    TimestampLessThanEquals,
+    TimestampGreaterThanEquals,
+    IsNull,
+    IsPresent,
+    IsNumeric,
+    IsString,
+    IsBoolean,
+    IsTimestamp,
+}
+
+#[derive(Debug)]
+pub struct WaitState {
+    pub wait: WaitFor,
+    pub transition: Transition,
+}
+
+#[derive(Debug, Clone)]
+pub enum WaitFor {
+    Seconds(u64),
+    /// Milliseconds since the Unix epoch.
+    Timestamp(i64),
+    SecondsPath(Path),
+    TimestampPath(Path),
+}
+
+#[derive(Debug)]
+pub struct FailState {
+    pub error: Option<FailField>,
+    pub cause: Option<FailField>,
+}
+
+/// `Error`/`Cause` given literally, or `ErrorPath`/`CausePath` (a path or an intrinsic).
+#[derive(Debug)]
+pub enum FailField {
+    Literal(String),
+    Expr(Expr),
+}
+
+#[derive(Debug)]
+pub struct ParallelState {
+    pub branches: Vec<Scope>,
+    pub parameters: Option<Template>,
+    pub result_selector: Option<Template>,
+    pub result_path: Option<ReferencePath>,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+    pub transition: Transition,
+}
+
+#[derive(Debug)]
+pub struct MapState {
+    pub processor: Scope,
+    /// `ItemsPath`, default `$`.
+    pub items_path: Path,
+    /// `ItemSelector` (or the deprecated `Parameters`).
+    pub item_selector: Option<Template>,
+    /// `MaxConcurrency` / `MaxConcurrencyPath`; 0 means no limit.
+    pub max_concurrency: NumberSource,
+    pub tolerated_failure_count: Option<NumberSource>,
+    /// `ToleratedFailurePercentage` / `…Path` (a literal is a whole or fractional percentage).
+    pub tolerated_failure_percentage: Option<PercentSource>,
+    pub distributed: bool,
+    pub label: Option<String>,
+    pub result_selector: Option<Template>,
+    pub result_path: Option<ReferencePath>,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+    pub transition: Transition,
+}
+
+#[derive(Debug, Clone)]
+pub enum PercentSource {
+    Literal(f64),
+    Path(Path),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jitter {
+    None,
+    Full,
+}
+
+#[derive(Debug, Clone)]
+pub struct Retrier {
+    pub error_equals: Vec<Rc<str>>,
+    /// Default 1.
+    pub interval_seconds: u64,
+    /// Default 3; 0 means never retry.
+    pub max_attempts: u64,
+    /// Default 2.0.
+    pub backoff_rate: f64,
+    pub max_delay_seconds: Option<u64>,
+    pub jitter: Jitter,
+}
+
+#[derive(Debug)]
+pub struct Catcher {
+    pub error_equals: Vec<Rc<str>>,
+    pub next: StateId,
+    /// Default `$`: the error output replaces the input; `None` for `null`.
+    pub result_path: Option<ReferencePath>,
+    pub assign: Option<Template>,
+}
+
+impl StateMachine {
+    /// The state with this name, anywhere in the machine.
+    pub fn state_id(&self, name: &str) -> Option<StateId> {
+        self.states.iter().position(|s| &*s.name == name)
+    }
+}

@@ -1,0 +1,9 @@
+//! asl-sim: a deterministic Amazon States Language simulator.
+#![forbid(unsafe_code)]
+
+pub mod definition;
+pub mod json;
+pub mod query;
+pub mod value;
+
+pub use value::{Map, Number, Value};

@@ -1,0 +1,218 @@
+//! Everything that computes a value from data: JSONPath paths, payload
+//! templates (`.$` keys), intrinsic functions, and (later) JSONata.
+//!
+//! Nothing here knows about states or history: an [`Env`] supplies the
+//! input, the context object, variables and the seeded random source.
+
+pub mod intrinsics;
+pub mod path;
+
+pub use path::{Path, PathError, ReferencePath, Root};
+
+use crate::value::{Map, Value};
+use std::rc::Rc;
+
+/// An error with AWS's name and cause, e.g. `States.Runtime`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Failure {
+    pub error: String,
+    pub cause: String,
+}
+
+impl Failure {
+    pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Failure {
+        Failure { error: error.into(), cause: cause.into() }
+    }
+    pub fn runtime(cause: impl Into<String>) -> Failure {
+        Failure::new("States.Runtime", cause)
+    }
+    pub fn intrinsic(cause: impl Into<String>) -> Failure {
+        Failure::new("States.IntrinsicFailure", cause)
+    }
+}
+
+/// What an evaluation can read: the value `$` designates, the context object
+/// `$$`, workflow variables, and the execution's seeded random source.
+pub trait Env {
+    /// The value `$` designates.
+    fn input(&self) -> &Value;
+    /// The context object `$$`.
+    fn context(&mut self) -> Value;
+    /// A workflow variable, if assigned.
+    fn variable(&self, name: &str) -> Option<Value>;
+    /// The next 64 random bits from the execution's seeded generator.
+    fn next_random(&mut self) -> u64;
+}
+
+/// An expression in a `.$` value: a path on the input, the context or a
+/// variable, or an intrinsic function call.
+#[derive(Clone, Debug)]
+pub enum Expr {
+    Path(Path),
+    Intrinsic(Rc<intrinsics::Call>),
+}
+
+impl Expr {
+    /// Compile a `.$` value: `$…`, `$$…`, `$var…` or `States.Fn(…)`.
+    pub fn compile(text: &str) -> Result<Expr, String> {
+        if text.starts_with('$') {
+            Path::compile(text).map(Expr::Path)
+        } else if text.starts_with("States.") {
+            intrinsics::Call::parse(text).map(|c| Expr::Intrinsic(Rc::new(c)))
+        } else {
+            Err(format!("'{}' is neither a JSONPath nor an intrinsic function call", text))
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        match self {
+            Expr::Path(p) => p.text(),
+            Expr::Intrinsic(c) => c.text(),
+        }
+    }
+
+    /// Evaluate; `field` names the field for error messages (e.g. `value.$`, `ErrorPath`).
+    pub fn evaluate(&self, env: &mut dyn Env, field: &str) -> Result<Value, Failure> {
+        match self {
+            Expr::Path(p) => select(p, env).map_err(|_| {
+                Failure::runtime(format!(
+                    "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
+                    p.text(),
+                    field,
+                    env.input().to_json()
+                ))
+            }),
+            Expr::Intrinsic(c) => c.evaluate(env),
+        }
+    }
+}
+
+/// Evaluate a path against whichever root it names.
+pub fn select(path: &Path, env: &mut dyn Env) -> Result<Value, PathError> {
+    match path.root_kind() {
+        Root::Input => path.select(env.input()),
+        Root::Context => path.select(&env.context()),
+        Root::Variable(name) => match env.variable(name) {
+            Some(v) => path.select(&v),
+            None => Err(PathError::NoResults(format!("${}", name))),
+        },
+    }
+}
+
+/// A payload template (`Parameters`, `ResultSelector`, `ItemSelector`, JSONPath `Assign`):
+/// static parts kept as values, `.$` members compiled.
+#[derive(Clone, Debug)]
+pub enum Template {
+    /// A subtree with no `.$` key anywhere: used as is.
+    Static(Value),
+    Object(Vec<(Rc<str>, TemplateMember)>),
+    Array(Vec<Template>),
+}
+
+#[derive(Clone, Debug)]
+pub enum TemplateMember {
+    /// `"key": value`
+    Plain(Template),
+    /// `"key.$": "expr"` (stored under `key`; the original field name is kept for messages)
+    Dynamic { field: Rc<str>, expr: Expr },
+}
+
+impl Template {
+    /// Compile a template from its JSON; errors carry a JSON pointer suffix relative to it.
+    pub fn compile(v: &Value) -> Result<Template, (String, String)> {
+        Self::compile_at(v, &mut String::new())
+    }
+
+    fn compile_at(v: &Value, ptr: &mut String) -> Result<Template, (String, String)> {
+        match v {
+            Value::Object(o) => {
+                if !has_dynamic(v) {
+                    return Ok(Template::Static(v.clone()));
+                }
+                let mut members = Vec::with_capacity(o.len());
+                for (k, val) in o.iter() {
+                    let len = ptr.len();
+                    ptr.push('/');
+                    crate::json::escape_pointer_token(k, ptr);
+                    if let Some(name) = k.strip_suffix(".$") {
+                        let Some(text) = val.as_str() else {
+                            return Err((ptr.clone(), format!("The value for the field '{}' must be a STRING that contains a JSONPath or an intrinsic function call", k)));
+                        };
+                        let expr = Expr::compile(text).map_err(|e| {
+                            (ptr.clone(), format!("The value for the field '{}' must be a valid JSONPath or a valid intrinsic function call: {}", k, e))
+                        })?;
+                        members.push((Rc::from(name), TemplateMember::Dynamic { field: k.clone(), expr }));
+                    } else {
+                        members.push((k.clone(), TemplateMember::Plain(Self::compile_at(val, ptr)?)));
+                    }
+                    ptr.truncate(len);
+                }
+                Ok(Template::Object(members))
+            }
+            Value::Array(a) => {
+                if !has_dynamic(v) {
+                    return Ok(Template::Static(v.clone()));
+                }
+                let mut items = Vec::with_capacity(a.len());
+                for (i, item) in a.iter().enumerate() {
+                    let len = ptr.len();
+                    ptr.push('/');
+                    ptr.push_str(&i.to_string());
+                    items.push(Self::compile_at(item, ptr)?);
+                    ptr.truncate(len);
+                }
+                Ok(Template::Array(items))
+            }
+            _ => Ok(Template::Static(v.clone())),
+        }
+    }
+
+    /// Build the payload.
+    pub fn evaluate(&self, env: &mut dyn Env) -> Result<Value, Failure> {
+        match self {
+            Template::Static(v) => Ok(v.clone()),
+            Template::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for t in items {
+                    out.push(t.evaluate(env)?);
+                }
+                Ok(Value::array(out))
+            }
+            Template::Object(members) => {
+                let mut out = Map::with_capacity(members.len());
+                for (k, m) in members {
+                    let v = match m {
+                        TemplateMember::Plain(t) => t.evaluate(env)?,
+                        TemplateMember::Dynamic { field, expr } => expr.evaluate(env, field)?,
+                    };
+                    out.insert(k.clone(), v);
+                }
+                Ok(Value::object(out))
+            }
+        }
+    }
+
+    /// Every `.$` member, with its key (for validation and the inspector).
+    pub fn dynamic_members(&self, out: &mut Vec<(Rc<str>, Expr)>) {
+        match self {
+            Template::Static(_) => {}
+            Template::Array(items) => items.iter().for_each(|t| t.dynamic_members(out)),
+            Template::Object(members) => {
+                for (_, m) in members {
+                    match m {
+                        TemplateMember::Plain(t) => t.dynamic_members(out),
+                        TemplateMember::Dynamic { field, expr } => out.push((field.clone(), expr.clone())),
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn has_dynamic(v: &Value) -> bool {
+    match v {
+        Value::Object(o) => o.iter().any(|(k, v)| k.ends_with(".$") || has_dynamic(v)),
+        Value::Array(a) => a.iter().any(has_dynamic),
+        _ => false,
+    }
+}

@@ -1,0 +1,373 @@
+//! The JSON value used everywhere in the engine.
+//!
+//! Values are immutable trees with reference-counted children, so passing a
+//! state's 48 KiB payload from state to state, into history events and into
+//! the context object costs a pointer copy, not a deep clone. Composite nodes
+//! remember the length of their compact JSON text once computed, which is what
+//! makes the 256 KiB payload check cheap on every state.
+
+use indexmap::IndexMap;
+use std::cell::Cell;
+use std::fmt;
+use std::rc::Rc;
+
+/// An object's members, in insertion order (AWS keeps key order in outputs).
+pub type Map = IndexMap<Rc<str>, Value>;
+
+/// A JSON number: integers stay integers, so `1` prints as `1` and `1.5` as `1.5`.
+#[derive(Clone, Copy, Debug)]
+pub enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+impl Number {
+    /// The number as a double, for arithmetic and comparison.
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
+    /// The number as an integer when it is one exactly (`2.0` counts).
+    pub fn as_i64(self) -> Option<i64> {
+        match self {
+            Number::Int(i) => Some(i),
+            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Some(f as i64),
+            Number::Float(_) => None,
+        }
+    }
+    /// Whether the JSON text of this number had no fraction or exponent.
+    pub fn is_integer(self) -> bool {
+        matches!(self, Number::Int(_))
+    }
+    /// A number from a double, kept as an integer when it is one and fits.
+    pub fn from_f64(f: f64) -> Number {
+        if f.fract() == 0.0 && f.abs() < 9.0e15 {
+            Number::Int(f as i64)
+        } else {
+            Number::Float(f)
+        }
+    }
+}
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Number) -> bool {
+        match (self, other) {
+            (Number::Int(a), Number::Int(b)) => a == b,
+            _ => self.as_f64() == other.as_f64(),
+        }
+    }
+}
+
+/// A JSON value. Cloning is O(1).
+#[derive(Clone)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Rc<str>),
+    Array(Rc<Array>),
+    Object(Rc<Object>),
+}
+
+/// An array node: its items and the cached length of its JSON text.
+pub struct Array {
+    items: Vec<Value>,
+    json_len: Cell<usize>,
+}
+
+/// An object node: its members and the cached length of its JSON text.
+pub struct Object {
+    members: Map,
+    json_len: Cell<usize>,
+}
+
+const UNKNOWN: usize = usize::MAX;
+
+impl Clone for Array {
+    fn clone(&self) -> Array {
+        Array { items: self.items.clone(), json_len: Cell::new(self.json_len.get()) }
+    }
+}
+impl Clone for Object {
+    fn clone(&self) -> Object {
+        Object { members: self.members.clone(), json_len: Cell::new(self.json_len.get()) }
+    }
+}
+
+impl std::ops::Deref for Array {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.items
+    }
+}
+impl std::ops::Deref for Object {
+    type Target = Map;
+    fn deref(&self) -> &Map {
+        &self.members
+    }
+}
+
+impl Value {
+    /// An array value.
+    pub fn array(items: Vec<Value>) -> Value {
+        Value::Array(Rc::new(Array { items, json_len: Cell::new(UNKNOWN) }))
+    }
+    /// An object value.
+    pub fn object(members: Map) -> Value {
+        Value::Object(Rc::new(Object { members, json_len: Cell::new(UNKNOWN) }))
+    }
+    /// An empty object.
+    pub fn empty_object() -> Value {
+        Value::object(Map::new())
+    }
+    /// A string value.
+    pub fn string(s: &str) -> Value {
+        Value::String(Rc::from(s))
+    }
+    /// An integer value.
+    pub fn int(i: i64) -> Value {
+        Value::Number(Number::Int(i))
+    }
+    /// A number value from a double (integral doubles become integers).
+    pub fn float(f: f64) -> Value {
+        Value::Number(Number::from_f64(f))
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_array(&self) -> Option<&[Value]> {
+        match self {
+            Value::Array(a) => Some(&a.items),
+            _ => None,
+        }
+    }
+    pub fn as_object(&self) -> Option<&Map> {
+        match self {
+            Value::Object(o) => Some(&o.members),
+            _ => None,
+        }
+    }
+    pub fn as_number(&self) -> Option<Number> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+    /// A member of an object, or `None`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_object().and_then(|m| m.get(key))
+    }
+
+    /// Mutable access to an object's members (copy-on-write); `None` for non-objects.
+    pub fn object_mut(&mut self) -> Option<&mut Map> {
+        match self {
+            Value::Object(o) => {
+                let o = Rc::make_mut(o);
+                o.json_len.set(UNKNOWN);
+                Some(&mut o.members)
+            }
+            _ => None,
+        }
+    }
+    /// Mutable access to an array's items (copy-on-write); `None` for non-arrays.
+    pub fn array_mut(&mut self) -> Option<&mut Vec<Value>> {
+        match self {
+            Value::Array(a) => {
+                let a = Rc::make_mut(a);
+                a.json_len.set(UNKNOWN);
+                Some(&mut a.items)
+            }
+            _ => None,
+        }
+    }
+
+    /// The JSON type name AWS uses in messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+
+    /// The length in bytes of this value's compact JSON text (memoised on composites).
+    pub fn json_len(&self) -> usize {
+        match self {
+            Value::Null => 4,
+            Value::Bool(true) => 4,
+            Value::Bool(false) => 5,
+            Value::Number(_) | Value::String(_) => {
+                let mut s = String::new();
+                crate::json::write_value(&mut s, self);
+                s.len()
+            }
+            Value::Array(a) => {
+                let cached = a.json_len.get();
+                if cached != UNKNOWN {
+                    return cached;
+                }
+                let mut n = 2 + a.items.len().saturating_sub(1);
+                for item in &a.items {
+                    n += item.json_len();
+                }
+                a.json_len.set(n);
+                n
+            }
+            Value::Object(o) => {
+                let cached = o.json_len.get();
+                if cached != UNKNOWN {
+                    return cached;
+                }
+                let mut n = 2 + o.members.len().saturating_sub(1);
+                let mut key = String::new();
+                for (k, v) in &o.members {
+                    key.clear();
+                    crate::json::write_string(&mut key, k);
+                    n += key.len() + 1 + v.json_len();
+                }
+                o.json_len.set(n);
+                n
+            }
+        }
+    }
+
+    /// Compact JSON text.
+    pub fn to_json(&self) -> String {
+        let mut s = String::new();
+        crate::json::write_value(&mut s, self);
+        s
+    }
+}
+
+impl PartialEq for Value {
+    /// Deep equality; numbers compare by value, object members regardless of order.
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::Array(a), Value::Array(b)) => Rc::ptr_eq(a, b) || a.items == b.items,
+            (Value::Object(a), Value::Object(b)) => {
+                Rc::ptr_eq(a, b)
+                    || (a.members.len() == b.members.len()
+                        && a.members.iter().all(|(k, v)| b.members.get(k) == Some(v)))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_json())
+    }
+}
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_json())
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::string(s)
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(Rc::from(s))
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Value {
+        Value::int(i)
+    }
+}
+
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Number(Number::Int(i)) => s.serialize_i64(*i),
+            Value::Number(Number::Float(f)) => s.serialize_f64(*f),
+            Value::String(t) => s.serialize_str(t),
+            Value::Array(a) => {
+                let mut seq = s.serialize_seq(Some(a.items.len()))?;
+                for v in &a.items {
+                    seq.serialize_element(v)?;
+                }
+                seq.end()
+            }
+            Value::Object(o) => {
+                let mut map = s.serialize_map(Some(o.members.len()))?;
+                for (k, v) in &o.members {
+                    map.serialize_entry(&**k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// Conversion from serde_json, for callers that hold serde values.
+impl From<&serde_json::Value> for Value {
+    fn from(v: &serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Value::int(i),
+                None => Value::Number(Number::Float(n.as_f64().unwrap_or(0.0))),
+            },
+            serde_json::Value::String(s) => Value::string(s),
+            serde_json::Value::Array(a) => Value::array(a.iter().map(Value::from).collect()),
+            serde_json::Value::Object(o) => {
+                Value::object(o.iter().map(|(k, v)| (Rc::from(k.as_str()), Value::from(v))).collect())
+            }
+        }
+    }
+}
+
+impl From<&Value> for serde_json::Value {
+    fn from(v: &Value) -> serde_json::Value {
+        match v {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(Number::Int(i)) => serde_json::Value::from(*i),
+            Value::Number(Number::Float(f)) => serde_json::Number::from_f64(*f)
+                .map(serde_json::Value::Number)
+                .unwrap_or(serde_json::Value::Null),
+            Value::String(s) => serde_json::Value::String(s.to_string()),
+            Value::Array(a) => serde_json::Value::Array(a.iter().map(serde_json::Value::from).collect()),
+            Value::Object(o) => serde_json::Value::Object(
+                o.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(v))).collect(),
+            ),
+        }
+    }
+}
