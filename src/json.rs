@@ -568,7 +568,7 @@ mod tests {
         let (_, spans) = parse_with_spans(text).unwrap();
         let (s, e) = spans.values["/States/A~1b/Next"];
         assert_eq!(&text[s..e], "\"X\"");
-        assert_eq!(line_column(text, s), (2, 29));
+        assert_eq!(line_column(text, s), (2, 30));
     }
 
     #[test]
