@@ -7,3 +7,6 @@ pub mod query;
 pub mod value;
 
 pub use value::{Map, Number, Value};
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
