@@ -22,7 +22,7 @@ use super::{Diagnostic, QueryLanguage, Scope, Severity, State, StateId, StateMac
 use crate::json::{self, SpanMap};
 use crate::query::{Expr, Path, ReferencePath, Template};
 use crate::value::{Map, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// The result of parsing: the machine when there is no error, and every diagnostic found.
@@ -418,16 +418,12 @@ impl<'a> Ctx<'a> {
     fn check_template(&mut self, v: &Value, ptr: &str) {
         match v {
             Value::Object(o) => {
-                let mut names: HashSet<&str> = HashSet::new();
+                let mut names: HashMap<&str, &str> = HashMap::new();
                 for (k, val) in o.iter() {
                     let at = child(ptr, k);
                     let name = k.strip_suffix(".$").unwrap_or(k);
-                    if !names.insert(name) {
-                        self.error_head(
-                            SCHEMA,
-                            &at,
-                            format!("The field '{}' appears more than once once '.$' is removed from the names", name),
-                        );
+                    if let Some(first) = names.insert(name, k) {
+                        self.error_head(SCHEMA, &at, format!("The fields '{}' and '{}' both give the field '{}' of the payload", first, k, name));
                     }
                     if k.ends_with(".$") {
                         match val {
@@ -512,6 +508,8 @@ pub(super) struct ScopeInfo {
     pub(super) pointer: String,
     pub(super) kind: ScopeKind,
     pub(super) start_at: Option<StateId>,
+    /// Whether `StartAt` is a string (resolved or not): reachability is checked only then.
+    pub(super) start_named: bool,
     /// Names of this scope's own states (the first one wins if a name repeats).
     pub(super) names: HashMap<Rc<str>, StateId>,
     pub(super) ids: Vec<StateId>,
@@ -637,7 +635,7 @@ impl<'a, 'v> Builder<'a, 'v> {
     /// First pass over one `StartAt`/`States` block and, recursively, the blocks nested in its states.
     fn scope(&mut self, o: Obj<'v>, kind: ScopeKind, depth: usize) -> usize {
         let index = self.scopes.len();
-        self.scopes.push(ScopeInfo { pointer: o.ptr.clone(), kind, start_at: None, names: HashMap::new(), ids: Vec::new() });
+        self.scopes.push(ScopeInfo { pointer: o.ptr.clone(), kind, start_at: None, start_named: false, names: HashMap::new(), ids: Vec::new() });
         match kind {
             ScopeKind::Root => {}
             // AWS accepts a ProcessorConfig in the deprecated Iterator too (recorded cases
@@ -674,6 +672,7 @@ impl<'a, 'v> Builder<'a, 'v> {
             }
         }
         if let Some(name) = start_name {
+            self.scopes[index].start_named = true;
             let ptr = o.at("StartAt");
             self.scopes[index].start_at = self.resolve(index, name, &ptr);
         }

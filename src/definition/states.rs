@@ -586,6 +586,9 @@ impl<'a, 'v> Builder<'a, 'v> {
         allowed.extend(operators.iter().map(|op| op.0));
         self.ctx.unknown_fields(o, &allowed, jsonata_only);
         if !o.has("Variable") && operators.is_empty() {
+            if o.has("Condition") {
+                return None; // a JSONata rule, already reported as such
+            }
             self.ctx.error_head(
                 SCHEMA,
                 &o.ptr,

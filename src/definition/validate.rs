@@ -40,6 +40,9 @@ impl<'a, 'v> Builder<'a, 'v> {
                 continue;
             }
             let mut reached = vec![false; self.slots.len()];
+            if !self.scopes[s].start_named {
+                continue; // no StartAt to walk from: already reported, and every state would be "unreachable"
+            }
             let mut stack: Vec<usize> = self.scopes[s].start_at.into_iter().collect();
             while let Some(id) = stack.pop() {
                 if std::mem::replace(&mut reached[id], true) {
@@ -82,6 +85,9 @@ pub(super) fn lint_static_result(ctx: &mut Ctx, v: &Value, ptr: &str) {
                         &at,
                         format!("The field '{}' in 'Result' ends in '.$', but 'Result' is static: nothing in it is evaluated (use 'Parameters' to select from the input)", k),
                     );
+                    if val.as_str().is_some() {
+                        continue;
+                    }
                 }
                 lint_static_result(ctx, val, &at);
             }
