@@ -588,6 +588,7 @@ impl<'a, 'v> Builder<'a, 'v> {
         };
 
         self.scope(o, ScopeKind::Root, 0);
+        self.repeated_keys();
         self.states = (0..self.slots.len()).map(|_| None).collect();
         self.edges = vec![Vec::new(); self.slots.len()];
         self.terminal = vec![false; self.slots.len()];
@@ -738,6 +739,21 @@ impl<'a, 'v> Builder<'a, 'v> {
         }
         let children = nested.into_iter().map(|(o, kind)| self.scope(o, kind, depth + 1)).collect();
         self.slots[id].children = children;
+    }
+
+    /// A key repeated in any object other than a `States` block (those are duplicate state
+    /// names, reported by [`Builder::scope`]): the JSON reader keeps the last value, so warn.
+    fn repeated_keys(&mut self) {
+        let Some(spans) = self.ctx.spans else { return };
+        let states_blocks: Vec<String> = self.scopes.iter().map(|s| child(&s.pointer, "States")).collect();
+        for d in &spans.duplicates {
+            let (parent, key) = d.rsplit_once('/').unwrap_or(("", d));
+            if states_blocks.iter().any(|b| b == parent) {
+                continue;
+            }
+            let message = format!("The field '{}' appears more than once in this object: only the last value is used", unescape_token(key));
+            self.ctx.warning_key(SCHEMA, d, message);
+        }
     }
 
     /// The state `name` in `scope`, reporting `MISSING_TRANSITION_TARGET` at `ptr` when there is none.
