@@ -486,7 +486,11 @@ impl<'a> Parser<'a> {
     }
 
     fn err_at<T>(&self, at: usize, what: &str) -> Result<T, String> {
-        let pos = self.text[..at.min(self.text.len())].chars().count();
+        let mut at = at.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let pos = self.text[..at].chars().count();
         Err(format!("{} at position {} of '{}'", what, pos, self.text))
     }
 
@@ -1098,6 +1102,31 @@ mod tests {
         let v = call.evaluate(&mut env).unwrap();
         let a = v.as_array().unwrap();
         assert_ne!(a[0], a[1]);
+    }
+
+    #[test]
+    fn a_failing_nested_call_names_itself() {
+        assert_eq!(
+            eval("States.Format('{}', States.ArrayGetItem($.a, 9))", r#"{"a":[1]}"#),
+            "States.IntrinsicFailure: The function 'States.ArrayGetItem($.a, 9)' had the following error: the index 9 is out of bounds for an array of 1 items"
+        );
+    }
+
+    #[test]
+    fn fail_state_paths_take_string_intrinsics() {
+        // Recorded AWS case: Fail with ErrorPath/CausePath intrinsics.
+        let expr = crate::query::Expr::compile("States.Format('This is a custom error message for {}, caused by {}.', $.Error, $.Cause)").unwrap();
+        let mut env = TestEnv::new(crate::json::parse(r#"{"Error":"error string","Cause":"cause string"}"#).unwrap());
+        assert_eq!(
+            expr.evaluate(&mut env, "CausePath").unwrap().as_str(),
+            Some("This is a custom error message for error string, caused by cause string.")
+        );
+    }
+
+    #[test]
+    fn positions_count_characters() {
+        assert_eq!(parse_err("States.Format('é✓', x)"), "'x' is not an argument (strings are written in single quotes, paths start with '$') at position 20 of 'States.Format('é✓', x)'");
+        assert!(parse_err("States.Array($['é)").starts_with("the argument '$['é)' is not a valid path"));
     }
 
     #[test]
