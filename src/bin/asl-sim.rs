@@ -14,7 +14,8 @@ const USAGE: &str = "usage:
               [--state-machine NAME] [--seed N] [--start-time RFC3339] [--history] [--max-events N]
   asl-sim validate DEFINITION.json
   asl-sim test PATH... [--ignore FILE] [--exclude-tag TAG]... [--service-free] [--verbose]
-  asl-sim eval --jsonata EXPR [--input FILE] [--variables FILE]";
+  asl-sim eval --jsonata EXPR [--input FILE] [--variables FILE]
+  asl-sim bench --definition DEF.json --input IN.json [--mocks MOCKS.json] [--max-events N]";
 
 fn die(msg: impl AsRef<str>) -> ! {
     eprintln!("asl-sim: {}", msg.as_ref());
@@ -41,6 +42,7 @@ fn main() {
         Some("validate") => validate(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("eval") => eval(&args[1..]),
+        Some("bench") => bench(&args[1..]),
         Some("--help") | Some("-h") | Some("help") => println!("{}", USAGE),
         _ => die(format!("expected a command\n{}", USAGE)),
     }
@@ -489,4 +491,47 @@ fn test(args: &[String]) {
     }
     println!("{} passed, {} failed, {} skipped", good, failed + unexpected_pass, skipped);
     exit(if failed > 0 || unexpected_pass > 0 { 1 } else { 0 })
+}
+
+/// The benchmark runner contract of `../shared/bench/README.md`: one JSON line with
+/// `elapsed_ms` measured inside the process (parse + validation + execution, history recorded).
+fn bench(args: &[String]) {
+    let f = flags(args, &["--definition", "--input", "--mocks", "--max-events"], &[]);
+    let def = read(f.get("--definition").unwrap_or_else(|| die("bench needs --definition")));
+    let input_text = read(f.get("--input").unwrap_or_else(|| die("bench needs --input")));
+    let mocks_text = f.get("--mocks").map(read);
+    let started = std::time::Instant::now();
+    let input = parse_json(&input_text, "the input");
+    let mut options = Options { max_events: usize::MAX, ..Options::default() };
+    if let Some(n) = f.get("--max-events") {
+        options.max_events = n.parse().unwrap_or_else(|_| die("--max-events takes a whole number"));
+    }
+    if let Some(m) = &mocks_text {
+        options.mocks = Mocks::from_value(&parse_json(m, "the mocks"), None, None).unwrap_or_else(|e| die(format!("mocks: {}", e)));
+    }
+    let sim = Simulator::new(&def, options).unwrap_or_else(|d| die(format!("invalid definition: {:?}", d.first().map(|d| &d.message))));
+    let mut ex = sim.start(input).unwrap_or_else(|e| die(e.to_string()));
+    ex.run(None);
+    let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+    let peak_kib = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|n| n.parse::<u64>().ok()));
+    let mut out = serde_json::Map::new();
+    out.insert("status".into(), ex.status().as_str().into());
+    if let Some(o) = ex.output() {
+        out.insert("output".into(), serde_json::Value::from(o));
+    }
+    if let Some(e) = ex.error() {
+        out.insert("error".into(), e.into());
+    }
+    if let Some(c) = ex.cause() {
+        out.insert("cause".into(), c.into());
+    }
+    out.insert("transitions".into(), ex.transitions().into());
+    out.insert("events".into(), ex.events().len().into());
+    out.insert("elapsed_ms".into(), elapsed.into());
+    if let Some(k) = peak_kib {
+        out.insert("peak_rss_kib".into(), k.into());
+    }
+    println!("{}", serde_json::Value::Object(out));
 }
