@@ -955,7 +955,15 @@ impl Execution {
             }
             return Flow::Again;
         }
+        // AWS records the failing task of a Parallel branch as aborted when the branch fails.
+        let in_parallel = self.threads[tid].parent.is_some_and(|(p, _)| {
+            matches!(&self.threads[p].stage, Stage::Active(pa) if matches!(pa.step, Step::Children(ref c) if !c.is_map))
+        });
         self.threads[tid].stage = Stage::Failed(f);
+        if in_parallel && matches!(st.kind, StateKind::Task(_)) {
+            self.emit(tid, EventKind::Lifecycle { event_type: "TaskStateAborted" });
+            return Flow::Yield;
+        }
         Flow::Again
     }
 
@@ -1038,8 +1046,7 @@ impl Execution {
             return Flow::Yield;
         }
         if let Some(f) = c.failing.take() {
-            // The state failed: record it, abort the siblings, then handle the error.
-            self.emit(tid, EventKind::Lifecycle { event_type: if c.is_map { "MapStateFailed" } else { "ParallelStateFailed" } });
+            // The state failed: abort the siblings, record the failure, then handle the error.
             let mut events = VecDeque::new();
             for (i, child) in c.threads.clone().into_iter().enumerate() {
                 if let Some(child) = child {
@@ -1051,10 +1058,11 @@ impl Execution {
                     }
                 }
             }
+            events.push_back(EventKind::Lifecycle { event_type: if c.is_map { "MapStateFailed" } else { "ParallelStateFailed" } });
             c.started = false;
             a.step = Step::Aborting { events, failure: f };
             self.threads[tid].stage = Stage::Active(a);
-            return Flow::Yield;
+            return Flow::Again;
         }
         if let Some((i, result, _last)) = c.done.pop_front() {
             c.running -= 1;
@@ -1142,14 +1150,13 @@ impl Execution {
         if c.running == 0 && c.next >= c.items.len().max(if c.is_map { 0 } else { c.results.len() }) {
             if !c.finished {
                 c.finished = true;
+                // AWS records MapStateSucceeded, but no ParallelStateSucceeded on success.
                 if c.is_map {
                     self.emit(tid, EventKind::Lifecycle { event_type: "MapStateSucceeded" });
-                } else {
-                    self.emit(tid, EventKind::Lifecycle { event_type: "ParallelStateSucceeded" });
+                    a.step = Step::Children(c);
+                    self.threads[tid].stage = Stage::Active(a);
+                    return Flow::Yield;
                 }
-                a.step = Step::Children(c);
-                self.threads[tid].stage = Stage::Active(a);
-                return Flow::Yield;
             }
             let results = Value::array(c.results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect());
             let next = match &st.kind {
