@@ -314,6 +314,9 @@ impl Execution {
             return;
         }
         let before = self.events.len();
+        if self.enforce_event_limit() {
+            return;
+        }
         loop {
             if self.status.is_finished() || self.events.len() > before {
                 break;
@@ -336,11 +339,15 @@ impl Execution {
             if !self.fire_next_timer() {
                 if !self.pending.is_empty() {
                     self.status = Status::Paused;
+                } else {
+                    // Nothing can ever run again: an engine bug, reported rather than hung on.
+                    let prev = self.events.len() as u64;
+                    self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from("Internal error: the execution cannot make progress.")));
+                    self.record(prev, EventKind::ExecutionFailed { error: self.error.clone(), cause: self.cause.clone() });
                 }
                 break;
             }
         }
-        self.enforce_event_limit();
     }
 
     fn fire_next_timer(&mut self) -> bool {
@@ -373,9 +380,10 @@ impl Execution {
         self.error = Some(Rc::from("States.Timeout"));
     }
 
-    fn enforce_event_limit(&mut self) {
+    /// When the next event would be the last one the limit allows, it is `ExecutionFailed`.
+    fn enforce_event_limit(&mut self) -> bool {
         if self.status.is_finished() {
-            return;
+            return false;
         }
         let max = self.options.max_events.max(2);
         if self.events.len() + 1 >= max {
@@ -386,7 +394,9 @@ impl Execution {
             let prev = self.events.len() as u64;
             self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from(cause.as_str())));
             self.record(prev, EventKind::ExecutionFailed { error: self.error.clone(), cause: self.cause.clone() });
+            return true;
         }
+        false
     }
 
     pub(crate) fn finish(&mut self, status: Status, error: Option<Rc<str>>, cause: Option<Rc<str>>) {
