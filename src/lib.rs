@@ -7,3 +7,14 @@ pub mod query;
 pub mod value;
 
 pub use value::{Map, Number, Value};
+pub mod engine;
+pub mod history;
+pub mod mocks;
+
+pub use definition::Diagnostic;
+pub use engine::{ApiError, Execution, Options, Simulator, Status, StepReport};
+
+/// Validate a definition: every diagnostic (errors and warnings).
+pub fn validate(definition: &str) -> Vec<Diagnostic> {
+    definition::parse(definition).diagnostics
+}
