@@ -18,7 +18,8 @@ fn shared_dir() -> PathBuf {
 /// Every distinct definition of the recorded cases.
 fn definitions() -> Vec<Value> {
     let dir = shared_dir().join("conformance/localstack");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "jsonl")).collect();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "jsonl")).collect();
     files.sort();
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();

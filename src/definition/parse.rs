@@ -156,6 +156,21 @@ impl<'a> Ctx<'a> {
         self.error_value(SCHEMA, ptr, format!("Expected value of type [{}] for the field '{}'", expected, key));
     }
 
+    /// A type error for a literal-only field; when the value reads like a path, say which `…Path` field to use.
+    pub(super) fn literal_type_error(&mut self, o: &Obj, key: &str, expected: &str) {
+        // The literal fields that have a `…Path` twin (the machine's own TimeoutSeconds has none).
+        const TWINNED: &[&str] = &[
+            "Seconds", "TimeoutSeconds", "HeartbeatSeconds", "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage",
+            "MaxItems", "MaxItemsPerBatch", "MaxInputBytesPerBatch", "BooleanEquals",
+        ];
+        let twinned = !o.ptr.is_empty() && (TWINNED.contains(&key) || key.starts_with("Numeric"));
+        let hint = match o.get(key) {
+            Some(Value::String(s)) if twinned && super::validate::looks_like_path(s) => format!(" (to read it from the input, use '{}Path')", key),
+            _ => String::new(),
+        };
+        self.error_value(SCHEMA, &o.at(key), format!("Expected value of type [{}] for the field '{}'{}", expected, key, hint));
+    }
+
     // ------------------------------------------------------------ field shapes
 
     /// `These fields are required: [..]` for each of `fields` that `o` lacks.
@@ -222,7 +237,7 @@ impl<'a> Ctx<'a> {
         let v = o.get(key)?;
         let ptr = o.at(key);
         let Some(i) = v.as_number().and_then(|n| n.as_i64()) else {
-            self.type_error(&ptr, key, "INTEGER");
+            self.literal_type_error(o, key, "INTEGER");
             return None;
         };
         if i < 0 || (i as u64) < min {
@@ -241,7 +256,7 @@ impl<'a> Ctx<'a> {
         let v = o.get(key)?;
         let ptr = o.at(key);
         let Some(n) = v.as_number().map(|n| n.as_f64()) else {
-            self.type_error(&ptr, key, "NUMBER");
+            self.literal_type_error(o, key, "NUMBER");
             return None;
         };
         if n < min {

@@ -644,14 +644,32 @@ impl<'a, 'v> Builder<'a, 'v> {
             }
             Compared::Number => {
                 if v.as_number().is_none() {
-                    self.ctx.error_value(SCHEMA, &o.at(key), format!("Expected value of type [NUMBER] for the field '{}'", key));
+                    self.ctx.literal_type_error(o, key, "NUMBER");
                     return None;
                 }
                 true
             }
-            Compared::Boolean | Compared::TypeTest => self.ctx.boolean(o, key).is_some(),
+            Compared::Boolean => {
+                if v.as_bool().is_none() {
+                    self.ctx.literal_type_error(o, key, "BOOLEAN");
+                    return None;
+                }
+                true
+            }
+            Compared::TypeTest => self.ctx.boolean(o, key).is_some(),
             Compared::Timestamp => {
                 let s = self.ctx.string(o, key)?;
+                if looks_like_path(s) {
+                    self.ctx.error_value(
+                        SCHEMA,
+                        &o.at(key),
+                        format!(
+                            "The value for the field '{}' must be a timestamp, not a path: to compare with the value at '{}', use '{}Path'",
+                            key, s, key
+                        ),
+                    );
+                    return None;
+                }
                 if parse_timestamp(s).is_none() {
                     self.ctx.error_value(
                         SCHEMA,
@@ -682,6 +700,14 @@ impl<'a, 'v> Builder<'a, 'v> {
                 let text = self.ctx.string(o, "Timestamp");
                 match text.map(|t| (t, parse_timestamp(t))) {
                     Some((_, Some(ms))) => Some(WaitFor::Timestamp(ms)),
+                    Some((t, None)) if looks_like_path(t) => {
+                        self.ctx.error_value(
+                            SCHEMA,
+                            &o.at("Timestamp"),
+                            format!("The value for the field 'Timestamp' must be a timestamp, not a path: to wait until the time at '{}', use 'TimestampPath'", t),
+                        );
+                        None
+                    }
                     Some((t, None)) => {
                         self.ctx.error_value(
                             SCHEMA,
