@@ -585,22 +585,11 @@ impl<'a, 'v> Builder<'a, 'v> {
         let comment = self.ctx.string(&o, "Comment").map(String::from);
         let version = self.ctx.string(&o, "Version").map(String::from);
         let timeout_seconds = self.ctx.uint(&o, "TimeoutSeconds", 1, 99_999_999);
-        self.machine_language = match o.get("QueryLanguage") {
-            None => QueryLanguage::JsonPath,
-            Some(_) => match self.query_language(&o) {
-                QueryLanguage::Jsonata => {
-                    if o.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata") {
-                        self.ctx.error_value(
-                            SCHEMA,
-                            "/QueryLanguage",
-                            "JSONata is not supported yet: the state machine sets 'QueryLanguage' to 'JSONata'".into(),
-                        );
-                    }
-                    QueryLanguage::Jsonata
-                }
-                QueryLanguage::JsonPath => QueryLanguage::JsonPath,
-            },
-        };
+        self.machine_language = self.query_language(&o);
+        if o.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata") {
+            let message = "JSONata is not supported yet: the state machine sets 'QueryLanguage' to 'JSONata'";
+            self.ctx.error_value(SCHEMA, "/QueryLanguage", message.into());
+        }
 
         self.scope(o, ScopeKind::Root, 0);
         self.repeated_keys();
