@@ -7,6 +7,18 @@ pub mod query;
 pub mod value;
 
 pub use value::{Map, Number, Value};
+pub mod engine;
+pub mod history;
+pub mod mocks;
 
+/// The JS API (wasm32 only): the one module that names wasm-bindgen.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+pub use definition::Diagnostic;
+pub use engine::{ApiError, Execution, Options, Simulator, Status, StepReport};
+
+/// Validate a definition: every diagnostic (errors and warnings).
+pub fn validate(definition: &str) -> Vec<Diagnostic> {
+    definition::parse(definition).diagnostics
+}

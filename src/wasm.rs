@@ -224,7 +224,7 @@ impl JsSimulator {
             None => Value::empty_object(),
             Some(input) => from_js(&input, "input")?,
         };
-        Ok(JsExecution { inner: self.inner.start(input) })
+        Ok(JsExecution { inner: self.inner.start(input)? })
     }
 }
 
@@ -259,7 +259,7 @@ fn read_options(options: Option<OptionsArg>) -> Result<Options, JsValue> {
         let value = from_js(&mocks, "mocks")?;
         let parsed = Mocks::from_value(&value, test_case.as_deref(), state_machine.as_deref())
             .map_err(|e| throw("INVALID_MOCKS", &e, &[]))?;
-        result.mocks = Some(parsed);
+        result.mocks = parsed;
     }
     let seed = get("seed");
     if !seed.is_undefined() {
@@ -359,7 +359,7 @@ impl JsExecution {
     #[wasm_bindgen(unchecked_return_type = "Json | undefined")]
     pub fn output(&self) -> Result<JsValue, JsValue> {
         match self.inner.output() {
-            Some(v) => to_js(&v),
+            Some(v) => to_js(v),
             None => Ok(JsValue::UNDEFINED),
         }
     }
@@ -417,6 +417,6 @@ impl JsExecution {
 
     /// Abort the execution (`ExecutionAborted`).
     pub fn stop(&mut self, error: Option<String>, cause: Option<String>) -> Result<(), JsValue> {
-        Ok(self.inner.stop(error.as_deref().unwrap_or(""), cause.as_deref().unwrap_or(""))?)
+        Ok(self.inner.stop(error.as_deref(), cause.as_deref())?)
     }
 }

@@ -19,7 +19,8 @@ const HELLO: &str = r#"{"StartAt": "Hello", "States": {
 
 const GOLDEN_DEFINITION: &str = include_str!("golden/determinism.asl.json");
 const GOLDEN_INPUT: &str = include_str!("golden/determinism.input.json");
-/// The CLI's stdout for `run determinism.asl.json --input determinism.input.json --history`.
+const GOLDEN_MOCKS: &str = include_str!("golden/determinism.mocks.json");
+/// The CLI's stdout for `run determinism.asl.json --input … --mocks … --history`.
 const GOLDEN_RUN: &str = include_str!("golden/determinism.run.json");
 
 fn get(v: &JsValue, key: &str) -> JsValue {
@@ -62,11 +63,15 @@ fn utf16_column(haystack: &str, needle: &str) -> f64 {
     (haystack[line_start..at].encode_utf16().count() + 1) as f64
 }
 
+/// The diagnostic at `pointer`, failing the test when there is none.
+fn diagnostic_at(list: &JsValue, pointer: &str) -> JsValue {
+    let list = js_sys::Array::from(list);
+    list.iter().find(|d| text(d, "pointer") == pointer).unwrap_or_else(|| panic!("no diagnostic at {pointer}: {}", stringify(&list)))
+}
+
 #[wasm_bindgen_test]
 fn validate_points_at_a_missing_next() {
-    let list = js_sys::Array::from(&wasm::validate(BROKEN_NEXT).unwrap());
-    assert_eq!(list.length(), 1, "{}", stringify(&list));
-    let d = list.get(0);
+    let d = diagnostic_at(&wasm::validate(BROKEN_NEXT).unwrap(), "/States/A/Next");
     assert_eq!(text(&d, "pointer"), "/States/A/Next");
     assert_eq!(text(&d, "severity"), "ERROR");
     assert_eq!(get(&d, "line").as_f64(), Some(1.0));
@@ -76,8 +81,7 @@ fn validate_points_at_a_missing_next() {
 #[wasm_bindgen_test]
 fn validate_counts_columns_in_utf16_units() {
     let definition = "{\"StartAt\": \"\u{1F600}\",\n \"States\": {\"\u{1F600}\": {\"Type\": \"Pass\", \"Next\": \"X\"}}}";
-    let d = js_sys::Array::from(&wasm::validate(definition).unwrap()).get(0);
-    assert_eq!(text(&d, "pointer"), "/States/\u{1F600}/Next");
+    let d = diagnostic_at(&wasm::validate(definition).unwrap(), "/States/\u{1F600}/Next");
     assert_eq!(get(&d, "line").as_f64(), Some(2.0));
     assert_eq!(get(&d, "column").as_f64(), Some(utf16_column(definition, "\"X\"")));
 }
@@ -86,8 +90,7 @@ fn validate_counts_columns_in_utf16_units() {
 fn an_invalid_definition_throws_with_its_diagnostics() {
     let e = thrown(JsSimulator::new(BROKEN_NEXT, None));
     assert_eq!(text(&e, "code"), "INVALID_DEFINITION");
-    let diagnostics = js_sys::Array::from(&get(&e, "diagnostics"));
-    assert_eq!(text(&diagnostics.get(0), "pointer"), "/States/A/Next");
+    diagnostic_at(&get(&e, "diagnostics"), "/States/A/Next");
 }
 
 #[wasm_bindgen_test]
@@ -115,11 +118,16 @@ fn a_pass_succeed_machine_succeeds_with_its_output() {
 #[wasm_bindgen_test]
 fn step_returns_one_event_at_a_time() {
     let mut ex = simulator(HELLO).start(None).unwrap();
-    let first = ex.step().unwrap();
-    let events = js_sys::Array::from(&get(&first, "events"));
+    let history = |ex: &JsExecution| js_sys::Array::from(&ex.history().unwrap());
+    let before = history(&ex).length();
+    let events = js_sys::Array::from(&get(&ex.step().unwrap(), "events"));
     assert_eq!(events.length(), 1);
-    assert_eq!(text(&events.get(0), "type"), "ExecutionStarted");
+    assert_eq!(history(&ex).length(), before + 1);
+    assert_eq!(stringify(&events.get(0)), stringify(&history(&ex).get(before)));
     assert_eq!(ex.output().unwrap(), JsValue::UNDEFINED);
+    let back = ex.step_back().unwrap();
+    assert_eq!(text(&back, "status"), "RUNNING");
+    assert_eq!(history(&ex).length(), before);
 }
 
 #[wasm_bindgen_test]
@@ -152,15 +160,20 @@ fn assert_golden_history(actual: &str) {
 #[wasm_bindgen_test]
 fn wasm_history_matches_the_native_cli_byte_for_byte() {
     let input = asl_sim::json::parse(GOLDEN_INPUT).unwrap();
-    let simulator = asl_sim::Simulator::new(GOLDEN_DEFINITION, asl_sim::Options::default()).unwrap_or_else(|_| panic!("invalid"));
-    let mut ex = simulator.start(input);
+    let mocks = asl_sim::mocks::Mocks::from_value(&asl_sim::json::parse(GOLDEN_MOCKS).unwrap(), None, None).unwrap();
+    let options = asl_sim::Options { mocks, ..asl_sim::Options::default() };
+    let simulator = asl_sim::Simulator::new(GOLDEN_DEFINITION, options).unwrap_or_else(|_| panic!("invalid"));
+    let mut ex = simulator.start(input).unwrap();
     ex.run(None);
     assert_golden_history(&ex.history().to_json());
 }
 
 #[wasm_bindgen_test]
 fn js_api_history_matches_the_native_cli() {
-    let mut ex = simulator(GOLDEN_DEFINITION).start(arg(GOLDEN_INPUT)).unwrap();
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"mocks".into(), &GOLDEN_MOCKS.into()).unwrap();
+    let simulator = JsSimulator::new(GOLDEN_DEFINITION, Some(options.unchecked_into())).unwrap_or_else(|_| panic!("invalid"));
+    let mut ex = simulator.start(arg(GOLDEN_INPUT)).unwrap();
     run(&mut ex);
     assert_golden_history(&stringify(&ex.history().unwrap()));
 }

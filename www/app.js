@@ -91,6 +91,7 @@ function current() {
     const simulator = new Simulator(ui.definition.value);
     execution = simulator.start(ui.input.value.trim() === "" ? "{}" : ui.input.value);
     simulator.free();
+    addRows(execution.history()); // ExecutionStarted, recorded by start()
   } catch (e) {
     if (e.diagnostics) showDiagnostics(e.diagnostics);
     showOutput(`${e.code ?? "ERROR"}: ${e.message}`, true);

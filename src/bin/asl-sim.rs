@@ -1,1 +1,537 @@
-fn main() {}
+//! The `asl-sim` command line: `run`, `validate`, `test`, `eval`.
+//! The only code in the crate that touches files, stdout and the environment.
+
+use asl_sim::definition::Severity;
+use asl_sim::json;
+use asl_sim::mocks::Mocks;
+use asl_sim::{Options, Simulator, Status, Value};
+use std::collections::BTreeMap;
+use std::process::exit;
+use std::rc::Rc;
+
+const USAGE: &str = "usage:
+  asl-sim run DEFINITION.json [--input FILE | --input-json TEXT] [--mocks FILE] [--test-case NAME]
+              [--state-machine NAME] [--seed N] [--start-time RFC3339] [--history] [--max-events N]
+  asl-sim validate DEFINITION.json
+  asl-sim test PATH... [--ignore FILE] [--exclude-tag TAG]... [--service-free] [--verbose]
+  asl-sim eval --jsonata EXPR [--input FILE] [--variables FILE]
+  asl-sim bench --definition DEF.json --input IN.json [--mocks MOCKS.json] [--max-events N]";
+
+fn die(msg: impl AsRef<str>) -> ! {
+    eprintln!("asl-sim: {}", msg.as_ref());
+    exit(2)
+}
+
+fn read(path: &str) -> String {
+    if path == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).unwrap_or_else(|e| die(format!("cannot read stdin: {}", e)));
+        return s;
+    }
+    std::fs::read_to_string(path).unwrap_or_else(|e| die(format!("cannot read {}: {}", path, e)))
+}
+
+fn parse_json(text: &str, what: &str) -> Value {
+    json::parse(text).unwrap_or_else(|e| die(format!("{} is not valid JSON: {}", what, e)))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("validate") => validate(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("eval") => eval(&args[1..]),
+        Some("bench") => bench(&args[1..]),
+        Some("--help") | Some("-h") | Some("help") => println!("{}", USAGE),
+        _ => die(format!("expected a command\n{}", USAGE)),
+    }
+}
+
+struct Flags {
+    positional: Vec<String>,
+    values: BTreeMap<String, Vec<String>>,
+    switches: Vec<String>,
+}
+
+fn flags(args: &[String], with_value: &[&str], switches: &[&str]) -> Flags {
+    let mut f = Flags { positional: Vec::new(), values: BTreeMap::new(), switches: Vec::new() };
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if with_value.contains(&a.as_str()) {
+            let v = args.get(i + 1).unwrap_or_else(|| die(format!("{} needs a value", a)));
+            f.values.entry(a.clone()).or_default().push(v.clone());
+            i += 2;
+        } else if switches.contains(&a.as_str()) {
+            f.switches.push(a.clone());
+            i += 1;
+        } else if a.starts_with("--") {
+            die(format!("unknown option {}\n{}", a, USAGE));
+        } else {
+            f.positional.push(a.clone());
+            i += 1;
+        }
+    }
+    f
+}
+
+impl Flags {
+    fn get(&self, k: &str) -> Option<&str> {
+        self.values.get(k).and_then(|v| v.last()).map(String::as_str)
+    }
+    fn all(&self, k: &str) -> Vec<String> {
+        self.values.get(k).cloned().unwrap_or_default()
+    }
+    fn has(&self, k: &str) -> bool {
+        self.switches.iter().any(|s| s == k)
+    }
+}
+
+fn run(args: &[String]) {
+    let f = flags(
+        args,
+        &["--input", "--input-json", "--mocks", "--test-case", "--state-machine", "--seed", "--start-time", "--max-events"],
+        &["--history"],
+    );
+    let [def_path] = f.positional.as_slice() else { die(format!("run takes one definition file\n{}", USAGE)) };
+    let text = read(def_path);
+    let input = match (f.get("--input"), f.get("--input-json")) {
+        (Some(_), Some(_)) => die("give --input or --input-json, not both"),
+        (Some(p), None) => parse_json(&read(p), "the input"),
+        (None, Some(t)) => parse_json(t, "--input-json"),
+        (None, None) => Value::empty_object(),
+    };
+    let mut options = Options::default();
+    if let Some(m) = f.get("--mocks") {
+        let v = parse_json(&read(m), "the mocks file");
+        options.mocks = Mocks::from_value(&v, f.get("--test-case"), f.get("--state-machine")).unwrap_or_else(|e| die(format!("mocks: {}", e)));
+    }
+    if let Some(s) = f.get("--seed") {
+        options.seed = s.parse().unwrap_or_else(|_| die("--seed takes a whole number"));
+    }
+    if let Some(t) = f.get("--start-time") {
+        options.start_time = asl_sim::engine::clock::parse_timestamp(t).unwrap_or_else(|| die("--start-time takes an RFC 3339 date-time like 2024-01-01T00:00:00Z"));
+    }
+    if let Some(n) = f.get("--max-events") {
+        options.max_events = n.parse().ok().filter(|n| *n >= 2).unwrap_or_else(|| die("--max-events takes a whole number of at least 2"));
+    }
+    if let Some(name) = f.get("--state-machine") {
+        options.state_machine_name = name.to_string();
+    }
+    let sim = match Simulator::new(&text, options) {
+        Ok(s) => s,
+        Err(diags) => {
+            let d: Vec<_> = diags.iter().map(|d| d.positioned(&text, false)).collect();
+            println!("{}", serde_json::json!({"status": "INVALID", "diagnostics": d}));
+            exit(2)
+        }
+    };
+    let mut ex = sim.start(input).unwrap_or_else(|e| die(e.to_string()));
+    let report = ex.run(None);
+    let mut out = serde_json::Map::new();
+    out.insert("status".into(), ex.status().as_str().into());
+    if let Some(o) = ex.output() {
+        out.insert("output".into(), serde_json::Value::from(o));
+    }
+    if let Some(e) = ex.error() {
+        out.insert("error".into(), e.into());
+    }
+    if let Some(c) = ex.cause() {
+        out.insert("cause".into(), c.into());
+    }
+    if ex.status() == Status::Paused {
+        out.insert("waitingFor".into(), serde_json::to_value(&report.waiting_for).unwrap_or_default());
+    }
+    out.insert("events".into(), ex.events().len().into());
+    out.insert("transitions".into(), ex.transitions().into());
+    out.insert("startTime".into(), asl_sim::engine::clock::format_timestamp(ex.start_time()).into());
+    if ex.status().is_finished() {
+        out.insert("stopTime".into(), asl_sim::engine::clock::format_timestamp(ex.clock()).into());
+    }
+    let mut line = serde_json::Value::Object(out).to_string();
+    if f.has("--history") {
+        // Splice the lazily built history in without converting it through serde_json.
+        line.pop();
+        line.push_str(",\"history\":");
+        line.push_str(&ex.history().to_json());
+        line.push('}');
+    }
+    println!("{}", line);
+    exit(match ex.status() {
+        Status::Succeeded => 0,
+        Status::Paused | Status::Running => 3,
+        _ => 1,
+    })
+}
+
+fn validate(args: &[String]) {
+    let f = flags(args, &[], &[]);
+    let [def_path] = f.positional.as_slice() else { die(format!("validate takes one definition file\n{}", USAGE)) };
+    let text = read(def_path);
+    let diags = asl_sim::validate(&text);
+    let errors = diags.iter().any(|d| d.severity == Severity::Error);
+    let d: Vec<_> = diags.iter().map(|d| d.positioned(&text, false)).collect();
+    println!("{}", serde_json::json!({"diagnostics": d}));
+    exit(if errors { 1 } else { 0 })
+}
+
+fn eval(args: &[String]) {
+    let _ = flags(args, &["--jsonata", "--input", "--variables"], &[]);
+    println!("{}", serde_json::json!({"error": "States.QueryEvaluationError", "cause": "JSONata is not supported yet"}));
+    exit(1)
+}
+
+// ---------------------------------------------------------------- conformance
+
+struct Case {
+    id: String,
+    value: Value,
+}
+
+fn load_cases(paths: &[String]) -> Vec<Case> {
+    let mut files = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).unwrap_or_else(|e| die(format!("cannot read {}: {} (set ASL_SIM_SHARED to the shared folder)", p, e)));
+        if meta.is_dir() {
+            let mut entries: Vec<_> = std::fs::read_dir(p)
+                .unwrap_or_else(|e| die(format!("cannot list {}: {}", p, e)))
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+                .collect();
+            entries.sort();
+            files.extend(entries);
+        } else {
+            files.push(p.into());
+        }
+    }
+    if files.is_empty() {
+        die(format!("no .jsonl case files under {}", paths.join(" ")));
+    }
+    let mut cases = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_else(|e| die(format!("cannot read {}: {}", f.display(), e)));
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v = json::parse(line).unwrap_or_else(|e| die(format!("{}:{}: {}", f.display(), n + 1, e)));
+            let id = v.get("id").and_then(Value::as_str).unwrap_or("?").to_string();
+            cases.push(Case { id, value: v });
+        }
+    }
+    cases
+}
+
+fn strs(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default()
+}
+
+/// Remove the value at a `$.a.b` path relative to `expected` from both sides.
+fn mask(v: &mut Value, path: &[&str]) {
+    let Some((first, rest)) = path.split_first() else { return };
+    if rest.is_empty() {
+        if let Some(m) = v.object_mut() {
+            m.shift_remove(*first);
+        }
+        return;
+    }
+    if let Some(m) = v.object_mut() {
+        if let Some(child) = m.get_mut(*first) {
+            mask(child, rest);
+        }
+    }
+}
+
+fn split_path(p: &str) -> Vec<String> {
+    let p = p.trim_start_matches('$');
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = p.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            '[' => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                let mut inner = String::new();
+                for c in chars.by_ref() {
+                    if c == ']' {
+                        break;
+                    }
+                    inner.push(c);
+                }
+                out.push(inner.trim_matches(|c| c == '\'' || c == '"').to_string());
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn event_signature(e: &Value) -> String {
+    let ty = e.get("type").and_then(Value::as_str).unwrap_or("?");
+    let details = e.get("details").or_else(|| e.as_object().and_then(|m| m.iter().find(|(k, _)| k.ends_with("EventDetails")).map(|(_, v)| v)));
+    match details.and_then(|d| d.get("name")).and_then(Value::as_str) {
+        Some(n) => format!("{}({})", ty, n),
+        None => ty.to_string(),
+    }
+}
+
+/// Run one case; `Err` says how it differs from AWS.
+fn run_case(case: &Value) -> Result<(), String> {
+    let def = case.get("definition").ok_or("no definition")?;
+    let text = def.to_json();
+    let mut options = Options::default();
+    if let Some(m) = case.get("mocks").and_then(Value::as_object) {
+        // The recorded results, numbered as a MockConfigFile: used exactly as AWS returned them.
+        let mut responses = asl_sim::Map::new();
+        let mut test_case = asl_sim::Map::new();
+        for (state, list) in m.iter() {
+            let mut numbered = asl_sim::Map::new();
+            for (i, r) in list.as_array().unwrap_or(&[]).iter().enumerate() {
+                let mut r = r.clone();
+                if let Some(o) = r.object_mut() {
+                    o.shift_remove("event");
+                    o.shift_remove("CauseReserialised");
+                }
+                numbered.insert(Rc::from(i.to_string()), r);
+            }
+            let name: Rc<str> = Rc::from(format!("{}Mock", state));
+            responses.insert(name.clone(), Value::object(numbered));
+            test_case.insert(state.clone(), Value::String(name));
+        }
+        let mut cases = asl_sim::Map::new();
+        cases.insert(Rc::from("Recorded"), Value::object(test_case));
+        let mut machine = asl_sim::Map::new();
+        machine.insert(Rc::from("TestCases"), Value::object(cases));
+        let mut machines = asl_sim::Map::new();
+        machines.insert(Rc::from("StateMachine"), Value::object(machine));
+        let mut cfg = asl_sim::Map::new();
+        cfg.insert(Rc::from("StateMachines"), Value::object(machines));
+        cfg.insert(Rc::from("MockedResponses"), Value::object(responses));
+        options.mocks = Mocks::from_value(&Value::object(cfg), None, None).map_err(|e| format!("mocks: {}", e))?;
+    }
+    let sim = Simulator::new(&text, options).map_err(|d| {
+        let first: Vec<String> = d.iter().filter(|d| d.is_error()).take(3).map(|d| format!("{} {} at {}", d.code, d.message, d.pointer)).collect();
+        format!("rejected: {}", first.join("; "))
+    })?;
+    let input = case.get("input").cloned().unwrap_or(Value::empty_object());
+    let mut ex = sim.start(input).map_err(|e| e.to_string())?;
+    ex.run(Some(1_000_000));
+    let expected = case.get("expected").ok_or("no expected")?;
+    let nondet = strs(case.get("nondeterministic"));
+    let want_status = expected.get("status").and_then(Value::as_str).unwrap_or("?");
+    if ex.status().as_str() != want_status {
+        return Err(format!(
+            "status {} (error {:?}, cause {:?}), AWS {}",
+            ex.status().as_str(),
+            ex.error().unwrap_or(""),
+            ex.cause().map(|c| c.chars().take(200).collect::<String>()).unwrap_or_default(),
+            want_status
+        ));
+    }
+    let skip = |name: &str| nondet.iter().any(|p| p == &format!("$.{}", name));
+    if let Some(want) = expected.get("error") {
+        if !skip("error") && want.as_str() != ex.error() {
+            return Err(format!("error {:?}, AWS {}", ex.error(), want));
+        }
+    }
+    if let Some(want) = expected.get("cause") {
+        if !skip("cause") {
+            let got = ex.cause().unwrap_or("");
+            let ok = if expected.get("cause_is_json").and_then(Value::as_bool) == Some(true) {
+                json::parse(got).map(|g| &g == want).unwrap_or(false)
+            } else {
+                want.as_str() == Some(got)
+            };
+            if !ok {
+                return Err(format!("cause {:?}, AWS {}", got, want));
+            }
+        }
+    }
+    if let Some(want) = expected.get("output") {
+        let mut got = ex.output().cloned().unwrap_or(Value::Null);
+        let mut want = want.clone();
+        for p in &nondet {
+            if let Some(rest) = p.strip_prefix("$.output") {
+                let parts = split_path(rest);
+                if parts.is_empty() {
+                    got = Value::Null;
+                    want = Value::Null;
+                } else {
+                    let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+                    mask(&mut got, &refs);
+                    mask(&mut want, &refs);
+                }
+            }
+        }
+        if got != want {
+            return Err(format!("output {}, AWS {}", trunc(&got.to_json()), trunc(&want.to_json())));
+        }
+    }
+    if let Some(hist) = case.get("history").and_then(Value::as_array) {
+        let want: Vec<String> = hist.iter().map(event_signature).collect();
+        let got: Vec<String> = ex.history().as_array().unwrap_or(&[]).iter().map(event_signature).collect();
+        let reordered = strs(case.get("reconstruction_notes")).iter().any(|n| n == "history-parallel-events-reordered");
+        let same = if reordered {
+            let (mut a, mut b) = (want.clone(), got.clone());
+            a.sort();
+            b.sort();
+            a == b
+        } else {
+            want == got
+        };
+        if !same {
+            let at = want.iter().zip(&got).position(|(a, b)| a != b).unwrap_or(want.len().min(got.len()));
+            return Err(format!(
+                "history differs at event {}: ours [{}], AWS [{}]",
+                at + 1,
+                got[at.min(got.len())..].iter().take(4).cloned().collect::<Vec<_>>().join(", "),
+                want[at.min(want.len())..].iter().take(4).cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn trunc(s: &str) -> String {
+    if s.len() > 300 {
+        format!("{}…", &s[..s.char_indices().take_while(|(i, _)| *i < 300).last().map(|(i, _)| i).unwrap_or(0)])
+    } else {
+        s.to_string()
+    }
+}
+
+fn test(args: &[String]) {
+    let f = flags(args, &["--ignore", "--exclude-tag"], &["--service-free", "--verbose"]);
+    if f.positional.is_empty() {
+        die(format!("test takes case files or folders\n{}", USAGE));
+    }
+    let mut ignore: BTreeMap<String, String> = BTreeMap::new();
+    if let Some(p) = f.get("--ignore") {
+        for line in read(p).lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (id, why) = line.split_once(" # ").unwrap_or((line, ""));
+            ignore.insert(id.trim().to_string(), why.trim().to_string());
+        }
+    }
+    let excluded = f.all("--exclude-tag");
+    let cases = load_cases(&f.positional);
+    let (mut passed, mut failed, mut skipped, mut unexpected_pass) = (0, 0, 0, 0);
+    let mut by_tag: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    let mut history_cases = (0u32, 0u32);
+    let mut seen = std::collections::HashSet::new();
+    for case in &cases {
+        let tags = strs(case.value.get("features"));
+        if tags.iter().any(|t| excluded.contains(t)) {
+            continue;
+        }
+        let service_free = case.value.get("service_free").and_then(Value::as_bool).unwrap_or(false);
+        if f.has("--service-free") && !service_free {
+            continue;
+        }
+        seen.insert(case.id.clone());
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_case(&case.value))).unwrap_or_else(|_| Err("PANIC in the engine".to_string()));
+        let ok = result.is_ok();
+        let mut all_tags = tags.clone();
+        all_tags.push(if service_free { "(service-free)".into() } else { "(with mocks)".into() });
+        for t in all_tags {
+            let e = by_tag.entry(t).or_default();
+            e.1 += 1;
+            if ok {
+                e.0 += 1;
+            }
+        }
+        if case.value.get("history").is_some() {
+            history_cases.1 += 1;
+            if ok || !result.as_ref().err().is_some_and(|e| e.starts_with("history")) {
+                history_cases.0 += u32::from(ok);
+            }
+        }
+        match (ok, ignore.contains_key(&case.id)) {
+            (true, false) => passed += 1,
+            (true, true) => {
+                unexpected_pass += 1;
+                println!("UNEXPECTED PASS {} (on the ignore list: {})", case.id, ignore[&case.id]);
+            }
+            (false, true) => {
+                skipped += 1;
+                if f.has("--verbose") {
+                    println!("ignored {}: {}", case.id, result.err().unwrap_or_default());
+                }
+            }
+            (false, false) => {
+                failed += 1;
+                println!("FAIL {}: {}", case.id, result.err().unwrap_or_default());
+            }
+        }
+    }
+    let total = passed + failed + skipped + unexpected_pass;
+    println!("pass rate by feature (passed/selected, ignored cases counted as failed):");
+    for (tag, (p, n)) in &by_tag {
+        println!("  {:<32} {:>4}/{:<4} {:>6.1}%", tag, p, n, 100.0 * *p as f64 / (*n).max(1) as f64);
+    }
+    let good = passed + unexpected_pass;
+    println!("overall: {}/{} = {:.1}%; history-checked cases passing: {}/{}", good, total, 100.0 * good as f64 / total.max(1) as f64, history_cases.0, history_cases.1);
+    let stale: Vec<&String> = ignore.keys().filter(|k| !seen.contains(*k)).collect();
+    if !stale.is_empty() && f.has("--verbose") {
+        println!("ignore-list entries not selected: {}", stale.len());
+    }
+    println!("{} passed, {} failed, {} skipped", good, failed + unexpected_pass, skipped);
+    exit(if failed > 0 || unexpected_pass > 0 { 1 } else { 0 })
+}
+
+/// The benchmark runner contract of `../shared/bench/README.md`: one JSON line with
+/// `elapsed_ms` measured inside the process (parse + validation + execution, history recorded).
+fn bench(args: &[String]) {
+    let f = flags(args, &["--definition", "--input", "--mocks", "--max-events"], &[]);
+    let def = read(f.get("--definition").unwrap_or_else(|| die("bench needs --definition")));
+    let input_text = read(f.get("--input").unwrap_or_else(|| die("bench needs --input")));
+    let mocks_text = f.get("--mocks").map(read);
+    let started = std::time::Instant::now();
+    let input = parse_json(&input_text, "the input");
+    let mut options = Options { max_events: usize::MAX, ..Options::default() };
+    if let Some(n) = f.get("--max-events") {
+        options.max_events = n.parse().unwrap_or_else(|_| die("--max-events takes a whole number"));
+    }
+    if let Some(m) = &mocks_text {
+        options.mocks = Mocks::from_value(&parse_json(m, "the mocks"), None, None).unwrap_or_else(|e| die(format!("mocks: {}", e)));
+    }
+    let sim = Simulator::new(&def, options).unwrap_or_else(|d| die(format!("invalid definition: {:?}", d.first().map(|d| &d.message))));
+    let mut ex = sim.start(input).unwrap_or_else(|e| die(e.to_string()));
+    ex.run(None);
+    let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+    let peak_kib = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|n| n.parse::<u64>().ok()));
+    let mut out = serde_json::Map::new();
+    out.insert("status".into(), ex.status().as_str().into());
+    if let Some(o) = ex.output() {
+        out.insert("output".into(), serde_json::Value::from(o));
+    }
+    if let Some(e) = ex.error() {
+        out.insert("error".into(), e.into());
+    }
+    if let Some(c) = ex.cause() {
+        out.insert("cause".into(), c.into());
+    }
+    out.insert("transitions".into(), ex.transitions().into());
+    out.insert("events".into(), ex.events().len().into());
+    out.insert("elapsed_ms".into(), elapsed.into());
+    if let Some(k) = peak_kib {
+        out.insert("peak_rss_kib".into(), k.into());
+    }
+    println!("{}", serde_json::Value::Object(out));
+}

@@ -1,32 +1,142 @@
 //! The 18 intrinsic functions of JSONPath mode (`States.Format`, `States.MathAdd`, …).
 //!
-//! A call is parsed once at validation into a [`Call`] tree and evaluated
-//! against an [`Env`]. (Placeholder: only the parser shape and a few
-//! functions exist; the intrinsics issue completes them.)
+//! A call is parsed once, when the definition is compiled, into a [`Call`]
+//! tree (function, arguments, and for `States.Format` with a literal
+//! template the template already split at its placeholders), and evaluated
+//! against an [`Env`] as often as the state runs:
+//!
+//! ```
+//! use asl_sim::query::intrinsics::Call;
+//! let call = Call::parse("States.MathAdd(States.ArrayLength($.items), -1)").unwrap();
+//! assert_eq!(call.function().name(), "States.MathAdd");
+//! assert!(Call::parse("States.MathAdd(1)").is_err());
+//! ```
+//!
+//! Behaviour follows what AWS recorded (the LocalStack parity snapshots under
+//! `shared/conformance/localstack/intrinsic_functions__*`), and where the
+//! recordings are silent, AWS's documentation and its JVM implementation:
+//! numbers in `States.Format` and `States.JsonToString` print as Java prints
+//! them, objects in `States.Format` as `java.util.Map.toString` (`{a=1}`),
+//! `States.MathAdd` and the other integer arguments round with `Math.round`,
+//! `States.StringSplit` splits like `java.util.StringTokenizer`, and a seeded
+//! `States.MathRandom` draws from `java.util.Random`. See [`java`].
+//!
+//! A failed call is a [`Failure`]: `States.IntrinsicFailure` for wrong types
+//! and values, `States.Runtime` for a path argument that selects nothing.
 
-use super::{Env, Failure, Path};
-use crate::value::Value;
+pub mod java;
+
+#[cfg(test)]
+mod corpus;
+
+use super::{select, Env, Failure, Path, Root};
+use crate::value::{Map, Number, Value};
+use base64::Engine as _;
+
+/// How deep calls may nest: AWS accepts up to 10 intrinsic functions nested in one field.
+pub const MAX_NESTING: usize = 10;
+/// The longest input `States.Base64Encode`, `States.Base64Decode` and `States.Hash` accept, in Java chars.
+pub const MAX_INPUT_CHARS: usize = 10_000;
+/// The most items `States.ArrayRange` may produce.
+pub const MAX_RANGE_ITEMS: i128 = 1_000;
+
+/// One of the 18 intrinsic functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Function {
+    Format,
+    StringToJson,
+    JsonToString,
+    Array,
+    ArrayPartition,
+    ArrayContains,
+    ArrayRange,
+    ArrayGetItem,
+    ArrayLength,
+    ArrayUnique,
+    Base64Encode,
+    Base64Decode,
+    Hash,
+    JsonMerge,
+    MathRandom,
+    MathAdd,
+    StringSplit,
+    Uuid,
+}
+
+/// Each function with its name and the fewest and most arguments it takes.
+const FUNCTIONS: [(Function, &str, usize, usize); 18] = [
+    (Function::Format, "States.Format", 1, usize::MAX),
+    (Function::StringToJson, "States.StringToJson", 1, 1),
+    (Function::JsonToString, "States.JsonToString", 1, 1),
+    (Function::Array, "States.Array", 0, usize::MAX),
+    (Function::ArrayPartition, "States.ArrayPartition", 2, 2),
+    (Function::ArrayContains, "States.ArrayContains", 2, 2),
+    (Function::ArrayRange, "States.ArrayRange", 3, 3),
+    (Function::ArrayGetItem, "States.ArrayGetItem", 2, 2),
+    (Function::ArrayLength, "States.ArrayLength", 1, 1),
+    (Function::ArrayUnique, "States.ArrayUnique", 1, 1),
+    (Function::Base64Encode, "States.Base64Encode", 1, 1),
+    (Function::Base64Decode, "States.Base64Decode", 1, 1),
+    (Function::Hash, "States.Hash", 2, 2),
+    (Function::JsonMerge, "States.JsonMerge", 3, 3),
+    (Function::MathRandom, "States.MathRandom", 2, 3),
+    (Function::MathAdd, "States.MathAdd", 2, 2),
+    (Function::StringSplit, "States.StringSplit", 2, 2),
+    (Function::Uuid, "States.UUID", 0, 0),
+];
+
+impl Function {
+    /// The function's name as written, e.g. `States.UUID`.
+    pub fn name(self) -> &'static str {
+        FUNCTIONS.iter().find(|f| f.0 == self).map(|f| f.1).unwrap_or("States.?")
+    }
+
+    /// The function a name designates (`States.Format` → `Format`); names are case-sensitive.
+    pub fn from_name(name: &str) -> Option<Function> {
+        FUNCTIONS.iter().find(|f| f.1 == name).map(|f| f.0)
+    }
+
+    fn arity(self) -> (usize, usize) {
+        FUNCTIONS.iter().find(|f| f.0 == self).map(|f| (f.2, f.3)).unwrap_or((0, usize::MAX))
+    }
+}
 
 /// A parsed intrinsic function call.
 #[derive(Debug)]
 pub struct Call {
     text: String,
-    function: String,
+    function: Function,
     args: Vec<Arg>,
+    /// For `States.Format` whose template is a string literal: the template's
+    /// text between its placeholders (n placeholders, n + 1 pieces). Escaped
+    /// braces (`\{\}`) are text here, which is why the split happens while
+    /// the literal is read rather than on its decoded value.
+    template: Option<Vec<String>>,
 }
 
 /// An argument: a literal, a path, or a nested call.
 #[derive(Debug)]
 pub enum Arg {
+    /// `'text'`, `12`, `-1.5`, `null`, `true`, `false`.
     Literal(Value),
+    /// `$.a[0]`, `$$.Execution.Id`, `$var.x`.
     Path(Path),
+    /// `States.…(…)`.
     Call(Call),
 }
 
 impl Call {
-    /// Parse `States.Name(arg, …)`.
+    /// Parse `States.Name(arg, …)`. The error says what is wrong and where
+    /// (positions count characters from 0), e.g. an unknown function, a wrong
+    /// number of arguments, an unterminated string or a bad path.
     pub fn parse(text: &str) -> Result<Call, String> {
-        Err(format!("intrinsic functions are not implemented yet: '{}'", text))
+        let mut p = Parser { text, s: text.as_bytes(), i: 0 };
+        let call = p.call(1)?;
+        p.ws();
+        if p.i < p.s.len() {
+            return p.err("unexpected text after the call");
+        }
+        Ok(call)
     }
 
     /// The call as written.
@@ -34,9 +144,999 @@ impl Call {
         &self.text
     }
 
-    /// Evaluate the call.
-    pub fn evaluate(&self, _env: &mut dyn Env) -> Result<Value, Failure> {
-        let _ = (&self.function, &self.args);
-        Err(Failure::intrinsic(format!("'{}' is not implemented", self.text)))
+    /// The function called.
+    pub fn function(&self) -> Function {
+        self.function
+    }
+
+    /// The arguments as written.
+    pub fn args(&self) -> &[Arg] {
+        &self.args
+    }
+
+    /// Evaluate the call: arguments left to right, then the function.
+    pub fn evaluate(&self, env: &mut dyn Env) -> Result<Value, Failure> {
+        let mut values = Vec::with_capacity(self.args.len());
+        for arg in &self.args {
+            values.push(match arg {
+                Arg::Literal(v) => v.clone(),
+                Arg::Path(p) => match select(p, env) {
+                    Ok(v) => v,
+                    Err(_) => return Err(path_failure(p, env)),
+                },
+                Arg::Call(c) => c.evaluate(env)?,
+            });
+        }
+        self.apply(&values, env)
+    }
+
+    /// An `States.IntrinsicFailure` naming this call.
+    fn fail(&self, detail: impl std::fmt::Display) -> Failure {
+        Failure::intrinsic(format!("The function '{}' had the following error: {}", self.text, detail))
+    }
+
+    fn string<'v>(&self, v: &'v Value, what: &str) -> Result<&'v str, Failure> {
+        v.as_str().ok_or_else(|| self.fail(format_args!("the {} must be a string, but it is {}", what, describe(v))))
+    }
+
+    fn array<'v>(&self, v: &'v Value, what: &str) -> Result<&'v [Value], Failure> {
+        v.as_array().ok_or_else(|| self.fail(format_args!("the {} must be an array, but it is {}", what, describe(v))))
+    }
+
+    fn object<'v>(&self, v: &'v Value, what: &str) -> Result<&'v Map, Failure> {
+        v.as_object().ok_or_else(|| self.fail(format_args!("the {} must be an object, but it is {}", what, describe(v))))
+    }
+
+    /// An integer argument; AWS rounds other numbers to the nearest integer (`Math.round`).
+    fn integer(&self, v: &Value, what: &str) -> Result<i64, Failure> {
+        match v.as_number() {
+            Some(Number::Int(i)) => Ok(i),
+            Some(Number::Float(f)) => {
+                java::round(f).ok_or_else(|| self.fail(format_args!("the {} {} is out of range", what, describe(v))))
+            }
+            None => Err(self.fail(format_args!("the {} must be a number, but it is {}", what, describe(v)))),
+        }
+    }
+
+    /// A string argument within AWS's input size limit.
+    fn limited_string<'v>(&self, v: &'v Value, what: &str) -> Result<&'v str, Failure> {
+        let s = self.string(v, what)?;
+        let len = java::char_len(s);
+        if len > MAX_INPUT_CHARS {
+            return Err(self.fail(format_args!(
+                "the {} is {} characters long, but at most {} are allowed",
+                what, len, MAX_INPUT_CHARS
+            )));
+        }
+        Ok(s)
+    }
+
+    fn apply(&self, args: &[Value], env: &mut dyn Env) -> Result<Value, Failure> {
+        match self.function {
+            Function::Format => self.format(args),
+            Function::StringToJson => {
+                let s = self.string(&args[0], "argument")?;
+                if s.trim().is_empty() {
+                    // Jackson reads no value from blank text; AWS returns null (recorded).
+                    return Ok(Value::Null);
+                }
+                crate::json::parse(s).map_err(|e| self.fail(format_args!("the argument is not valid JSON text: {}", e)))
+            }
+            Function::JsonToString => Ok(Value::from(java::to_json(&args[0]))),
+            Function::Array => Ok(Value::array(args.to_vec())),
+            Function::ArrayPartition => {
+                let items = self.array(&args[0], "first argument")?;
+                let size = self.integer(&args[1], "chunk size")?;
+                if size <= 0 {
+                    return Err(self.fail(format_args!("the chunk size must be a positive integer, but it is {}", size)));
+                }
+                let chunks = items.chunks(usize::try_from(size).unwrap_or(usize::MAX));
+                Ok(Value::array(chunks.map(|c| Value::array(c.to_vec())).collect()))
+            }
+            Function::ArrayContains => {
+                let items = self.array(&args[0], "first argument")?;
+                Ok(Value::Bool(items.iter().any(|v| java::equals(v, &args[1]))))
+            }
+            Function::ArrayRange => self.range(args),
+            Function::ArrayGetItem => {
+                let items = self.array(&args[0], "first argument")?;
+                let index = self.integer(&args[1], "index")?;
+                usize::try_from(index).ok().and_then(|i| items.get(i)).cloned().ok_or_else(|| {
+                    self.fail(format_args!("the index {} is out of bounds for an array of {} items", index, items.len()))
+                })
+            }
+            Function::ArrayLength => Ok(Value::int(self.array(&args[0], "argument")?.len() as i64)),
+            Function::ArrayUnique => {
+                let items = self.array(&args[0], "argument")?;
+                let mut out: Vec<Value> = Vec::with_capacity(items.len());
+                for v in items {
+                    if !out.iter().any(|seen| java::equals(seen, v)) {
+                        out.push(v.clone());
+                    }
+                }
+                Ok(Value::array(out))
+            }
+            Function::Base64Encode => {
+                let s = self.limited_string(&args[0], "input")?;
+                Ok(Value::from(base64::engine::general_purpose::STANDARD.encode(s.as_bytes())))
+            }
+            Function::Base64Decode => {
+                let s = self.limited_string(&args[0], "input")?;
+                let bytes = BASE64_DECODER
+                    .decode(s.as_bytes())
+                    .map_err(|e| self.fail(format_args!("the input is not valid Base64: {}", e)))?;
+                // Java's `new String(bytes, UTF_8)`: malformed sequences become U+FFFD.
+                Ok(Value::from(String::from_utf8_lossy(&bytes).into_owned()))
+            }
+            Function::Hash => self.hash(args),
+            Function::JsonMerge => {
+                let left = self.object(&args[0], "first argument")?;
+                let right = self.object(&args[1], "second argument")?;
+                match args[2] {
+                    Value::Bool(false) => {}
+                    Value::Bool(true) => {
+                        return Err(self.fail("deep merging is not supported: the third argument must be false"))
+                    }
+                    ref v => {
+                        return Err(self.fail(format_args!("the third argument must be the boolean false, but it is {}", describe(v))))
+                    }
+                }
+                // Shallow: the second object's members replace the first's, keeping the first's order.
+                let mut merged = left.clone();
+                for (k, v) in right.iter() {
+                    merged.insert(k.clone(), v.clone());
+                }
+                Ok(Value::object(merged))
+            }
+            Function::MathRandom => self.random(args, env),
+            Function::MathAdd => {
+                let a = self.integer(&args[0], "first argument")?;
+                let b = self.integer(&args[1], "second argument")?;
+                a.checked_add(b).map(Value::int).ok_or_else(|| self.fail(format_args!("the sum of {} and {} is out of range", a, b)))
+            }
+            Function::StringSplit => {
+                let s = self.string(&args[0], "first argument")?;
+                let delimiters = self.string(&args[1], "delimiter")?;
+                // `StringTokenizer`: every character of the second argument is a
+                // delimiter, and empty tokens are dropped (recorded: `", , ,"` → `[" ", " "]`).
+                let parts = s.split(|c: char| delimiters.contains(c)).filter(|t| !t.is_empty());
+                Ok(Value::array(parts.map(Value::from).collect()))
+            }
+            Function::Uuid => Ok(Value::from(uuid_v4(env.next_random(), env.next_random()))),
+        }
+    }
+
+    fn format(&self, args: &[Value]) -> Result<Value, Failure> {
+        let split;
+        let pieces: &[String] = match &self.template {
+            Some(t) => t,
+            None => {
+                let t = self.string(&args[0], "template (first argument)")?;
+                split = t.split("{}").map(str::to_string).collect::<Vec<_>>();
+                &split
+            }
+        };
+        let values = &args[1..];
+        if pieces.len() - 1 != values.len() {
+            return Err(self.fail(format_args!(
+                "the template has {} placeholder(s) '{{}}' but {} value(s) follow it",
+                pieces.len() - 1,
+                values.len()
+            )));
+        }
+        let mut out = String::new();
+        for (i, piece) in pieces.iter().enumerate() {
+            out.push_str(piece);
+            if let Some(v) = values.get(i) {
+                java::write_to_string(&mut out, v);
+            }
+        }
+        Ok(Value::from(out))
+    }
+
+    fn range(&self, args: &[Value]) -> Result<Value, Failure> {
+        let start = self.integer(&args[0], "start")? as i128;
+        let end = self.integer(&args[1], "end")? as i128;
+        let step = self.integer(&args[2], "step")? as i128;
+        if step == 0 {
+            return Err(self.fail("the step must not be 0"));
+        }
+        // The end is included when a step lands on it (recorded: `(1, 9, 2)` → `[1,3,5,7,9]`).
+        let count = if (step > 0 && start <= end) || (step < 0 && start >= end) { (end - start) / step + 1 } else { 0 };
+        if count > MAX_RANGE_ITEMS {
+            return Err(self.fail(format_args!(
+                "the range would hold {} items, but an array can hold at most {}",
+                count, MAX_RANGE_ITEMS
+            )));
+        }
+        Ok(Value::array((0..count).map(|k| Value::int((start + k * step) as i64)).collect()))
+    }
+
+    fn hash(&self, args: &[Value]) -> Result<Value, Failure> {
+        use sha2::Digest;
+        let algorithm = self.string(&args[1], "algorithm")?;
+        // Non-string data is hashed as its JSON text.
+        let text;
+        let data = match &args[0] {
+            Value::String(s) => &**s,
+            other => {
+                text = java::to_json(other);
+                &text
+            }
+        };
+        let len = java::char_len(data);
+        if len > MAX_INPUT_CHARS {
+            return Err(self.fail(format_args!("the input is {} characters long, but at most {} are allowed", len, MAX_INPUT_CHARS)));
+        }
+        let bytes = data.as_bytes();
+        let digest: Vec<u8> = match algorithm {
+            "MD5" => md5::Md5::digest(bytes).to_vec(),
+            "SHA-1" => sha1::Sha1::digest(bytes).to_vec(),
+            "SHA-256" => sha2::Sha256::digest(bytes).to_vec(),
+            "SHA-384" => sha2::Sha384::digest(bytes).to_vec(),
+            "SHA-512" => sha2::Sha512::digest(bytes).to_vec(),
+            _ => {
+                return Err(self.fail(format_args!(
+                    "the algorithm '{}' is not supported; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512",
+                    algorithm
+                )))
+            }
+        };
+        let mut hex = String::with_capacity(digest.len() * 2);
+        for b in digest {
+            hex.push_str(&format!("{:02x}", b));
+        }
+        Ok(Value::from(hex))
+    }
+
+    /// A random integer in [start, end): from `java.util.Random` seeded with
+    /// the third argument when there is one (so the same seed gives the same
+    /// number, as on AWS), else from the execution's seeded generator.
+    fn random(&self, args: &[Value], env: &mut dyn Env) -> Result<Value, Failure> {
+        let start = self.integer(&args[0], "start")?;
+        let end = self.integer(&args[1], "end")?;
+        let span = end as i128 - start as i128;
+        if span <= 0 {
+            return Err(self.fail(format_args!("the end ({}) must be greater than the start ({})", end, start)));
+        }
+        let offset = match args.get(2) {
+            Some(seed) => {
+                let mut rng = java::Random::new(self.integer(seed, "seed")?);
+                match i32::try_from(span) {
+                    Ok(bound) => rng.next_int_bounded(bound) as i128,
+                    Err(_) => ((rng.next_long() as u64 as u128 * span as u128) >> 64) as i128,
+                }
+            }
+            None => ((env.next_random() as u128 * span as u128) >> 64) as i128,
+        };
+        Ok(Value::int((start as i128 + offset) as i64))
+    }
+}
+
+/// Java's basic Base64 decoder: padding optional, no whitespace, trailing bits ignored.
+const BASE64_DECODER: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// The `States.Runtime` failure of a path argument that selects nothing.
+fn path_failure(path: &Path, env: &mut dyn Env) -> Failure {
+    let root = match path.root_kind() {
+        Root::Input => env.input().to_json(),
+        Root::Context => env.context().to_json(),
+        Root::Variable(name) => match env.variable(name) {
+            Some(v) => v.to_json(),
+            None => {
+                return Failure::runtime(format!(
+                    "The JsonPath argument for the field '{}' refers to the variable '{}', which is not assigned",
+                    path.text(),
+                    name
+                ))
+            }
+        },
+    };
+    Failure::runtime(format!("The JsonPath argument for the field '{}' could not be found in the input '{}'", path.text(), root))
+}
+
+/// A value's type and (shortened) JSON text, for messages: `string "a"`.
+fn describe(v: &Value) -> String {
+    let mut json = v.to_json();
+    if json.len() > 100 {
+        let mut cut = 100;
+        while !json.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        json.truncate(cut);
+        json.push('…');
+    }
+    format!("{} {}", v.type_name(), json)
+}
+
+/// A version-4 UUID from 128 random bits (lower-case, 8-4-4-4-12).
+fn uuid_v4(high: u64, low: u64) -> String {
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&high.to_be_bytes());
+    b[8..].copy_from_slice(&low.to_be_bytes());
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let mut s = String::with_capacity(36);
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            s.push('-');
+        }
+        s.push_str(&format!("{:02x}", byte));
+    }
+    s
+}
+
+// ---------------------------------------------------------------- parser
+
+struct Parser<'a> {
+    text: &'a str,
+    s: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Parser<'a> {
+    /// An error at the current position (counted in characters).
+    fn err<T>(&self, what: &str) -> Result<T, String> {
+        self.err_at(self.i, what)
+    }
+
+    fn err_at<T>(&self, at: usize, what: &str) -> Result<T, String> {
+        let mut at = at.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let pos = self.text[..at].chars().count();
+        Err(format!("{} at position {} of '{}'", what, pos, self.text))
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while self.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+            self.i += 1;
+        }
+    }
+
+    /// `States.Name(args)`; `depth` is 1 for the outermost call.
+    fn call(&mut self, depth: usize) -> Result<Call, String> {
+        let start = self.i;
+        if !self.text[self.i..].starts_with("States.") {
+            return self.err("an intrinsic function call 'States.Name(…)' is expected");
+        }
+        self.i += "States.".len();
+        while self.peek().is_some_and(|c| c.is_ascii_alphanumeric()) {
+            self.i += 1;
+        }
+        let name = &self.text[start..self.i];
+        let Some(function) = Function::from_name(name) else {
+            return self.err_at(start, &format!("'{}' is not an intrinsic function", name));
+        };
+        if depth > MAX_NESTING {
+            return self.err_at(start, &format!("intrinsic functions can be nested at most {} deep", MAX_NESTING));
+        }
+        self.ws();
+        if self.peek() != Some(b'(') {
+            return self.err(&format!("'(' is expected after '{}'", name));
+        }
+        let open = self.i;
+        self.i += 1;
+        self.ws();
+        let mut args = Vec::new();
+        let mut template = None;
+        if self.peek() != Some(b')') {
+            loop {
+                let (arg, pieces) = self.arg(depth)?;
+                if args.is_empty() && function == Function::Format {
+                    template = pieces;
+                }
+                args.push(arg);
+                self.ws();
+                match self.peek() {
+                    Some(b',') => {
+                        self.i += 1;
+                        self.ws();
+                    }
+                    Some(b')') => break,
+                    None => return self.err_at(open, &format!("the '(' of '{}' is never closed", name)),
+                    Some(_) => return self.err("',' or ')' is expected after an argument"),
+                }
+            }
+        }
+        self.i += 1; // ')'
+        let (min, max) = function.arity();
+        if args.len() < min || args.len() > max {
+            let wanted = match (min, max) {
+                (n, m) if n == m => format!("{} argument{}", n, if n == 1 { "" } else { "s" }),
+                (n, usize::MAX) => format!("at least {} argument{}", n, if n == 1 { "" } else { "s" }),
+                (n, m) => format!("{} to {} arguments", n, m),
+            };
+            return Err(format!("{} takes {}, but {} were given in '{}'", name, wanted, args.len(), &self.text[start..self.i]));
+        }
+        Ok(Call { text: self.text[start..self.i].to_string(), function, args, template })
+    }
+
+    /// One argument; for a string literal also its pieces between unescaped `{}`.
+    fn arg(&mut self, depth: usize) -> Result<(Arg, Option<Vec<String>>), String> {
+        match self.peek() {
+            Some(b'\'') => {
+                let (value, pieces) = self.string()?;
+                Ok((Arg::Literal(Value::from(value)), Some(pieces)))
+            }
+            Some(b'$') => Ok((Arg::Path(self.path()?), None)),
+            Some(b'S') if self.text[self.i..].starts_with("States.") => Ok((Arg::Call(self.call(depth + 1)?), None)),
+            Some(c) if c == b'-' || c.is_ascii_digit() => Ok((Arg::Literal(self.number()?), None)),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let start = self.i;
+                while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.') {
+                    self.i += 1;
+                }
+                let value = match &self.text[start..self.i] {
+                    "null" => Value::Null,
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    word => {
+                        return self.err_at(
+                            start,
+                            &format!("'{}' is not an argument (strings are written in single quotes, paths start with '$')", word),
+                        )
+                    }
+                };
+                Ok((Arg::Literal(value), None))
+            }
+            Some(b')') | Some(b',') => self.err("an argument is expected"),
+            None => self.err("the call ends where an argument is expected"),
+            Some(_) => self.err("an argument is expected (a 'string', a number, null, true, false, a path or a call)"),
+        }
+    }
+
+    /// `'…'` with AWS's escapes `\'`, `\{`, `\}`, `\\`; any other backslash stays as written.
+    fn string(&mut self) -> Result<(String, Vec<String>), String> {
+        let start = self.i;
+        self.i += 1;
+        let mut value = String::new();
+        let mut pieces = Vec::new();
+        let mut piece = String::new();
+        loop {
+            let Some(c) = self.text[self.i..].chars().next() else {
+                return self.err_at(start, "the string literal is never closed");
+            };
+            match c {
+                '\'' => {
+                    self.i += 1;
+                    pieces.push(piece);
+                    return Ok((value, pieces));
+                }
+                '\\' => {
+                    let Some(next) = self.text[self.i + 1..].chars().next() else {
+                        return self.err_at(start, "the string literal is never closed");
+                    };
+                    if !matches!(next, '\'' | '{' | '}' | '\\') {
+                        value.push('\\');
+                        piece.push('\\');
+                    }
+                    value.push(next);
+                    piece.push(next);
+                    self.i += 1 + next.len_utf8();
+                }
+                '{' if self.s.get(self.i + 1) == Some(&b'}') => {
+                    value.push_str("{}");
+                    pieces.push(std::mem::take(&mut piece));
+                    self.i += 2;
+                }
+                c => {
+                    value.push(c);
+                    piece.push(c);
+                    self.i += c.len_utf8();
+                }
+            }
+        }
+    }
+
+    /// A JSON number: `-?int(.frac)?(e±exp)?`; integers stay integers.
+    fn number(&mut self) -> Result<Value, String> {
+        let start = self.i;
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        while self.peek().is_some_and(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-')) {
+            self.i += 1;
+        }
+        let text = &self.text[start..self.i];
+        match crate::json::parse(text) {
+            Ok(v @ Value::Number(_)) => Ok(v),
+            _ => self.err_at(start, &format!("'{}' is not a number", text)),
+        }
+    }
+
+    /// A path runs to the first `,`, `)` or space outside brackets; inside
+    /// brackets quotes, commas and parentheses belong to it (`$.a[?(@.b == 'x, y')]`).
+    fn path(&mut self) -> Result<Path, String> {
+        let start = self.i;
+        let mut depth = 0usize;
+        while let Some(c) = self.peek() {
+            match c {
+                b'[' => depth += 1,
+                b']' => depth = depth.saturating_sub(1),
+                b'\'' | b'"' if depth > 0 => {
+                    self.i += 1;
+                    while let Some(q) = self.peek() {
+                        if q == b'\\' {
+                            self.i += 1;
+                        } else if q == c {
+                            break;
+                        }
+                        self.i += 1;
+                    }
+                }
+                b',' | b')' if depth == 0 => break,
+                c if c.is_ascii_whitespace() && depth == 0 => break,
+                _ => {}
+            }
+            self.i += 1;
+        }
+        self.i = self.i.min(self.s.len());
+        let text = &self.text[start..self.i];
+        Path::compile(text).map_err(|e| format!("the argument '{}' is not a valid path: {}", text, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::Env;
+
+    /// An environment over a JSON input, with a fixed context and variables and a SplitMix64 random source.
+    pub(crate) struct TestEnv {
+        pub input: Value,
+        pub context: Value,
+        pub variables: Map,
+        pub state: u64,
+    }
+
+    impl TestEnv {
+        pub fn new(input: Value) -> TestEnv {
+            TestEnv { input, context: Value::empty_object(), variables: Map::new(), state: 0 }
+        }
+    }
+
+    impl Env for TestEnv {
+        fn input(&self) -> &Value {
+            &self.input
+        }
+        fn context(&mut self) -> Value {
+            self.context.clone()
+        }
+        fn variable(&self, name: &str) -> Option<Value> {
+            self.variables.get(name).cloned()
+        }
+        fn next_random(&mut self) -> u64 {
+            // SplitMix64.
+            self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+    }
+
+    /// Evaluate a call on an input: the result's JSON, or `Error: cause`.
+    fn eval(call: &str, input: &str) -> String {
+        let call = Call::parse(call).unwrap_or_else(|e| panic!("parse error: {}", e));
+        let mut env = TestEnv::new(crate::json::parse(input).expect("test input is JSON"));
+        env.variables.insert("greeting".into(), Value::from("hi"));
+        env.variables.insert("list".into(), crate::json::parse("[3,4]").unwrap());
+        env.context = crate::json::parse(r#"{"Execution":{"Id":"arn:aws:states:us-east-1:123456789012:execution:StateMachine:execution","Name":"execution"},"StateMachine":{"Id":"arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine","Name":"StateMachine"}}"#).unwrap();
+        match call.evaluate(&mut env) {
+            Ok(v) => v.to_json(),
+            Err(f) => format!("{}: {}", f.error, f.cause),
+        }
+    }
+
+    /// The error of a call that fails, without the "The function '…' had the following error: " prefix.
+    fn fails(call: &str, input: &str) -> String {
+        let out = eval(call, input);
+        let prefix = format!("States.IntrinsicFailure: The function '{}' had the following error: ", call);
+        match out.strip_prefix(&prefix) {
+            Some(rest) => rest.to_string(),
+            None => out,
+        }
+    }
+
+    /// The message of a call that does not parse.
+    fn parse_err(call: &str) -> String {
+        match Call::parse(call) {
+            Ok(c) => panic!("'{}' parsed as {:?}", call, c),
+            Err(e) => e,
+        }
+    }
+
+    // ------------------------------------------------------------ parsing
+
+    #[test]
+    fn parses_literals_paths_and_nested_calls() {
+        assert_eq!(eval("States.Array('a', 1, -2, 1.5, -0.25, 1e3, null, true, false)", "{}"), r#"["a",1,-2,1.5,-0.25,1000,null,true,false]"#);
+        assert_eq!(eval("States.Array( $.a ,$$.Execution.Name,  $greeting , $list[1] )", r#"{"a":[1]}"#), r#"[[1],"execution","hi",4]"#);
+        assert_eq!(eval("States.Array(States.Array(States.Array()))", "{}"), "[[[]]]");
+        assert_eq!(eval("States.Array($)", r#"{"x":1}"#), r#"[{"x":1}]"#);
+        assert_eq!(eval("States.Array() ", "{}"), "[]");
+        assert_eq!(eval("States.Array ( 1 )", "{}"), "[1]");
+    }
+
+    #[test]
+    fn paths_may_hold_brackets_quotes_commas_and_filters() {
+        let input = r#"{"a":[{"b":"x, y)","c":1},{"b":"z","c":2}],"k e":{"d":5}}"#;
+        assert_eq!(eval("States.Array($.a[?(@.b == 'x, y)')].c, 7)", input), "[[1],7]");
+        assert_eq!(eval("States.Array($['k e'].d, $.a[0]['c'], $.a[-1:].c)", input), "[5,1,[2]]");
+        assert_eq!(eval("States.Array($.a[?(@.c > 1)].b)", input), r#"[["z"]]"#);
+        assert_eq!(eval("States.ArrayLength($.a[*])", input), "2");
+    }
+
+    #[test]
+    fn string_literals_take_awss_escapes() {
+        assert_eq!(eval(r"States.Format('it\'s')", "{}"), r#""it's""#);
+        assert_eq!(eval(r"States.Format('a\\b')", "{}"), r#""a\\b""#);
+        assert_eq!(eval(r"States.Format('\{\} {}', 1)", "{}"), r#""{} 1""#);
+        assert_eq!(eval(r"States.Format('{\}{}', 1)", "{}"), r#""{}1""#);
+        // Other backslashes and unescaped braces that are no placeholder stay as written.
+        assert_eq!(eval(r#"States.StringToJson('{"t":"a \"q\""}')"#, "{}"), r#"{"t":"a \"q\""}"#);
+        assert_eq!(eval("States.Format('Hello\nWorld')", "{}"), r#""Hello\nWorld""#);
+        assert_eq!(eval("States.Format('é ✓ 🆗')", "{}"), r#""é ✓ 🆗""#);
+        assert_eq!(eval("States.Format('')", "{}"), r#""""#);
+    }
+
+    #[test]
+    fn parse_errors_say_what_is_wrong() {
+        assert_eq!(parse_err("States.Nope(1)"), "'States.Nope' is not an intrinsic function at position 0 of 'States.Nope(1)'");
+        assert_eq!(parse_err("States.format('x')"), "'States.format' is not an intrinsic function at position 0 of 'States.format('x')'");
+        assert_eq!(parse_err("States.MathAdd(1)"), "States.MathAdd takes 2 arguments, but 1 were given in 'States.MathAdd(1)'");
+        assert_eq!(parse_err("States.UUID(1)"), "States.UUID takes 0 arguments, but 1 were given in 'States.UUID(1)'");
+        assert_eq!(parse_err("States.Format()"), "States.Format takes at least 1 argument, but 0 were given in 'States.Format()'");
+        assert_eq!(parse_err("States.MathRandom(1, 2, 3, 4)"), "States.MathRandom takes 2 to 3 arguments, but 4 were given in 'States.MathRandom(1, 2, 3, 4)'");
+        assert_eq!(parse_err("States.JsonMerge($.a, $.b)"), "States.JsonMerge takes 3 arguments, but 2 were given in 'States.JsonMerge($.a, $.b)'");
+        assert_eq!(parse_err("States.Format('x"), "the string literal is never closed at position 14 of 'States.Format('x'");
+        assert_eq!(parse_err("States.Array(1"), "the '(' of 'States.Array' is never closed at position 12 of 'States.Array(1'");
+        assert_eq!(parse_err("States.Array(1 2)"), "',' or ')' is expected after an argument at position 15 of 'States.Array(1 2)'");
+        assert_eq!(parse_err("States.Array(1,)"), "an argument is expected at position 15 of 'States.Array(1,)'");
+        assert_eq!(parse_err("States.Array(,1)"), "an argument is expected at position 13 of 'States.Array(,1)'");
+        assert_eq!(parse_err("States.Array(1) x"), "unexpected text after the call at position 16 of 'States.Array(1) x'");
+        assert_eq!(parse_err("States.Array"), "'(' is expected after 'States.Array' at position 12 of 'States.Array'");
+        assert_eq!(parse_err("States.Array(abc)"), "'abc' is not an argument (strings are written in single quotes, paths start with '$') at position 13 of 'States.Array(abc)'");
+        assert_eq!(parse_err("States.Array(\"a\")"), "an argument is expected (a 'string', a number, null, true, false, a path or a call) at position 13 of 'States.Array(\"a\")'");
+        assert_eq!(parse_err("States.Array(1.2.3)"), "'1.2.3' is not a number at position 13 of 'States.Array(1.2.3)'");
+        assert_eq!(parse_err("States.Array(-)"), "'-' is not a number at position 13 of 'States.Array(-)'");
+        assert!(parse_err("States.Array($.a[)").starts_with("the argument '$.a[)' is not a valid path: "));
+        assert!(parse_err("States.Array($.a.length())").starts_with("the argument '$.a.length(' is not a valid path"));
+        assert!(parse_err("States.Array(States.Nope())").starts_with("'States.Nope' is not an intrinsic function at position 13"));
+    }
+
+    #[test]
+    fn calls_nest_at_most_ten_deep() {
+        let nested = |n: usize| format!("{}1{}", "States.Array(".repeat(n), ")".repeat(n));
+        assert!(Call::parse(&nested(10)).is_ok());
+        assert_eq!(parse_err(&nested(11)), format!("intrinsic functions can be nested at most 10 deep at position 130 of '{}'", nested(11)));
+    }
+
+    #[test]
+    fn call_text_and_structure() {
+        let c = Call::parse("States.Format('{}', States.UUID())").unwrap();
+        assert_eq!(c.text(), "States.Format('{}', States.UUID())");
+        assert_eq!(c.function(), Function::Format);
+        assert!(matches!(&c.args()[1], Arg::Call(inner) if inner.text() == "States.UUID()"));
+        assert_eq!(Function::from_name("States.UUID"), Some(Function::Uuid));
+        assert_eq!(Function::Uuid.name(), "States.UUID");
+        assert_eq!(FUNCTIONS.len(), 18);
+    }
+
+    #[test]
+    fn path_arguments_that_select_nothing_are_runtime_errors() {
+        assert_eq!(eval("States.Format('{}', $.missing)", r#"{"a":1}"#), r#"States.Runtime: The JsonPath argument for the field '$.missing' could not be found in the input '{"a":1}'"#);
+        assert_eq!(eval("States.Array($nope)", "{}"), "States.Runtime: The JsonPath argument for the field '$nope' refers to the variable 'nope', which is not assigned");
+        assert!(eval("States.Array($$.Nope)", "{}").starts_with("States.Runtime: The JsonPath argument for the field '$$.Nope' could not be found in the input '{\"Execution\""));
+    }
+
+    // ------------------------------------------------------------ States.Format
+
+    #[test]
+    fn format() {
+        // AWS docs: "Hello, my name is Arnav."
+        assert_eq!(eval("States.Format('Hello, my name is {}.', $.name)", r#"{"name":"Arnav"}"#), r#""Hello, my name is Arnav.""#);
+        assert_eq!(eval("States.Format('{} {} {} {} {}', 'a', 1, 1.5, true, null)", "{}"), r#""a 1 1.5 true null""#);
+        // Objects and arrays print as Java's Map/List toString (recorded AWS case).
+        assert_eq!(eval("States.Format('fst={}', $.o)", r#"{"o":{"Arg1":1,"Arg2":[]}}"#), r#""fst={Arg1=1, Arg2=[]}""#);
+        assert_eq!(eval("States.Format('{}', $.a)", r#"{"a":[1,"x",[2.0,null],{"k":"v"}]}"#), r#""[1, x, [2.0, null], {k=v}]""#);
+        assert_eq!(eval("States.Format('{}|{}|{}', 1e21, 0.0001, 100.0)", "{}"), r#""1.0E21|1.0E-4|100.0""#);
+        assert_eq!(eval("States.Format('{}', $$.StateMachine)", "{}"), r#""{Id=arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine, Name=StateMachine}""#);
+        // A template from a path: its `{}` are placeholders.
+        assert_eq!(eval("States.Format($greeting)", "{}"), r#""hi""#);
+        assert_eq!(eval("States.Format($.t, 'Pikachu')", r#"{"t":"It's {}!"}"#), r#""It's Pikachu!""#);
+        assert_eq!(eval("States.Format('{}{}', 'a', States.Format('<{}>', 'b'))", "{}"), r#""a<b>""#);
+    }
+
+    #[test]
+    fn format_errors() {
+        assert_eq!(fails("States.Format('{} {}', 1)", "{}"), "the template has 2 placeholder(s) '{}' but 1 value(s) follow it");
+        assert_eq!(fails("States.Format('x', 1)", "{}"), "the template has 0 placeholder(s) '{}' but 1 value(s) follow it");
+        assert_eq!(fails("States.Format($.n)", r#"{"n":1}"#), "the template (first argument) must be a string, but it is number 1");
+    }
+
+    // ------------------------------------------------------------ JSON
+
+    #[test]
+    fn string_to_json() {
+        assert_eq!(eval("States.StringToJson($.s)", r#"{"s":"{\"a\":[1,2.5,null]}"}"#), r#"{"a":[1,2.5,null]}"#);
+        // AWS docs: {"attr_name":"attr_value"}.
+        assert_eq!(eval(r#"States.StringToJson($.escapedJsonString)"#, r#"{"escapedJsonString":"{\"foo\": \"bar\"}"}"#), r#"{"foo":"bar"}"#);
+        assert_eq!(eval("States.StringToJson('')", "{}"), "null");
+        assert_eq!(eval("States.StringToJson('  ')", "{}"), "null");
+        assert_eq!(eval("States.StringToJson('-0')", "{}"), "0");
+        assert_eq!(eval("States.StringToJson('\"x\"')", "{}"), r#""x""#);
+        assert!(fails("States.StringToJson('{')", "{}").starts_with("the argument is not valid JSON text: "));
+        assert_eq!(fails("States.StringToJson(1)", "{}"), "the argument must be a string, but it is number 1");
+    }
+
+    #[test]
+    fn json_to_string() {
+        // AWS docs example.
+        assert_eq!(eval("States.JsonToString($.dataJson)", r#"{"dataJson":{"foo":"bar"}}"#), r#""{\"foo\":\"bar\"}""#);
+        assert_eq!(eval("States.JsonToString($.x)", r#"{"x":{"b":[1,2.0,1.5e300],"a":null,"s":"q\"\u0001"}}"#), r#""{\"b\":[1,2.0,1.5E300],\"a\":null,\"s\":\"q\\\"\\u0001\"}""#);
+        assert_eq!(eval("States.JsonToString($.x)", r#"{"x":"HelloWorld"}"#), r#""\"HelloWorld\"""#);
+        assert_eq!(eval("States.JsonToString($.x)", r#"{"x":null}"#), r#""null""#);
+        assert_eq!(eval("States.JsonToString($.x)", r#"{"x":true}"#), r#""true""#);
+    }
+
+    #[test]
+    fn json_merge() {
+        // AWS docs example: shallow, the second object's `a` replaces the first's.
+        let input = r#"{"json1":{"a":{"a1":1,"a2":2},"b":2},"json2":{"a":{"a3":1,"a4":2},"c":3}}"#;
+        assert_eq!(eval("States.JsonMerge($.json1, $.json2, false)", input), r#"{"a":{"a3":1,"a4":2},"b":2,"c":3}"#);
+        assert_eq!(eval("States.JsonMerge($.json2, $.json1, false)", input), r#"{"a":{"a1":1,"a2":2},"c":3,"b":2}"#);
+        assert_eq!(fails("States.JsonMerge($.json1, $.json2, true)", input), "deep merging is not supported: the third argument must be false");
+        assert_eq!(fails("States.JsonMerge($.json1, $.json2, 'false')", input), r#"the third argument must be the boolean false, but it is string "false""#);
+        assert_eq!(fails("States.JsonMerge($.json1, 1, false)", input), "the second argument must be an object, but it is number 1");
+        assert_eq!(fails("States.JsonMerge(States.Array(), $.json1, false)", input), "the first argument must be an object, but it is array []");
+    }
+
+    // ------------------------------------------------------------ arrays
+
+    #[test]
+    fn array() {
+        // AWS docs: ["Foo", 2020, "Bar", {"Bar": "Baz"}] style.
+        assert_eq!(eval("States.Array('Foo', 2020, $.b)", r#"{"b":{"Bar":"Baz"}}"#), r#"["Foo",2020,{"Bar":"Baz"}]"#);
+        assert_eq!(eval("States.Array()", "{}"), "[]");
+    }
+
+    #[test]
+    fn array_partition() {
+        // AWS docs: [[1,2,3,4],[5,6,7,8],[9]].
+        assert_eq!(eval("States.ArrayPartition($.a, 4)", r#"{"a":[1,2,3,4,5,6,7,8,9]}"#), "[[1,2,3,4],[5,6,7,8],[9]]");
+        assert_eq!(eval("States.ArrayPartition($.a, 5)", r#"{"a":[0,1]}"#), "[[0,1]]");
+        assert_eq!(eval("States.ArrayPartition($.a, 2)", r#"{"a":[]}"#), "[]");
+        assert_eq!(eval("States.ArrayPartition($.a, 1.5)", r#"{"a":[1,2,3]}"#), "[[1,2],[3]]");
+        assert_eq!(fails("States.ArrayPartition($.a, 0)", r#"{"a":[1]}"#), "the chunk size must be a positive integer, but it is 0");
+        assert_eq!(fails("States.ArrayPartition($.a, -1)", r#"{"a":[1]}"#), "the chunk size must be a positive integer, but it is -1");
+        assert_eq!(fails("States.ArrayPartition($.a, '2')", r#"{"a":[1]}"#), r#"the chunk size must be a number, but it is string "2""#);
+        assert_eq!(fails("States.ArrayPartition($.a, 2)", r#"{"a":{}}"#), "the first argument must be an array, but it is object {}");
+    }
+
+    #[test]
+    fn array_contains() {
+        // AWS docs: true.
+        assert_eq!(eval("States.ArrayContains($.inputArray, $.lookingFor)", r#"{"inputArray":[1,2,3,4,5,6,7,8,9],"lookingFor":5}"#), "true");
+        assert_eq!(eval("States.ArrayContains($.a, $.v)", r#"{"a":[[1,2,3],2],"v":[1,2,3]}"#), "true");
+        assert_eq!(eval("States.ArrayContains($.a, $.v)", r#"{"a":[[1,2,3],2],"v":[1,2]}"#), "false");
+        assert_eq!(eval("States.ArrayContains($.a, $.v)", r#"{"a":[{"x":1,"y":[]}],"v":{"y":[],"x":1}}"#), "true");
+        assert_eq!(eval("States.ArrayContains($.a, null)", r#"{"a":[]}"#), "false");
+        assert_eq!(eval("States.ArrayContains($.a, null)", r#"{"a":[null]}"#), "true");
+        assert_eq!(eval("States.ArrayContains($.a, false)", r#"{"a":[true,false]}"#), "true");
+        // Java equality: an Integer is not a Double.
+        assert_eq!(eval("States.ArrayContains($.a, 1.0)", r#"{"a":[1]}"#), "false");
+        assert_eq!(fails("States.ArrayContains('x', 1)", "{}"), r#"the first argument must be an array, but it is string "x""#);
+    }
+
+    #[test]
+    fn array_range() {
+        // AWS docs: [1,3,5,7,9].
+        assert_eq!(eval("States.ArrayRange(1, 9, 2)", "{}"), "[1,3,5,7,9]");
+        assert_eq!(eval("States.ArrayRange(0, 10, 3)", "{}"), "[0,3,6,9]");
+        assert_eq!(eval("States.ArrayRange(1, 9, 9)", "{}"), "[1]");
+        assert_eq!(eval("States.ArrayRange(5, 5, 1)", "{}"), "[5]");
+        assert_eq!(eval("States.ArrayRange(5, 1, 1)", "{}"), "[]");
+        assert_eq!(eval("States.ArrayRange(5, 1, -2)", "{}"), "[5,3,1]");
+        assert_eq!(eval("States.ArrayRange(0.5, 3.4, 1.2)", "{}"), "[1,2,3]");
+        assert_eq!(eval("States.ArrayLength(States.ArrayRange(1, 1000, 1))", "{}"), "1000");
+        assert_eq!(fails("States.ArrayRange(0, 1000, 1)", "{}"), "the range would hold 1001 items, but an array can hold at most 1000");
+        assert_eq!(fails("States.ArrayRange(0, 10, 0)", "{}"), "the step must not be 0");
+        assert_eq!(fails("States.ArrayRange('0', 10, 1)", "{}"), r#"the start must be a number, but it is string "0""#);
+        assert_eq!(fails("States.ArrayRange(-9223372036854775808, 9223372036854775807, 1)", "{}"), "the range would hold 18446744073709551616 items, but an array can hold at most 1000");
+    }
+
+    #[test]
+    fn array_get_item() {
+        // AWS docs: 6.
+        assert_eq!(eval("States.ArrayGetItem($.inputArray, $.index)", r#"{"inputArray":[1,2,3,4,5,6,7,8,9],"index":5}"#), "6");
+        assert_eq!(eval("States.ArrayGetItem(States.StringSplit('a-b', '-'), 0)", "{}"), r#""a""#);
+        assert_eq!(fails("States.ArrayGetItem($.a, 3)", r#"{"a":[1,2,3]}"#), "the index 3 is out of bounds for an array of 3 items");
+        assert_eq!(fails("States.ArrayGetItem($.a, -1)", r#"{"a":[1,2,3]}"#), "the index -1 is out of bounds for an array of 3 items");
+        assert_eq!(fails("States.ArrayGetItem($.a, null)", r#"{"a":[1]}"#), "the index must be a number, but it is null null");
+    }
+
+    #[test]
+    fn array_length_and_unique() {
+        // AWS docs: 9, and [1,2,3,4].
+        assert_eq!(eval("States.ArrayLength($.inputArray)", r#"{"inputArray":[1,2,3,4,5,6,7,8,9]}"#), "9");
+        assert_eq!(eval("States.ArrayUnique($.inputArray)", r#"{"inputArray":[1,2,3,3,3,3,3,3,4]}"#), "[1,2,3,4]");
+        let mixed = r#"{"a":[null,null,true,true,false,false,1,1,1.1,0,0,"HelloWorld","HelloWorld",[],[],[null],[null],{"a":1,"b":2},{"b":2,"a":1},{"a":1,"b":1},1.0]}"#;
+        assert_eq!(eval("States.ArrayUnique($.a)", mixed), r#"[null,true,false,1,1.1,0,"HelloWorld",[],[null],{"a":1,"b":2},{"a":1,"b":1},1]"#);
+        assert_eq!(eval("States.ArrayLength(States.ArrayUnique($.a))", mixed), "12");
+        assert_eq!(fails("States.ArrayLength($.a)", r#"{"a":"abc"}"#), r#"the argument must be an array, but it is string "abc""#);
+        assert_eq!(fails("States.ArrayUnique($.a)", r#"{"a":null}"#), "the argument must be an array, but it is null null");
+    }
+
+    // ------------------------------------------------------------ encoding and hashing
+
+    #[test]
+    fn base64() {
+        // AWS docs: "RGF0YSB0byBlbmNvZGU=" ↔ "Data to encode".
+        assert_eq!(eval("States.Base64Encode($.input)", r#"{"input":"Data to encode"}"#), r#""RGF0YSB0byBlbmNvZGU=""#);
+        assert_eq!(eval("States.Base64Decode($.base64)", r#"{"base64":"RGF0YSB0byBlbmNvZGU="}"#), r#""Data to encode""#);
+        assert_eq!(eval("States.Base64Encode('')", "{}"), r#""""#);
+        assert_eq!(eval("States.Base64Decode('')", "{}"), r#""""#);
+        assert_eq!(eval("States.Base64Encode('é✓')", "{}"), r#""w6ninJM=""#);
+        assert_eq!(eval("States.Base64Decode('w6nijJM')", "{}"), r#""é⌓""#);
+        assert_eq!(eval("States.Base64Decode('/w==')", "{}"), "\"\u{fffd}\"");
+        assert!(fails("States.Base64Decode('not base64!')", "{}").starts_with("the input is not valid Base64: "));
+        assert_eq!(fails("States.Base64Encode(1)", "{}"), "the input must be a string, but it is number 1");
+        let long = format!(r#"{{"s":"{}"}}"#, "a".repeat(10_001));
+        assert_eq!(fails("States.Base64Encode($.s)", &long), "the input is 10001 characters long, but at most 10000 are allowed");
+        assert_eq!(fails("States.Base64Decode($.s)", &long), "the input is 10001 characters long, but at most 10000 are allowed");
+        let max = format!(r#"{{"s":"{}"}}"#, "a".repeat(10_000));
+        assert!(eval("States.Base64Encode($.s)", &max).starts_with("\"YWFh"));
+    }
+
+    #[test]
+    fn hash() {
+        // AWS docs: SHA-1 of "input data".
+        assert_eq!(eval("States.Hash($.Data, $.Algorithm)", r#"{"Data":"input data","Algorithm":"SHA-1"}"#), r#""aaff4a450a104cd177d28d18d74485e8cae074b7""#);
+        assert_eq!(eval("States.Hash('input data', 'MD5')", "{}"), r#""812f45842bc6d66ee14572ce20db8e86""#);
+        assert_eq!(eval("States.Hash('input data', 'SHA-256')", "{}"), r#""b4a697a057313163aee33cd8d40c66e9f0f177e00cac2de32475ffff6169c3e3""#);
+        assert_eq!(eval("States.Hash('input data', 'SHA-384')", "{}"), r#""d28a7d5cf25a74f11a50a18452b75e04bb3d70c9dd0510d6123aa008c756511b87525bdc835ebb27e1fb9e9374a15562""#);
+        assert_eq!(eval("States.Hash('input data', 'SHA-512')", "{}"), r#""6ce4adb348546d4f449c4d25aad9a7c9cb711d9e91982d3f0b29ca2f3f47d4ce2deba23bf2954f0f1d593fc50283731a533d30d425402d4f91316d871303aac4""#);
+        // Non-string data is hashed as its JSON text: MD5("{\"a\":1}") and MD5("1").
+        assert_eq!(eval("States.Hash($.o, 'MD5')", r#"{"o":{"a":1}}"#), r#""bb6cb5c68df4652941caf652a366f2d8""#);
+        assert_eq!(eval("States.Hash(1, 'MD5')", "{}"), r#""c4ca4238a0b923820dcc509a6f75849b""#);
+        assert_eq!(fails("States.Hash('x', 'SHA-3')", "{}"), "the algorithm 'SHA-3' is not supported; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512");
+        assert_eq!(fails("States.Hash('x', 'sha-1')", "{}"), "the algorithm 'sha-1' is not supported; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512");
+        assert_eq!(fails("States.Hash('x', null)", "{}"), "the algorithm must be a string, but it is null null");
+        let long = format!(r#"{{"s":"{}"}}"#, "a".repeat(10_001));
+        assert_eq!(fails("States.Hash($.s, 'MD5')", &long), "the input is 10001 characters long, but at most 10000 are allowed");
+    }
+
+    // ------------------------------------------------------------ math
+
+    #[test]
+    fn math_add() {
+        // AWS docs: 111 + -1 = 110.
+        assert_eq!(eval("States.MathAdd($.value1, $.step)", r#"{"value1":111,"step":-1}"#), "110");
+        assert_eq!(eval("States.MathAdd(1, 2)", "{}"), "3");
+        // Each argument is rounded half up first (recorded: 1.49 + 1.5 = 3, -1.5 + -1.51 = -3, -0.5 + 0 = 0).
+        assert_eq!(eval("States.MathAdd(1.49, 1.5)", "{}"), "3");
+        assert_eq!(eval("States.MathAdd(-1.5, -1.51)", "{}"), "-3");
+        assert_eq!(eval("States.MathAdd(-0.5, 0)", "{}"), "0");
+        assert_eq!(eval("States.MathAdd(-2.5, 0)", "{}"), "-2");
+        assert_eq!(eval("States.MathAdd(2.5, 0)", "{}"), "3");
+        assert_eq!(eval("States.MathAdd(States.MathAdd(44, 9), 4.3)", "{}"), "57");
+        assert_eq!(fails("States.MathAdd('1', 2)", "{}"), r#"the first argument must be a number, but it is string "1""#);
+        assert_eq!(fails("States.MathAdd(1, null)", "{}"), "the second argument must be a number, but it is null null");
+        assert_eq!(fails("States.MathAdd(9223372036854775807, 1)", "{}"), "the sum of 9223372036854775807 and 1 is out of range");
+        assert_eq!(fails("States.MathAdd(1e300, 1)", "{}"), "the first argument number 1e+300 is out of range");
+    }
+
+    #[test]
+    fn math_random() {
+        let draws: Vec<String> = (0..50).map(|_| eval("States.MathRandom(1, 999)", "{}")).collect();
+        // Same environment seed, same number.
+        assert!(draws.windows(2).all(|w| w[0] == w[1]));
+        let n: i64 = draws[0].parse().unwrap();
+        assert!((1..999).contains(&n));
+        // A seed gives java.util.Random's number: new Random(3).nextInt(999) = 239.
+        assert_eq!(eval("States.MathRandom(0, 999, 3)", "{}"), "239");
+        assert_eq!(eval("States.MathRandom(10, 1009, 3)", "{}"), "249");
+        assert_eq!(eval("States.MathRandom(12.5, 44.51, 3.2)", "{}"), eval("States.MathRandom(13, 45, 3)", "{}"));
+        assert_eq!(eval("States.MathRandom(5, 6)", "{}"), "5");
+        assert_eq!(fails("States.MathRandom(5, 5)", "{}"), "the end (5) must be greater than the start (5)");
+        assert_eq!(fails("States.MathRandom(5, 1, 1)", "{}"), "the end (1) must be greater than the start (5)");
+        assert_eq!(fails("States.MathRandom('a', 1)", "{}"), r#"the start must be a number, but it is string "a""#);
+        assert_eq!(fails("States.MathRandom(1, 2, 'x')", "{}"), r#"the seed must be a number, but it is string "x""#);
+        // Over the whole range, unseeded.
+        let mut env = TestEnv::new(Value::Null);
+        let call = Call::parse("States.MathRandom(0, 3)").unwrap();
+        let mut seen = [false; 3];
+        for _ in 0..100 {
+            let v = call.evaluate(&mut env).unwrap().as_number().unwrap().as_i64().unwrap();
+            seen[v as usize] = true;
+        }
+        assert_eq!(seen, [true; 3]);
+    }
+
+    // ------------------------------------------------------------ strings and ids
+
+    #[test]
+    fn string_split() {
+        // AWS docs: ["1","2","3","4","5"].
+        assert_eq!(eval("States.StringSplit($.inputString, $.splitter)", r#"{"inputString":"1,2,3,4,5","splitter":","}"#), r#"["1","2","3","4","5"]"#);
+        // Every character of the delimiter splits; empty pieces are dropped (recorded).
+        assert_eq!(eval("States.StringSplit($.s, $.d)", r#"{"s":"split on T and \nnew line","d":"T\n"}"#), r#"["split on "," and ","new line"]"#);
+        assert_eq!(eval("States.StringSplit(', , ,', ',')", "{}"), r#"[" "," "]"#);
+        assert_eq!(eval("States.StringSplit(',,,,', ',')", "{}"), "[]");
+        assert_eq!(eval("States.StringSplit('', ',')", "{}"), "[]");
+        assert_eq!(eval("States.StringSplit('abc', '')", "{}"), r#"["abc"]"#);
+        assert_eq!(eval("States.StringSplit('This.is+a,test=string', '.+,=')", "{}"), r#"["This","is","a","test","string"]"#);
+        assert_eq!(eval("States.StringSplit('Hello\nWorld', '\n')", "{}"), r#"["Hello","World"]"#);
+        assert_eq!(fails("States.StringSplit(1, ',')", "{}"), "the first argument must be a string, but it is number 1");
+        assert_eq!(fails("States.StringSplit('a', 1)", "{}"), "the delimiter must be a string, but it is number 1");
+    }
+
+    #[test]
+    fn uuid() {
+        let first = eval("States.UUID()", "{}");
+        assert_eq!(first, eval("States.UUID()", "{}"), "deterministic for one environment seed");
+        let u = first.trim_matches('"');
+        assert_eq!(u.len(), 36);
+        let groups: Vec<&str> = u.split('-').collect();
+        assert_eq!(groups.iter().map(|g| g.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
+        assert!(groups[2].starts_with('4'));
+        assert!(matches!(groups[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'));
+        assert!(u.chars().all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert_eq!(uuid_v4(0, 0), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(uuid_v4(u64::MAX, u64::MAX), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        // Two calls in one environment differ.
+        let mut env = TestEnv::new(Value::Null);
+        let call = Call::parse("States.Array(States.UUID(), States.UUID())").unwrap();
+        let v = call.evaluate(&mut env).unwrap();
+        let a = v.as_array().unwrap();
+        assert_ne!(a[0], a[1]);
+    }
+
+    #[test]
+    fn a_failing_nested_call_names_itself() {
+        assert_eq!(
+            eval("States.Format('{}', States.ArrayGetItem($.a, 9))", r#"{"a":[1]}"#),
+            "States.IntrinsicFailure: The function 'States.ArrayGetItem($.a, 9)' had the following error: the index 9 is out of bounds for an array of 1 items"
+        );
+    }
+
+    #[test]
+    fn fail_state_paths_take_string_intrinsics() {
+        // Recorded AWS case: Fail with ErrorPath/CausePath intrinsics.
+        let expr = crate::query::Expr::compile("States.Format('This is a custom error message for {}, caused by {}.', $.Error, $.Cause)").unwrap();
+        let mut env = TestEnv::new(crate::json::parse(r#"{"Error":"error string","Cause":"cause string"}"#).unwrap());
+        assert_eq!(
+            expr.evaluate(&mut env, "CausePath").unwrap().as_str(),
+            Some("This is a custom error message for error string, caused by cause string.")
+        );
+    }
+
+    #[test]
+    fn positions_count_characters() {
+        assert_eq!(parse_err("States.Format('é✓', x)"), "'x' is not an argument (strings are written in single quotes, paths start with '$') at position 20 of 'States.Format('é✓', x)'");
+        assert!(parse_err("States.Array($['é)").starts_with("the argument '$['é)' is not a valid path"));
+    }
+
+    #[test]
+    fn payload_templates_use_intrinsics() {
+        use crate::query::Template;
+        let t = Template::compile(&crate::json::parse(r#"{"sum.$":"States.MathAdd($.a, 1)","fixed":[1],"nested":{"s.$":"States.Format('{}!', $.b)"}}"#).unwrap()).unwrap();
+        let mut env = TestEnv::new(crate::json::parse(r#"{"a":41,"b":"x"}"#).unwrap());
+        assert_eq!(t.evaluate(&mut env).unwrap().to_json(), r#"{"sum":42,"fixed":[1],"nested":{"s":"x!"}}"#);
+        let err = Template::compile(&crate::json::parse(r#"{"a.$":"States.Nope()"}"#).unwrap()).unwrap_err();
+        assert_eq!(err.0, "/a.$");
+        assert!(err.1.ends_with("'States.Nope' is not an intrinsic function at position 0 of 'States.Nope()'"));
     }
 }

@@ -29,9 +29,8 @@ test("a Pass/Succeed machine runs to SUCCEEDED with its output", () => {
 
 test("validate reports a missing Next target with its pointer", () => {
   const text = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}';
-  const [d, ...rest] = validate(text);
-  assert.equal(rest.length, 0);
-  assert.equal(d.pointer, "/States/A/Next");
+  const d = validate(text).find((d) => d.pointer === "/States/A/Next");
+  assert.ok(d, "a diagnostic at /States/A/Next");
   assert.equal(d.severity, "ERROR");
   assert.equal(d.column, text.indexOf('"Nowhere"') + 1);
 });
@@ -39,7 +38,10 @@ test("validate reports a missing Next target with its pointer", () => {
 test("an invalid definition throws INVALID_DEFINITION with diagnostics", () => {
   assert.throws(
     () => new Simulator('{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}'),
-    (e) => e instanceof Error && e.code === "INVALID_DEFINITION" && e.diagnostics[0].pointer === "/States/A/Next",
+    (e) =>
+      e instanceof Error &&
+      e.code === "INVALID_DEFINITION" &&
+      e.diagnostics.some((d) => d.pointer === "/States/A/Next"),
   );
 });
 

@@ -41,7 +41,7 @@ async function open() {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = [];
   page.on("pageerror", (e) => errors.push(e));
-  page.on("console", (m) => m.type() === "error" && errors.push(new Error(m.text())));
+  page.on("console", (m) => m.type() === "error" && errors.push(`${m.text()} (${m.location().url})`));
   await page.goto(server.url); // `/` redirects to /www/
   await page.getByTestId("status").filter({ hasText: "READY" }).waitFor();
   return { page, errors };
@@ -65,12 +65,17 @@ test("Run takes the example to SUCCEEDED and shows its output and history", asyn
 
 test("Step adds one history row at a time; Reset clears them", async () => {
   const { page, errors } = await open();
+  const rows = page.getByTestId("history-row");
+  const type = (i) => rows.nth(i).locator("td").nth(1).textContent();
   await page.getByTestId("step").click();
-  await page.getByTestId("history-row").first().waitFor();
-  assert.equal(await page.getByTestId("history-row").count(), 1);
-  assert.equal(await page.getByTestId("history-row").first().locator("td").nth(1).textContent(), "ExecutionStarted");
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 2);
+  assert.equal(await type(0), "ExecutionStarted");
+  assert.equal(await type(1), "PassStateEntered");
+  assert.equal(await page.getByTestId("status").textContent(), "RUNNING");
   await page.getByTestId("step").click();
-  assert.equal(await page.getByTestId("history-row").count(), 2);
+  assert.equal(await rows.count(), 3);
+  assert.equal(await type(2), "PassStateExited");
   await page.getByTestId("reset").click();
   assert.equal(await page.getByTestId("history-row").count(), 0);
   assert.equal(await page.getByTestId("status").textContent(), "READY");

@@ -1,0 +1,662 @@
+//! The simulator: an execution as a discrete-event simulation on a virtual clock.
+//!
+//! An [`Execution`] holds threads of work (the top level, each Parallel
+//! branch, each Map iteration), a run queue and a timer queue. [`Execution::step`]
+//! takes the thread at the front of the run queue and advances it until it
+//! records exactly one history event; when nothing can run, the clock jumps to
+//! the earliest timer. Waits, retry back-off, mocked latency and timeouts are
+//! all timers. Everything is a function of the definition, input, mocks,
+//! seed and start time, so runs are reproducible byte for byte.
+
+pub mod clock;
+mod context;
+pub mod rng;
+mod run;
+
+use crate::definition::{StateId, StateMachine};
+use crate::history::{Event, EventKind};
+use crate::mocks::Mocks;
+use crate::query::Failure;
+use crate::value::{Map, Value};
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::rc::Rc;
+
+/// AWS's limit on history events per execution.
+pub const DEFAULT_MAX_EVENTS: usize = 25_000;
+/// AWS's limit on a state's input or output, in bytes of JSON text.
+pub const MAX_PAYLOAD_BYTES: usize = 262_144;
+
+/// Everything besides the definition and input that decides an execution.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub seed: u64,
+    /// Start time, milliseconds since the Unix epoch.
+    pub start_time: i64,
+    pub max_events: usize,
+    pub mocks: Mocks,
+    pub region: String,
+    pub account: String,
+    pub state_machine_name: String,
+    pub execution_name: String,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            seed: 0,
+            start_time: clock::DEFAULT_START,
+            max_events: DEFAULT_MAX_EVENTS,
+            mocks: Mocks::none(),
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            state_machine_name: "StateMachine".into(),
+            execution_name: "execution".into(),
+        }
+    }
+}
+
+impl Options {
+    pub fn state_machine_arn(&self) -> String {
+        format!("arn:aws:states:{}:{}:stateMachine:{}", self.region, self.account, self.state_machine_name)
+    }
+    pub fn execution_arn(&self) -> String {
+        format!("arn:aws:states:{}:{}:execution:{}:{}", self.region, self.account, self.state_machine_name, self.execution_name)
+    }
+    pub fn role_arn(&self) -> String {
+        format!("arn:aws:iam::{}:role/StepFunctionsRole", self.account)
+    }
+}
+
+/// Misuse of the API (not a problem of the definition or the execution).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ApiError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { code, message: message.into() }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+/// An execution's status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Running,
+    Paused,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "RUNNING",
+            Status::Paused => "PAUSED",
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+            Status::Aborted => "ABORTED",
+        }
+    }
+    pub fn is_finished(self) -> bool {
+        !matches!(self, Status::Running | Status::Paused)
+    }
+}
+
+/// What a paused execution waits for.
+#[derive(Clone, Debug, Serialize)]
+pub struct WaitingFor {
+    pub state: String,
+    /// `mock`, `taskToken`, `activity` or `breakpoint`
+    pub kind: &'static str,
+    pub token: String,
+    pub input: Value,
+}
+
+/// The result of `step`, `run`, `run_until` and `step_back`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepReport {
+    /// The events recorded by this call, in GetExecutionHistory shape.
+    pub events: Vec<Value>,
+    pub status: &'static str,
+    /// Names of the states active now (outer Map/Parallel states included).
+    pub active: Vec<String>,
+    /// The virtual time, ISO-8601.
+    pub clock: String,
+    pub waiting_for: Vec<WaitingFor>,
+}
+
+/// A validated state machine with its options, ready to start executions.
+pub struct Simulator {
+    machine: Rc<StateMachine>,
+    options: Rc<Options>,
+}
+
+impl Simulator {
+    /// Parse and validate `definition`; errors are the diagnostics (warnings are kept out).
+    pub fn new(definition: &str, options: Options) -> Result<Simulator, Vec<crate::definition::Diagnostic>> {
+        let outcome = crate::definition::parse(definition);
+        match outcome.machine {
+            Some(machine) => Ok(Simulator { machine: Rc::new(machine), options: Rc::new(options) }),
+            None => Err(outcome.diagnostics),
+        }
+    }
+
+    /// A simulator over an already validated machine.
+    pub fn from_machine(machine: StateMachine, options: Options) -> Simulator {
+        Simulator { machine: Rc::new(machine), options: Rc::new(options) }
+    }
+
+    pub fn machine(&self) -> &StateMachine {
+        &self.machine
+    }
+
+    /// Start an execution with `input`.
+    pub fn start(&self, input: Value) -> Result<Execution, ApiError> {
+        if input.json_len() > MAX_PAYLOAD_BYTES {
+            return Err(ApiError::new(
+                "INVALID_EXECUTION_INPUT",
+                format!("the execution input is {} bytes; AWS accepts at most {} bytes", input.json_len(), MAX_PAYLOAD_BYTES),
+            ));
+        }
+        Ok(Execution::new(self.machine.clone(), self.options.clone(), input))
+    }
+}
+
+/// Variables of one scope (the top level, a branch, an iteration), chained to the enclosing scope.
+#[derive(Debug, Default)]
+pub(crate) struct VarScope {
+    pub vars: RefCell<Map>,
+    pub parent: Option<Rc<VarScope>>,
+}
+
+impl VarScope {
+    pub fn lookup(&self, name: &str) -> Option<Value> {
+        if let Some(v) = self.vars.borrow().get(name) {
+            return Some(v.clone());
+        }
+        self.parent.as_ref().and_then(|p| p.lookup(name))
+    }
+    pub fn is_empty_chain(&self) -> bool {
+        self.vars.borrow().is_empty() && self.parent.as_ref().is_none_or(|p| p.is_empty_chain())
+    }
+    /// Every variable visible here, inner scopes shadowing outer ones.
+    pub fn visible(&self) -> Map {
+        let mut out = match &self.parent {
+            Some(p) => p.visible(),
+            None => Map::new(),
+        };
+        for (k, v) in self.vars.borrow().iter() {
+            out.insert(k.clone(), v.clone());
+        }
+        out
+    }
+}
+
+/// The data-flow stages of a state's latest run, for the inspector.
+#[derive(Clone, Debug, Default)]
+pub struct Inspection {
+    pub stages: Vec<(&'static str, Value)>,
+    pub variables: Option<Map>,
+    pub context: Option<Value>,
+    pub matched_rule: Option<usize>,
+}
+
+pub(crate) type ThreadId = usize;
+
+/// An external action recorded so that `step_back` can replay it.
+#[derive(Clone, Debug)]
+enum External {
+    Success(String, Value),
+    Failure(String, String, String),
+    Heartbeat(String),
+    Stop(Option<String>, Option<String>),
+}
+
+/// A running (or finished) execution.
+pub struct Execution {
+    pub(crate) machine: Rc<StateMachine>,
+    pub(crate) options: Rc<Options>,
+    pub(crate) input: Value,
+    pub(crate) clock: i64,
+    pub(crate) events: Vec<Event>,
+    pub(crate) threads: Vec<run::Thread>,
+    pub(crate) runnable: VecDeque<ThreadId>,
+    timers: BinaryHeap<std::cmp::Reverse<(i64, u64, ThreadId, u64)>>,
+    timer_seq: u64,
+    pub(crate) rng: rng::Rng,
+    pub(crate) status: Status,
+    pub(crate) output: Option<Value>,
+    pub(crate) error: Option<Rc<str>>,
+    pub(crate) cause: Option<Rc<str>>,
+    pub(crate) mock_calls: HashMap<StateId, usize>,
+    pub(crate) token_counter: u64,
+    /// token → thread waiting for an answer
+    pub(crate) pending: Vec<(String, ThreadId)>,
+    pub(crate) inspections: Vec<Option<Box<Inspection>>>,
+    pub(crate) context_base: Value,
+    pub(crate) transitions: u64,
+    externals: Vec<(usize, External)>,
+    deadline: Option<i64>,
+}
+
+impl Execution {
+    fn new(machine: Rc<StateMachine>, options: Rc<Options>, input: Value) -> Execution {
+        let n = machine.states.len();
+        let deadline = machine.timeout_seconds.map(|t| options.start_time.saturating_add((t as i64).saturating_mul(1000)));
+        let context_base = context::base(&options, &input);
+        let mut ex = Execution {
+            machine,
+            clock: options.start_time,
+            rng: rng::Rng::new(options.seed),
+            options,
+            input: input.clone(),
+            events: Vec::new(),
+            threads: Vec::new(),
+            runnable: VecDeque::new(),
+            timers: BinaryHeap::new(),
+            timer_seq: 0,
+            status: Status::Running,
+            output: None,
+            error: None,
+            cause: None,
+            mock_calls: HashMap::new(),
+            token_counter: 0,
+            pending: Vec::new(),
+            inspections: (0..n).map(|_| None).collect(),
+            context_base,
+            transitions: 0,
+            externals: Vec::new(),
+            deadline,
+        };
+        let role = Rc::from(ex.options.role_arn());
+        ex.record(0, EventKind::ExecutionStarted { input: input.clone(), role_arn: role });
+        let start = ex.machine.root.start_at;
+        let tid = ex.spawn(None, Rc::new(VarScope::default()), start, input, 0);
+        ex.wake(tid);
+        ex
+    }
+
+    pub(crate) fn record(&mut self, previous: u64, kind: EventKind) -> u64 {
+        let id = self.events.len() as u64 + 1;
+        self.events.push(Event { id, previous_event_id: previous, timestamp: self.clock, kind });
+        id
+    }
+
+    pub(crate) fn set_timer(&mut self, at: i64, thread: ThreadId) {
+        self.timer_seq += 1;
+        let generation = self.threads[thread].generation;
+        self.timers.push(std::cmp::Reverse((at, self.timer_seq, thread, generation)));
+    }
+
+    /// Advance by one history event. Returns the new events (one, or none when paused or finished).
+    pub fn step(&mut self) -> StepReport {
+        let before = self.events.len();
+        self.step_inner();
+        self.report(before, Vec::new())
+    }
+
+    fn step_inner(&mut self) {
+        if self.status.is_finished() {
+            return;
+        }
+        let before = self.events.len();
+        if self.enforce_event_limit() {
+            return;
+        }
+        loop {
+            if self.status.is_finished() || self.events.len() > before {
+                break;
+            }
+            if let Some(tid) = self.runnable.pop_front() {
+                if !self.threads[tid].alive {
+                    continue;
+                }
+                let produced_before = self.events.len();
+                let keep = self.advance(tid);
+                if keep {
+                    self.runnable.push_back(tid);
+                }
+                if self.events.len() > produced_before {
+                    self.status = if self.status == Status::Paused { Status::Running } else { self.status };
+                }
+                continue;
+            }
+            // Nothing runnable: jump to the next timer.
+            if !self.fire_next_timer() {
+                if !self.pending.is_empty() {
+                    self.status = Status::Paused;
+                } else {
+                    // Nothing can ever run again: an engine bug, reported rather than hung on.
+                    let prev = self.events.len() as u64;
+                    self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from("Internal error: the execution cannot make progress.")));
+                    self.record(prev, EventKind::ExecutionFailed { error: self.error.clone(), cause: self.cause.clone() });
+                }
+                break;
+            }
+        }
+    }
+
+    fn fire_next_timer(&mut self) -> bool {
+        while let Some(std::cmp::Reverse((at, _, tid, generation))) = self.timers.peek().cloned() {
+            if let Some(deadline) = self.deadline {
+                if deadline < at {
+                    self.clock = self.clock.max(deadline);
+                    self.time_out_execution();
+                    return true;
+                }
+            }
+            self.timers.pop();
+            let t = &self.threads[tid];
+            if !t.alive || t.generation != generation {
+                continue;
+            }
+            self.clock = self.clock.max(at);
+            self.wake(tid);
+            return true;
+        }
+        false
+    }
+
+    fn time_out_execution(&mut self) {
+        let cause = format!("The execution timed out after {} seconds.", self.machine.timeout_seconds.unwrap_or(0));
+        let _ = cause;
+        self.finish(Status::TimedOut, None, None);
+        let prev = self.events.len() as u64;
+        self.record(prev, EventKind::ExecutionTimedOut { error: Some(Rc::from("States.Timeout")), cause: None });
+        self.error = Some(Rc::from("States.Timeout"));
+    }
+
+    /// When the next event would be the last one the limit allows, it is `ExecutionFailed`.
+    fn enforce_event_limit(&mut self) -> bool {
+        if self.status.is_finished() {
+            return false;
+        }
+        let max = self.options.max_events.max(2);
+        if self.events.len() + 1 >= max {
+            let cause = format!(
+                "The execution reached the maximum number of history events ({}).",
+                self.options.max_events
+            );
+            let prev = self.events.len() as u64;
+            self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from(cause.as_str())));
+            self.record(prev, EventKind::ExecutionFailed { error: self.error.clone(), cause: self.cause.clone() });
+            return true;
+        }
+        false
+    }
+
+    pub(crate) fn finish(&mut self, status: Status, error: Option<Rc<str>>, cause: Option<Rc<str>>) {
+        self.status = status;
+        self.error = error;
+        self.cause = cause;
+        for t in &mut self.threads {
+            t.alive = false;
+        }
+        self.runnable.clear();
+        self.timers.clear();
+        self.pending.clear();
+    }
+
+    /// Step until finished, paused, or `max_steps` events (unbounded when `None`).
+    pub fn run(&mut self, max_steps: Option<u64>) -> StepReport {
+        let before = self.events.len();
+        let mut n = 0u64;
+        while !self.status.is_finished() && max_steps.is_none_or(|m| n < m) {
+            let len = self.events.len();
+            self.step_inner();
+            if self.events.len() == len {
+                break;
+            }
+            n += 1;
+        }
+        self.report(before, Vec::new())
+    }
+
+    /// Step until the next event would enter `state` (a breakpoint), or as `run` stops.
+    pub fn run_until(&mut self, state: &str, max_steps: Option<u64>) -> StepReport {
+        let before = self.events.len();
+        let target = self.machine.state_id(state);
+        let mut n = 0u64;
+        while !self.status.is_finished() && max_steps.is_none_or(|m| n < m) {
+            if let Some(target) = target {
+                if n > 0 || self.events.len() > 1 {
+                    if let Some(input) = self.next_enters(target) {
+                        let bp = WaitingFor { state: state.to_string(), kind: "breakpoint", token: String::new(), input };
+                        let mut r = self.report(before, vec![bp]);
+                        r.status = Status::Paused.as_str();
+                        return r;
+                    }
+                }
+            }
+            let len = self.events.len();
+            self.step_inner();
+            if self.events.len() == len {
+                break;
+            }
+            n += 1;
+        }
+        self.report(before, Vec::new())
+    }
+
+    /// Go back one event by replaying the execution from the start.
+    pub fn step_back(&mut self) -> StepReport {
+        let target = self.events.len().saturating_sub(1).max(1);
+        let mut fresh = Execution::new(self.machine.clone(), self.options.clone(), self.input.clone());
+        let externals = std::mem::take(&mut self.externals);
+        let mut next_ext = 0;
+        while fresh.events.len() < target && !fresh.status.is_finished() {
+            while next_ext < externals.len() && externals[next_ext].0 <= fresh.events.len() {
+                let _ = fresh.apply_external(externals[next_ext].1.clone());
+                next_ext += 1;
+            }
+            let len = fresh.events.len();
+            fresh.step_inner();
+            if fresh.events.len() == len && next_ext >= externals.len() {
+                break;
+            }
+        }
+        fresh.externals = externals.into_iter().filter(|(at, _)| *at < target).collect();
+        *self = fresh;
+        self.report(self.events.len(), Vec::new())
+    }
+
+    fn report(&self, before: usize, mut waiting: Vec<WaitingFor>) -> StepReport {
+        if waiting.is_empty() {
+            waiting = self.waiting_for();
+        }
+        StepReport {
+            events: self.events[before.min(self.events.len())..].iter().map(Event::to_value).collect(),
+            status: self.status.as_str(),
+            active: self.active_states(),
+            clock: clock::format_timestamp(self.clock),
+            waiting_for: waiting,
+        }
+    }
+
+    /// What the execution waits for from outside (empty unless paused on tasks).
+    pub fn waiting_for(&self) -> Vec<WaitingFor> {
+        self.pending
+            .iter()
+            .filter_map(|(token, tid)| {
+                let t = &self.threads[*tid];
+                let (state, kind, input) = t.waiting_info()?;
+                Some(WaitingFor { state: self.machine.states[state].name.to_string(), kind, token: token.clone(), input })
+            })
+            .collect()
+    }
+
+    /// Names of active states, outermost first.
+    pub fn active_states(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for t in &self.threads {
+            if t.alive {
+                if let Some(s) = t.current_state() {
+                    out.push(self.machine.states[s].name.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// The history so far, as GetExecutionHistory's `events` array.
+    pub fn history(&self) -> Value {
+        Value::array(self.events.iter().map(Event::to_value).collect())
+    }
+    /// The recorded events.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+    pub fn status(&self) -> Status {
+        self.status
+    }
+    pub fn output(&self) -> Option<&Value> {
+        self.output.as_ref()
+    }
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+    pub fn cause(&self) -> Option<&str> {
+        self.cause.as_deref()
+    }
+    /// State entries so far (one per `…StateEntered` event).
+    pub fn transitions(&self) -> u64 {
+        self.transitions
+    }
+    pub fn start_time(&self) -> i64 {
+        self.options.start_time
+    }
+    /// The virtual time now.
+    pub fn clock(&self) -> i64 {
+        self.clock
+    }
+
+    /// The data-flow stages of the state's latest run, as an object.
+    pub fn inspect(&self, state: &str) -> Value {
+        let Some(id) = self.machine.state_id(state) else { return Value::Null };
+        let Some(ins) = &self.inspections[id] else { return Value::Null };
+        let mut m = Map::new();
+        for (k, v) in &ins.stages {
+            m.insert(Rc::from(*k), v.clone());
+        }
+        if let Some(vars) = &ins.variables {
+            m.insert(Rc::from("variables"), Value::object(vars.clone()));
+        }
+        if let Some(c) = &ins.context {
+            m.insert(Rc::from("context"), c.clone());
+        }
+        if let Some(r) = ins.matched_rule {
+            m.insert(Rc::from("matchedRule"), Value::int(r as i64));
+        }
+        Value::object(m)
+    }
+
+    /// The variables in scope at the state's latest entry.
+    pub fn variables(&self, state: &str) -> Value {
+        let Some(id) = self.machine.state_id(state) else { return Value::Null };
+        match self.inspections[id].as_ref().and_then(|i| i.variables.clone()) {
+            Some(v) => Value::object(v),
+            None => Value::empty_object(),
+        }
+    }
+
+    /// Answer a paused task with success.
+    pub fn send_task_success(&mut self, token: &str, output: Value) -> Result<(), ApiError> {
+        self.external(External::Success(token.to_string(), output))
+    }
+    /// Answer a paused task with failure.
+    pub fn send_task_failure(&mut self, token: &str, error: &str, cause: &str) -> Result<(), ApiError> {
+        self.external(External::Failure(token.to_string(), error.to_string(), cause.to_string()))
+    }
+    /// Report a heartbeat for a paused task (records no event, as in AWS).
+    pub fn send_task_heartbeat(&mut self, token: &str) -> Result<(), ApiError> {
+        self.external(External::Heartbeat(token.to_string()))
+    }
+    /// Stop the execution: `ExecutionAborted`.
+    pub fn stop(&mut self, error: Option<&str>, cause: Option<&str>) -> Result<(), ApiError> {
+        self.external(External::Stop(error.map(String::from), cause.map(String::from)))
+    }
+
+    fn external(&mut self, action: External) -> Result<(), ApiError> {
+        let at = self.events.len();
+        self.apply_external(action.clone())?;
+        self.externals.push((at, action));
+        Ok(())
+    }
+
+    fn apply_external(&mut self, action: External) -> Result<(), ApiError> {
+        if self.status.is_finished() {
+            return Err(ApiError::new("EXECUTION_NOT_RUNNING", format!("the execution has already finished ({})", self.status.as_str())));
+        }
+        match action {
+            External::Stop(error, cause) => {
+                let prev = self.events.len() as u64;
+                self.finish(Status::Aborted, error.map(|e| Rc::from(e.as_str())), cause.map(|c| Rc::from(c.as_str())));
+                self.record(prev, EventKind::ExecutionAborted { error: self.error.clone(), cause: self.cause.clone() });
+                Ok(())
+            }
+            External::Success(token, output) => self.answer(&token, Ok(output)),
+            External::Failure(token, error, cause) => self.answer(&token, Err(Failure::new(error, cause))),
+            External::Heartbeat(token) => {
+                if self.pending.iter().any(|(t, _)| *t == token) {
+                    Ok(())
+                } else {
+                    Err(invalid_token(&token))
+                }
+            }
+        }
+    }
+
+    fn answer(&mut self, token: &str, outcome: Result<Value, Failure>) -> Result<(), ApiError> {
+        let Some(pos) = self.pending.iter().position(|(t, _)| t == token) else {
+            return Err(invalid_token(token));
+        };
+        if let Ok(v) = &outcome {
+            if v.json_len() > MAX_PAYLOAD_BYTES {
+                return Err(ApiError::new("INVALID_OUTPUT", format!("the output is larger than {} bytes", MAX_PAYLOAD_BYTES)));
+            }
+        }
+        let (_, tid) = self.pending.remove(pos);
+        self.threads[tid].deliver(outcome);
+        self.wake(tid);
+        if self.status == Status::Paused {
+            self.status = Status::Running;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn new_token(&mut self) -> String {
+        self.token_counter += 1;
+        let a = rng::mix(self.options.seed ^ self.token_counter.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let b = rng::mix(a ^ self.token_counter);
+        format!("{:016x}{:016x}", a, b)
+    }
+
+    /// If the next event of the thread at the front would enter `target`, its input.
+    fn next_enters(&self, target: StateId) -> Option<Value> {
+        let tid = *self.runnable.front()?;
+        self.threads[tid].entering(target)
+    }
+
+    pub(crate) fn mocks(&self) -> &Mocks {
+        &self.options.mocks
+    }
+}
+
+fn invalid_token(token: &str) -> ApiError {
+    ApiError::new("INVALID_TOKEN", format!("no paused task has the token '{}'", token))
+}
+

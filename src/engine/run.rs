@@ -1,0 +1,1364 @@
+//! How each state type advances, one history event at a time.
+
+use super::context::{StateContext, StateEnv};
+use super::{Execution, Inspection, Status, ThreadId, VarScope, MAX_PAYLOAD_BYTES};
+use crate::definition::{
+    Catcher, ChoiceRule, Condition, FailField, IntegrationPattern, Jitter, NumberSource, Operand, Operator, PercentSource,
+    Resource, Retrier, StateId, StateKind, Transition, WaitFor,
+};
+use crate::history::EventKind;
+use crate::mocks::MockOutcome;
+use crate::query::{self, Failure, Path, ReferencePath, Template};
+use crate::value::{Map, Value};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// AWS's default task timeout when none is given.
+const DEFAULT_TASK_TIMEOUT: u64 = 99_999_999;
+
+pub(crate) struct Thread {
+    pub parent: Option<(ThreadId, usize)>,
+    pub vars: Rc<VarScope>,
+    pub stage: Stage,
+    pub alive: bool,
+    pub generation: u64,
+    pub last_event: u64,
+    pub queued: bool,
+}
+
+pub(crate) enum Stage {
+    Enter { state: StateId, input: Value },
+    Active(Box<Active>),
+    /// The thread's last state ended it with this output.
+    Complete(Value),
+    /// An uncaught failure ended the thread.
+    Failed(Failure),
+    Done,
+}
+
+pub(crate) struct Active {
+    state: StateId,
+    input: Value,
+    ctx: StateContext,
+    entered_event: u64,
+    retries: Vec<u64>,
+    step: Step,
+}
+
+enum Step {
+    Body,
+    Exit { output: Value, next: Transition, assigned: Option<Rc<Map>> },
+    Error(Failure),
+    RetryWait { at: i64 },
+    WaitUntil { at: i64, output: Value, next: Transition, assigned: Option<Rc<Map>> },
+    Task(Box<TaskRun>),
+    Children(Box<Children>),
+    /// Recording abort events for siblings, then handling the failure.
+    Aborting { events: VecDeque<EventKind>, failure: Failure },
+}
+
+struct TaskRun {
+    phase: TaskPhase,
+    effective: Value,
+    timeout: u64,
+    heartbeat: Option<u64>,
+    token: Option<Rc<str>>,
+}
+
+enum TaskPhase {
+    Schedule,
+    Start,
+    Submit { then: Box<TaskPhase> },
+    Await { outcome: Result<Value, Failure>, at: i64, timed_out: bool },
+    External { kind: &'static str },
+}
+
+struct Children {
+    is_map: bool,
+    effective: Value,
+    items: Vec<Value>,
+    keys: Option<Vec<Rc<str>>>,
+    next: usize,
+    running: usize,
+    max_concurrency: usize,
+    results: Vec<Option<Value>>,
+    threads: Vec<Option<ThreadId>>,
+    done: VecDeque<(usize, Result<Value, Failure>, u64)>,
+    started: bool,
+    failures: usize,
+    tolerated_count: Option<u64>,
+    tolerated_percent: Option<f64>,
+    failing: Option<Failure>,
+    finished: bool,
+}
+
+enum Flow {
+    /// Nothing recorded yet; advance again.
+    Again,
+    /// An event was recorded; the thread can run again later.
+    Yield,
+    /// Not runnable until a timer, a child or the outside world wakes it.
+    Block,
+}
+
+impl Thread {
+    pub fn current_state(&self) -> Option<StateId> {
+        match &self.stage {
+            Stage::Active(a) => Some(a.state),
+            _ => None,
+        }
+    }
+    pub fn entering(&self, target: StateId) -> Option<Value> {
+        match &self.stage {
+            Stage::Enter { state, input } if *state == target => Some(input.clone()),
+            _ => None,
+        }
+    }
+    pub fn waiting_info(&self) -> Option<(StateId, &'static str, Value)> {
+        match &self.stage {
+            Stage::Active(a) => match &a.step {
+                Step::Task(t) => match &t.phase {
+                    TaskPhase::External { kind } => Some((a.state, kind, t.effective.clone())),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    pub fn deliver(&mut self, outcome: Result<Value, Failure>) {
+        if let Stage::Active(a) = &mut self.stage {
+            if let Step::Task(t) = &mut a.step {
+                t.phase = TaskPhase::Await { outcome, at: i64::MIN, timed_out: false };
+            }
+        }
+    }
+}
+
+fn state_type(kind: &StateKind) -> &'static str {
+    kind.type_name()
+}
+
+fn runtime(ctx: &StateContext, entered: u64, msg: impl AsRef<str>) -> Failure {
+    Failure::runtime(format!(
+        "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
+        ctx.name,
+        entered,
+        msg.as_ref()
+    ))
+}
+
+impl Execution {
+    pub(crate) fn spawn(&mut self, parent: Option<(ThreadId, usize)>, vars: Rc<VarScope>, state: StateId, input: Value, last_event: u64) -> ThreadId {
+        self.threads.push(Thread { parent, vars, stage: Stage::Enter { state, input }, alive: true, generation: 0, last_event, queued: false });
+        self.threads.len() - 1
+    }
+
+    pub(crate) fn wake(&mut self, tid: ThreadId) {
+        if !self.threads[tid].queued && self.threads[tid].alive {
+            self.threads[tid].queued = true;
+            self.runnable.push_back(tid);
+        }
+    }
+
+    fn emit(&mut self, tid: ThreadId, kind: EventKind) {
+        let prev = self.threads[tid].last_event;
+        let id = self.record(prev, kind);
+        self.threads[tid].last_event = id;
+    }
+
+    /// Advance thread `tid` until it records one event or blocks. Returns whether it stays runnable.
+    pub(crate) fn advance(&mut self, tid: ThreadId) -> bool {
+        self.threads[tid].queued = false;
+        loop {
+            if self.status.is_finished() || !self.threads[tid].alive {
+                return false;
+            }
+            let stage = std::mem::replace(&mut self.threads[tid].stage, Stage::Done);
+            let flow = match stage {
+                Stage::Enter { state, input } => self.enter(tid, state, input),
+                Stage::Active(a) => self.active(tid, a),
+                Stage::Complete(output) => self.complete(tid, output),
+                Stage::Failed(f) => self.thread_failed(tid, f),
+                Stage::Done => Flow::Block,
+            };
+            match flow {
+                Flow::Again => continue,
+                Flow::Yield => {
+                    let keep = self.threads[tid].alive;
+                    if keep {
+                        self.threads[tid].queued = true;
+                    }
+                    return keep;
+                }
+                Flow::Block => return false,
+            }
+        }
+    }
+
+    fn enter(&mut self, tid: ThreadId, state: StateId, input: Value) -> Flow {
+        let machine = self.machine.clone();
+        let st = &machine.states[state];
+        self.transitions += 1;
+        self.emit(tid, EventKind::StateEntered { state_type: state_type(&st.kind), name: st.name.clone(), input: input.clone() });
+        let entered_event = self.events.len() as u64;
+        let ctx = StateContext { name: st.name.clone(), entered_time: self.clock, ..Default::default() };
+        let retries = match &st.kind {
+            StateKind::Task(t) => vec![0; t.retry.len()],
+            StateKind::Parallel(p) => vec![0; p.retry.len()],
+            StateKind::Map(m) => vec![0; m.retry.len()],
+            _ => Vec::new(),
+        };
+        let vars = &self.threads[tid].vars;
+        let variables = if vars.is_empty_chain() { None } else { Some(vars.visible()) };
+        let mut ins = Inspection { stages: vec![("input", input.clone())], variables, ..Default::default() };
+        ins.stages.reserve(6);
+        self.inspections[state] = Some(Box::new(ins));
+        self.threads[tid].stage = Stage::Active(Box::new(Active { state, input, ctx, entered_event, retries, step: Step::Body }));
+        Flow::Yield
+    }
+
+    fn record_stage(&mut self, state: StateId, stage: &'static str, v: &Value) {
+        if let Some(i) = &mut self.inspections[state] {
+            i.stages.push((stage, v.clone()));
+        }
+    }
+
+    /// Evaluate with the state's environment.
+    fn with_env<R>(&mut self, tid: ThreadId, ctx: &StateContext, input: &Value, f: impl FnOnce(&mut StateEnv) -> R) -> R {
+        let vars = self.threads[tid].vars.clone();
+        let mut env = StateEnv { input: input.clone(), base: &self.context_base, state: ctx, rng: &mut self.rng, vars: &vars, built: None };
+        f(&mut env)
+    }
+
+    fn apply_path(&mut self, tid: ThreadId, a: &Active, path: &Option<Path>, value: &Value) -> Result<Value, Failure> {
+        match path {
+            None => Ok(Value::empty_object()),
+            Some(p) if p.is_identity() => Ok(value.clone()),
+            Some(p) => self.with_env(tid, &a.ctx, value, |env| query::select(p, env)).map_err(|e| {
+                runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
+            }),
+        }
+    }
+
+    fn template(&mut self, tid: ThreadId, a: &Active, t: &Option<Template>, value: &Value) -> Result<Value, Failure> {
+        match t {
+            None => Ok(value.clone()),
+            Some(t) => {
+                let r = self.with_env(tid, &a.ctx, value, |env| t.evaluate(env));
+                r.map_err(|f| if f.error == "States.Runtime" { runtime(&a.ctx, a.entered_event, f.cause) } else { f })
+            }
+        }
+    }
+
+    fn result_path(&self, a: &Active, rp: &Option<ReferencePath>, input: &Value, result: Value) -> Result<Value, Failure> {
+        match rp {
+            None => Ok(input.clone()),
+            Some(rp) => rp.apply(input, result).map_err(|cause| Failure::new("States.ResultPathMatchFailure", cause)).map_err(|f| {
+                let _ = a;
+                f
+            }),
+        }
+    }
+
+    fn assign(&mut self, tid: ThreadId, a: &Active, assign: &Option<Template>, value: &Value) -> Result<Option<Rc<Map>>, Failure> {
+        let Some(t) = assign else { return Ok(None) };
+        let v = self.template(tid, a, &Some(t.clone()), value)?;
+        let map = v.as_object().cloned().unwrap_or_default();
+        let vars = &self.threads[tid].vars;
+        {
+            let mut cur = vars.vars.borrow_mut();
+            for (k, v) in map.iter() {
+                cur.insert(k.clone(), v.clone());
+            }
+        }
+        Ok(Some(Rc::new(map)))
+    }
+
+    fn check_size(&self, a: &Active, v: &Value) -> Result<(), Failure> {
+        if v.json_len() > MAX_PAYLOAD_BYTES {
+            return Err(Failure::new(
+                "States.DataLimitExceeded",
+                format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", a.ctx.name),
+            ));
+        }
+        Ok(())
+    }
+
+    fn active(&mut self, tid: ThreadId, mut a: Box<Active>) -> Flow {
+        let machine = self.machine.clone();
+        let st = &machine.states[a.state];
+        let step = std::mem::replace(&mut a.step, Step::Body);
+        match step {
+            Step::Body => {
+                match self.body(tid, &mut a) {
+                    Ok(()) => {}
+                    Err(f) => a.step = Step::Error(f),
+                }
+                self.threads[tid].stage = Stage::Active(a);
+                Flow::Again
+            }
+            Step::Exit { output, next, assigned } => {
+                if let Err(f) = self.check_size(&a, &output) {
+                    a.step = Step::Error(f);
+                    self.threads[tid].stage = Stage::Active(a);
+                    return Flow::Again;
+                }
+                self.record_stage(a.state, "output", &output);
+                if matches!(st.kind, StateKind::Fail(_)) {
+                    unreachable_fail();
+                }
+                self.emit(tid, EventKind::StateExited { state_type: state_type(&st.kind), name: st.name.clone(), output: output.clone(), assigned });
+                self.threads[tid].stage = match next {
+                    Transition::Next(n) => Stage::Enter { state: n, input: output },
+                    Transition::End => Stage::Complete(output),
+                };
+                Flow::Yield
+            }
+            Step::WaitUntil { at, output, next, assigned } => {
+                if self.clock < at {
+                    a.step = Step::WaitUntil { at, output, next, assigned };
+                    self.threads[tid].stage = Stage::Active(a);
+                    self.set_timer(at, tid);
+                    return Flow::Block;
+                }
+                a.step = Step::Exit { output, next, assigned };
+                self.threads[tid].stage = Stage::Active(a);
+                Flow::Again
+            }
+            Step::Error(f) => self.handle_error(tid, a, f),
+            Step::RetryWait { at } => {
+                if self.clock < at {
+                    a.step = Step::RetryWait { at };
+                    self.threads[tid].stage = Stage::Active(a);
+                    self.set_timer(at, tid);
+                    return Flow::Block;
+                }
+                a.step = Step::Body;
+                a.ctx.retry_count += 1;
+                self.threads[tid].stage = Stage::Active(a);
+                Flow::Again
+            }
+            Step::Task(t) => self.task_step(tid, a, t),
+            Step::Children(c) => self.children_step(tid, a, c),
+            Step::Aborting { mut events, failure } => {
+                if let Some(ev) = events.pop_front() {
+                    self.emit(tid, ev);
+                    a.step = Step::Aborting { events, failure };
+                    self.threads[tid].stage = Stage::Active(a);
+                    return Flow::Yield;
+                }
+                a.step = Step::Error(failure);
+                self.threads[tid].stage = Stage::Active(a);
+                Flow::Again
+            }
+        }
+    }
+
+    /// The work a state does right after it is entered (or retried).
+    fn body(&mut self, tid: ThreadId, a: &mut Active) -> Result<(), Failure> {
+        let machine = self.machine.clone();
+        let st = &machine.states[a.state];
+        let raw = a.input.clone();
+        match &st.kind {
+            StateKind::Pass(p) => {
+                let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
+                self.record_stage(a.state, "afterInputPath", &effective);
+                let result = match &p.result {
+                    Some(r) => r.clone(),
+                    None => {
+                        let v = self.template(tid, a, &p.parameters, &effective)?;
+                        if p.parameters.is_some() {
+                            self.record_stage(a.state, "afterParameters", &v);
+                        }
+                        v
+                    }
+                };
+                self.record_stage(a.state, "result", &result);
+                let assigned = self.assign(tid, a, &st.assign, &result)?;
+                let after = self.result_path(a, &p.result_path, &raw, result)?;
+                self.record_stage(a.state, "afterResultPath", &after);
+                let output = self.apply_path(tid, a, &st.output_path, &after)?;
+                a.step = Step::Exit { output, next: p.transition, assigned };
+            }
+            StateKind::Succeed => {
+                let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
+                let output = self.apply_path(tid, a, &st.output_path, &effective)?;
+                a.step = Step::Exit { output, next: Transition::End, assigned: None };
+            }
+            StateKind::Fail(f) => {
+                let error = self.fail_field(tid, a, &f.error, "ErrorPath")?;
+                let cause = self.fail_field(tid, a, &f.cause, "CausePath")?;
+                return Err(Failure { error: error.unwrap_or_default(), cause: cause.unwrap_or_default() }).map_err(|mut fl| {
+                    // A Fail state without Error/Cause records neither.
+                    if fl.error.is_empty() {
+                        fl.error = String::new();
+                    }
+                    fl
+                });
+            }
+            StateKind::Choice(c) => {
+                let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
+                self.record_stage(a.state, "afterInputPath", &effective);
+                let mut chosen: Option<(usize, &ChoiceRule)> = None;
+                for (i, rule) in c.choices.iter().enumerate() {
+                    if self.condition(tid, a, &rule.condition, &effective)? {
+                        chosen = Some((i, rule));
+                        break;
+                    }
+                }
+                let (next, assign) = match chosen {
+                    Some((i, rule)) => {
+                        if let Some(ins) = &mut self.inspections[a.state] {
+                            ins.matched_rule = Some(i);
+                        }
+                        (rule.next, if rule.assign.is_some() { &rule.assign } else { &st.assign })
+                    }
+                    None => match c.default {
+                        Some(d) => (d, &st.assign),
+                        None => {
+                            return Err(Failure::new(
+                                "States.NoChoiceMatched",
+                                format!("No Matches! from state '{}' for input '{}'", a.ctx.name, effective.to_json()),
+                            ))
+                        }
+                    },
+                };
+                let assigned = self.assign(tid, a, assign, &effective)?;
+                let output = self.apply_path(tid, a, &st.output_path, &effective)?;
+                a.step = Step::Exit { output, next: Transition::Next(next), assigned };
+            }
+            StateKind::Wait(w) => {
+                let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
+                let at = match &w.wait {
+                    WaitFor::Seconds(s) => self.clock.saturating_add((*s as i64).saturating_mul(1000)),
+                    WaitFor::Timestamp(t) => *t,
+                    WaitFor::SecondsPath(p) => {
+                        let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
+                            runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
+                        })?;
+                        let secs = match v.as_number() {
+                            Some(n) if n.is_integer() => n.as_i64().unwrap_or(i64::MAX),
+                            _ => {
+                                return Err(runtime(&a.ctx, a.entered_event, format!("The SecondsPath parameter cannot be parsed as a long value: {} == {}", p.text(), plain(&v))))
+                            }
+                        };
+                        if secs < 0 {
+                            return Err(runtime(&a.ctx, a.entered_event, format!("The SecondsPath parameter references a negative value: {} == {}", p.text(), plain(&v))));
+                        }
+                        self.clock.saturating_add(secs.saturating_mul(1000))
+                    }
+                    WaitFor::TimestampPath(p) => {
+                        let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
+                            runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
+                        })?;
+                        match v.as_str().and_then(super::clock::parse_timestamp) {
+                            Some(t) => t,
+                            None => {
+                                return Err(runtime(
+                                    &a.ctx,
+                                    a.entered_event,
+                                    format!("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}", p.text(), plain(&v)),
+                                ))
+                            }
+                        }
+                    }
+                };
+                let assigned = self.assign(tid, a, &st.assign, &effective)?;
+                let output = self.apply_path(tid, a, &st.output_path, &effective)?;
+                a.step = Step::WaitUntil { at, output, next: w.transition, assigned };
+            }
+            StateKind::Task(t) => {
+                let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
+                self.record_stage(a.state, "afterInputPath", &effective);
+                let token = if matches!(t.resource, Resource::Activity { .. })
+                    || matches!(t.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken, .. })
+                {
+                    let tok = a.ctx.token.clone().unwrap_or_else(|| Rc::from(self.new_token()));
+                    a.ctx.token = Some(tok.clone());
+                    Some(tok)
+                } else {
+                    None
+                };
+                let params = self.template(tid, a, &t.parameters, &effective)?;
+                if t.parameters.is_some() {
+                    self.record_stage(a.state, "afterParameters", &params);
+                }
+                let timeout = match &t.timeout_seconds {
+                    None => DEFAULT_TASK_TIMEOUT,
+                    Some(src) => self.number_source(tid, a, src, &effective, "TimeoutSecondsPath")?,
+                };
+                let heartbeat = match &t.heartbeat_seconds {
+                    None => None,
+                    Some(src) => Some(self.number_source(tid, a, src, &effective, "HeartbeatSecondsPath")?),
+                };
+                a.step = Step::Task(Box::new(TaskRun { phase: TaskPhase::Schedule, effective: params, timeout, heartbeat, token }));
+            }
+            StateKind::Parallel(p) => {
+                let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
+                let params = self.template(tid, a, &p.parameters, &effective)?;
+                let n = p.branches.len();
+                a.step = Step::Children(Box::new(Children {
+                    is_map: false,
+                    effective: params,
+                    items: Vec::new(),
+                    keys: None,
+                    next: 0,
+                    running: 0,
+                    max_concurrency: 0,
+                    results: vec![None; n],
+                    threads: vec![None; n],
+                    done: VecDeque::new(),
+                    started: false,
+                    failures: 0,
+                    tolerated_count: None,
+                    tolerated_percent: None,
+                    failing: None,
+                    finished: false,
+                }));
+            }
+            StateKind::Map(m) => {
+                let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
+                self.record_stage(a.state, "afterInputPath", &effective);
+                let items_value = if m.items_path.is_identity() {
+                    effective.clone()
+                } else {
+                    self.with_env(tid, &a.ctx, &effective, |env| query::select(&m.items_path, env)).map_err(|e| {
+                        runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", m.items_path.text(), e.message()))
+                    })?
+                };
+                let (items, keys) = match &items_value {
+                    Value::Array(arr) => (arr.to_vec(), None),
+                    Value::Object(o) => (o.values().cloned().collect(), Some(o.keys().cloned().collect())),
+                    other => {
+                        return Err(runtime(
+                            &a.ctx,
+                            a.entered_event,
+                            format!("Item selector '{}' does not select an array or object: {}", m.items_path.text(), other.to_json()),
+                        ))
+                    }
+                };
+                self.record_stage(a.state, "afterItemsPath", &items_value);
+                let max_concurrency = match &m.max_concurrency {
+                    NumberSource::Literal(n) => *n as usize,
+                    NumberSource::Path(p) => {
+                        let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
+                            runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
+                        })?;
+                        match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n >= 0) {
+                            Some(n) => n as usize,
+                            None => {
+                                return Err(runtime(
+                                    &a.ctx,
+                                    a.entered_event,
+                                    format!("The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {}", plain(&v), p.text()),
+                                ))
+                            }
+                        }
+                    }
+                };
+                let tolerated_count = match &m.tolerated_failure_count {
+                    None => None,
+                    Some(NumberSource::Literal(n)) => Some(*n),
+                    Some(NumberSource::Path(p)) => {
+                        let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
+                            runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
+                        })?;
+                        match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n >= 0) {
+                            Some(n) => Some(n as u64),
+                            None => {
+                                return Err(runtime(
+                                    &a.ctx,
+                                    a.entered_event,
+                                    format!("The ToleratedFailureCountPath field refers to value \"{}\" which is not a valid integer: {}", plain(&v), p.text()),
+                                ))
+                            }
+                        }
+                    }
+                };
+                let tolerated_percent = match &m.tolerated_failure_percentage {
+                    None => None,
+                    Some(PercentSource::Literal(n)) => Some(*n),
+                    Some(PercentSource::Path(p)) => {
+                        let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
+                            runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
+                        })?;
+                        match v.as_number() {
+                            Some(n) if (0.0..=100.0).contains(&n.as_f64()) => Some(n.as_f64()),
+                            Some(_) => return Err(runtime(&a.ctx, a.entered_event, "ToleratedFailurePercentage must be between 0 and 100.")),
+                            None => {
+                                return Err(runtime(
+                                    &a.ctx,
+                                    a.entered_event,
+                                    format!("The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}", plain(&v), p.text()),
+                                ))
+                            }
+                        }
+                    }
+                };
+                let n = items.len();
+                a.step = Step::Children(Box::new(Children {
+                    is_map: true,
+                    effective,
+                    items,
+                    keys,
+                    next: 0,
+                    running: 0,
+                    max_concurrency,
+                    results: vec![None; n],
+                    threads: vec![None; n],
+                    done: VecDeque::new(),
+                    started: false,
+                    failures: 0,
+                    tolerated_count,
+                    tolerated_percent,
+                    failing: None,
+                    finished: false,
+                }));
+            }
+        }
+        Ok(())
+    }
+
+    fn number_source(&mut self, tid: ThreadId, a: &Active, src: &NumberSource, input: &Value, field: &str) -> Result<u64, Failure> {
+        match src {
+            NumberSource::Literal(n) => Ok(*n),
+            NumberSource::Path(p) => {
+                let v = self.with_env(tid, &a.ctx, input, |env| query::select(p, env)).map_err(|e| {
+                    runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
+                })?;
+                match v.as_number().and_then(|n| n.as_i64()) {
+                    Some(n) if n > 0 => Ok(n as u64),
+                    _ => Err(runtime(&a.ctx, a.entered_event, format!("The {} field refers to value \"{}\" which is not a valid positive integer: {}", field, plain(&v), p.text()))),
+                }
+            }
+        }
+    }
+
+    fn fail_field(&mut self, tid: ThreadId, a: &Active, f: &Option<FailField>, field: &str) -> Result<Option<String>, Failure> {
+        match f {
+            None => Ok(None),
+            Some(FailField::Literal(s)) => Ok(Some(s.clone())),
+            Some(FailField::Expr(e)) => {
+                let raw = a.input.clone();
+                let v = self.with_env(tid, &a.ctx, &raw, |env| e.evaluate(env, field));
+                let v = v.map_err(|f| if f.error == "States.Runtime" { runtime(&a.ctx, a.entered_event, f.cause) } else { f })?;
+                Ok(Some(match v {
+                    Value::String(s) => s.to_string(),
+                    other => other.to_json(),
+                }))
+            }
+        }
+    }
+
+    fn condition(&mut self, tid: ThreadId, a: &Active, c: &Condition, input: &Value) -> Result<bool, Failure> {
+        match c {
+            Condition::And(cs) => {
+                for c in cs {
+                    if !self.condition(tid, a, c, input)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            Condition::Or(cs) => {
+                for c in cs {
+                    if self.condition(tid, a, c, input)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            Condition::Not(c) => Ok(!self.condition(tid, a, c, input)?),
+            Condition::Compare { variable, operator, operand } => {
+                let value = self.with_env(tid, &a.ctx, input, |env| query::select(variable, env));
+                let value = match value {
+                    Ok(v) => v,
+                    Err(_) if *operator == Operator::IsPresent => {
+                        return Ok(matches!(operand, Operand::Literal(Value::Bool(false))));
+                    }
+                    Err(e) => {
+                        return Err(runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", variable.text(), e.message())));
+                    }
+                };
+                let rhs = match operand {
+                    Operand::Literal(v) => v.clone(),
+                    Operand::Path(p) => self.with_env(tid, &a.ctx, input, |env| query::select(p, env)).map_err(|e| {
+                        runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
+                    })?,
+                };
+                Ok(compare(*operator, &value, &rhs))
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ tasks
+
+    fn task_step(&mut self, tid: ThreadId, mut a: Box<Active>, mut t: Box<TaskRun>) -> Flow {
+        let machine = self.machine.clone();
+        let st = &machine.states[a.state];
+        let StateKind::Task(task) = &st.kind else { unreachable_fail() };
+        let (rt, res) = resource_names(&task.resource);
+        let phase = std::mem::replace(&mut t.phase, TaskPhase::Schedule);
+        match phase {
+            TaskPhase::Schedule => {
+                let kind = match &task.resource {
+                    Resource::LambdaFunction { arn } => EventKind::LambdaFunctionScheduled {
+                        resource: Rc::from(arn.as_str()),
+                        input: t.effective.clone(),
+                        timeout_in_seconds: task.timeout_seconds.as_ref().map(|_| t.timeout),
+                        role_arn: None,
+                    },
+                    Resource::Activity { arn } => EventKind::ActivityScheduled {
+                        resource: Rc::from(arn.as_str()),
+                        input: t.effective.clone(),
+                        timeout_in_seconds: task.timeout_seconds.as_ref().map(|_| t.timeout),
+                        heartbeat_in_seconds: t.heartbeat,
+                    },
+                    Resource::Integration { .. } => EventKind::TaskScheduled {
+                        resource_type: rt.clone(),
+                        resource: res.clone(),
+                        region: Rc::from(self.options.region.as_str()),
+                        parameters: t.effective.clone(),
+                        timeout_in_seconds: Some(t.timeout),
+                        heartbeat_in_seconds: t.heartbeat,
+                        role_arn: None,
+                    },
+                };
+                self.emit(tid, kind);
+                t.phase = TaskPhase::Start;
+                a.step = Step::Task(t);
+                self.threads[tid].stage = Stage::Active(a);
+                Flow::Yield
+            }
+            TaskPhase::Start => {
+                let kind = match &task.resource {
+                    Resource::LambdaFunction { .. } => EventKind::LambdaFunctionStarted,
+                    Resource::Activity { .. } => EventKind::ActivityStarted { worker_name: Rc::from("asl-sim") },
+                    Resource::Integration { .. } => EventKind::TaskStarted { resource_type: rt.clone(), resource: res.clone() },
+                };
+                self.emit(tid, kind);
+                // Call the (mocked) service.
+                let call = {
+                    let c = self.mock_calls.entry(a.state).or_insert(0);
+                    let n = *c;
+                    *c += 1;
+                    n
+                };
+                let submits = matches!(task.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync, .. });
+                let next = match self.mocks().response(&st.name, call).cloned() {
+                    Some(resp) => {
+                        let mut outcome = match resp.outcome {
+                            MockOutcome::Return(v) => Ok(self.wrap_payload(&st.name, &task.resource, v)),
+                            MockOutcome::Throw { error, cause } => Err(Failure {
+                                error: error.map(|e| e.to_string()).unwrap_or_default(),
+                                cause: cause.map(|c| c.to_string()).unwrap_or_default(),
+                            }),
+                        };
+                        let delay = resp.delay_seconds;
+                        let mut after = delay;
+                        let mut timed_out = false;
+                        if let Some(hb) = t.heartbeat {
+                            if hb < after && hb < t.timeout {
+                                after = hb;
+                                outcome = Err(Failure::new("States.HeartbeatTimeout", ""));
+                                timed_out = true;
+                            }
+                        }
+                        if t.timeout < after {
+                            after = t.timeout;
+                            outcome = Err(Failure::new("States.Timeout", ""));
+                            timed_out = true;
+                        }
+                        let at = self.clock.saturating_add((after as i64).saturating_mul(1000));
+                        TaskPhase::Await { outcome, at, timed_out }
+                    }
+                    None => {
+                        let token = match &t.token {
+                            Some(tok) => tok.to_string(),
+                            None => {
+                                let tok = self.new_token();
+                                t.token = Some(Rc::from(tok.as_str()));
+                                tok
+                            }
+                        };
+                        self.pending.push((token, tid));
+                        let kind = match &task.resource {
+                            Resource::Activity { .. } => "activity",
+                            Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken, .. } => "taskToken",
+                            _ => "mock",
+                        };
+                        TaskPhase::External { kind }
+                    }
+                };
+                t.phase = if submits { TaskPhase::Submit { then: Box::new(next) } } else { next };
+                let blocks = matches!(t.phase, TaskPhase::External { .. });
+                a.step = Step::Task(t);
+                self.threads[tid].stage = Stage::Active(a);
+                if blocks {
+                    Flow::Block
+                } else {
+                    Flow::Yield
+                }
+            }
+            TaskPhase::Submit { then } => {
+                let mut out = Map::new();
+                out.insert(Rc::from("SdkHttpMetadata"), Value::empty_object());
+                self.emit(tid, EventKind::TaskSubmitted { resource_type: rt, resource: res, output: Value::object(out) });
+                let blocks = matches!(*then, TaskPhase::External { .. });
+                t.phase = *then;
+                a.step = Step::Task(t);
+                self.threads[tid].stage = Stage::Active(a);
+                if blocks {
+                    Flow::Block
+                } else {
+                    Flow::Yield
+                }
+            }
+            TaskPhase::External { kind } => {
+                t.phase = TaskPhase::External { kind };
+                a.step = Step::Task(t);
+                self.threads[tid].stage = Stage::Active(a);
+                Flow::Block
+            }
+            TaskPhase::Await { outcome, at, timed_out } => {
+                if self.clock < at {
+                    t.phase = TaskPhase::Await { outcome, at, timed_out };
+                    a.step = Step::Task(t);
+                    self.threads[tid].stage = Stage::Active(a);
+                    self.set_timer(at, tid);
+                    return Flow::Block;
+                }
+                let timed_out = timed_out || matches!(&outcome, Err(f) if f.error == "States.Timeout" || f.error == "States.HeartbeatTimeout");
+                let kind = match (&outcome, &task.resource) {
+                    (Ok(v), Resource::LambdaFunction { .. }) => EventKind::LambdaFunctionSucceeded { output: v.clone() },
+                    (Ok(v), Resource::Activity { .. }) => EventKind::ActivitySucceeded { output: v.clone() },
+                    (Ok(v), Resource::Integration { .. }) => EventKind::TaskSucceeded { resource_type: rt, resource: res, output: v.clone() },
+                    (Err(f), r) => {
+                        let (error, cause) = (opt(&f.error), opt(&f.cause));
+                        match r {
+                            Resource::LambdaFunction { .. } => EventKind::LambdaFunctionError {
+                                event_type: if timed_out { "LambdaFunctionTimedOut" } else { "LambdaFunctionFailed" },
+                                error,
+                                cause,
+                            },
+                            Resource::Activity { .. } => EventKind::ActivityError { event_type: if timed_out { "ActivityTimedOut" } else { "ActivityFailed" }, error, cause },
+                            Resource::Integration { .. } => EventKind::TaskError {
+                                event_type: if timed_out { "TaskTimedOut" } else { "TaskFailed" },
+                                resource_type: rt,
+                                resource: res,
+                                error,
+                                cause,
+                            },
+                        }
+                    }
+                };
+                self.emit(tid, kind);
+                match outcome {
+                    Ok(result) => match self.task_result(tid, &a, result) {
+                        Ok((output, assigned)) => a.step = Step::Exit { output, next: task.transition, assigned },
+                        Err(f) => a.step = Step::Error(f),
+                    },
+                    Err(f) => a.step = Step::Error(f),
+                }
+                self.threads[tid].stage = Stage::Active(a);
+                Flow::Yield
+            }
+        }
+    }
+
+    fn wrap_payload(&self, state: &str, resource: &Resource, v: Value) -> Value {
+        let is_invoke = matches!(resource, Resource::Integration { resource_type, resource, pattern: IntegrationPattern::RequestResponse, .. }
+            if resource_type == "lambda" && resource == "invoke");
+        if !is_invoke || !self.mocks().is_inline(state) || v.get("Payload").is_some() {
+            return v;
+        }
+        let mut m = Map::new();
+        m.insert(Rc::from("ExecutedVersion"), Value::from("$LATEST"));
+        m.insert(Rc::from("Payload"), v);
+        let mut http = Map::new();
+        http.insert(Rc::from("HttpStatusCode"), Value::int(200));
+        m.insert(Rc::from("SdkHttpMetadata"), Value::object(http));
+        m.insert(Rc::from("SdkResponseMetadata"), Value::empty_object());
+        m.insert(Rc::from("StatusCode"), Value::int(200));
+        Value::object(m)
+    }
+
+    fn task_result(&mut self, tid: ThreadId, a: &Active, result: Value) -> Result<(Value, Option<Rc<Map>>), Failure> {
+        let machine = self.machine.clone();
+        let st = &machine.states[a.state];
+        let (rs, rp) = match &st.kind {
+            StateKind::Task(t) => (&t.result_selector, &t.result_path),
+            StateKind::Parallel(p) => (&p.result_selector, &p.result_path),
+            StateKind::Map(m) => (&m.result_selector, &m.result_path),
+            _ => unreachable_fail(),
+        };
+        self.check_size(a, &result)?;
+        self.record_stage(a.state, "result", &result);
+        let selected = self.template(tid, a, rs, &result)?;
+        if rs.is_some() {
+            self.record_stage(a.state, "afterResultSelector", &selected);
+        }
+        let assigned = self.assign(tid, a, &st.assign, &selected)?;
+        let after = self.result_path(a, rp, &a.input, selected)?;
+        self.record_stage(a.state, "afterResultPath", &after);
+        let output = self.apply_path(tid, a, &st.output_path, &after)?;
+        Ok((output, assigned))
+    }
+
+    // ------------------------------------------------------------ errors
+
+    fn handle_error(&mut self, tid: ThreadId, mut a: Box<Active>, f: Failure) -> Flow {
+        let machine = self.machine.clone();
+        let st = &machine.states[a.state];
+        let (retry, catch): (&[Retrier], &[Catcher]) = match &st.kind {
+            StateKind::Task(t) => (&t.retry, &t.catch),
+            StateKind::Parallel(p) => (&p.retry, &p.catch),
+            StateKind::Map(m) => (&m.retry, &m.catch),
+            _ => (&[], &[]),
+        };
+        if let Some((i, r)) = retry.iter().enumerate().find(|(_, r)| matches_error(&r.error_equals, &f.error)) {
+            if a.retries[i] < r.max_attempts {
+                let n = a.retries[i];
+                a.retries[i] += 1;
+                let mut delay = r.interval_seconds as f64 * r.backoff_rate.powf(n as f64);
+                if let Some(max) = r.max_delay_seconds {
+                    delay = delay.min(max as f64);
+                }
+                if r.jitter == Jitter::Full {
+                    delay *= self.rng.next_f64();
+                }
+                let delay_ms = (delay * 1000.0).round().min(9.0e15) as i64;
+                a.step = Step::RetryWait { at: self.clock.saturating_add(delay_ms) };
+                self.threads[tid].stage = Stage::Active(a);
+                return Flow::Again;
+            }
+        }
+        if let Some(c) = catch.iter().find(|c| matches_error(&c.error_equals, &f.error)) {
+            let mut eo = Map::new();
+            eo.insert(Rc::from("Error"), Value::from(f.error.as_str()));
+            eo.insert(Rc::from("Cause"), Value::from(f.cause.as_str()));
+            let error_output = Value::object(eo);
+            let assigned = match self.assign(tid, &a, &c.assign, &error_output) {
+                Ok(v) => v,
+                Err(f2) => {
+                    self.threads[tid].stage = Stage::Failed(f2);
+                    return Flow::Again;
+                }
+            };
+            match self.result_path(&a, &c.result_path, &a.input, error_output) {
+                Ok(output) => {
+                    a.step = Step::Exit { output, next: Transition::Next(c.next), assigned };
+                    self.threads[tid].stage = Stage::Active(a);
+                }
+                Err(f2) => self.threads[tid].stage = Stage::Failed(f2),
+            }
+            return Flow::Again;
+        }
+        // AWS records the failing task of a Parallel branch as aborted when the branch fails.
+        let in_parallel = self.threads[tid].parent.is_some_and(|(p, _)| {
+            matches!(&self.threads[p].stage, Stage::Active(pa) if matches!(pa.step, Step::Children(ref c) if !c.is_map))
+        });
+        self.threads[tid].stage = Stage::Failed(f);
+        if in_parallel && matches!(st.kind, StateKind::Task(_)) {
+            self.emit(tid, EventKind::Lifecycle { event_type: "TaskStateAborted" });
+            return Flow::Yield;
+        }
+        Flow::Again
+    }
+
+    fn complete(&mut self, tid: ThreadId, output: Value) -> Flow {
+        self.threads[tid].alive = false;
+        match self.threads[tid].parent {
+            None => {
+                self.emit(tid, EventKind::ExecutionSucceeded { output: output.clone() });
+                self.output = Some(output);
+                self.finish(Status::Succeeded, None, None);
+                Flow::Block
+            }
+            Some((parent, index)) => {
+                let last = self.threads[tid].last_event;
+                self.notify_parent(parent, index, Ok(output), last);
+                Flow::Block
+            }
+        }
+    }
+
+    fn thread_failed(&mut self, tid: ThreadId, f: Failure) -> Flow {
+        self.threads[tid].alive = false;
+        match self.threads[tid].parent {
+            None => {
+                let (error, cause) = (opt(&f.error), opt(&f.cause));
+                self.emit(tid, EventKind::ExecutionFailed { error: error.clone(), cause: cause.clone() });
+                self.finish(Status::Failed, error, cause);
+                Flow::Block
+            }
+            Some((parent, index)) => {
+                let last = self.threads[tid].last_event;
+                self.notify_parent(parent, index, Err(f), last);
+                Flow::Block
+            }
+        }
+    }
+
+    fn notify_parent(&mut self, parent: ThreadId, index: usize, result: Result<Value, Failure>, last: u64) {
+        if let Stage::Active(a) = &mut self.threads[parent].stage {
+            if let Step::Children(c) = &mut a.step {
+                c.done.push_back((index, result, last));
+            }
+        }
+        self.wake(parent);
+    }
+
+    // ------------------------------------------------------------ Parallel and Map
+
+    fn children_step(&mut self, tid: ThreadId, mut a: Box<Active>, mut c: Box<Children>) -> Flow {
+        let machine = self.machine.clone();
+        let st = &machine.states[a.state];
+        if !c.started {
+            c.started = true;
+            c.finished = false;
+            c.failing = None;
+            c.failures = 0;
+            c.next = 0;
+            c.running = 0;
+            c.done.clear();
+            for r in c.results.iter_mut() {
+                *r = None;
+            }
+            if c.is_map {
+                self.emit(tid, EventKind::MapStateStarted { length: c.items.len() });
+            } else {
+                self.emit(tid, EventKind::ParallelStateStarted);
+                let StateKind::Parallel(p) = &st.kind else { unreachable_fail() };
+                let last = self.threads[tid].last_event;
+                for (i, b) in p.branches.iter().enumerate() {
+                    let scope = Rc::new(VarScope { vars: Default::default(), parent: Some(self.threads[tid].vars.clone()) });
+                    let child = self.spawn(Some((tid, i)), scope, b.start_at, c.effective.clone(), last);
+                    c.threads[i] = Some(child);
+                    self.wake(child);
+                }
+                c.running = p.branches.len();
+                c.next = p.branches.len();
+            }
+            a.step = Step::Children(c);
+            self.threads[tid].stage = Stage::Active(a);
+            return Flow::Yield;
+        }
+        if let Some(f) = c.failing.take() {
+            // The state failed: abort the siblings, record the failure, then handle the error.
+            let mut events = VecDeque::new();
+            for (i, child) in c.threads.clone().into_iter().enumerate() {
+                if let Some(child) = child {
+                    if self.threads[child].alive {
+                        self.abort_thread(child, &mut events);
+                        if c.is_map {
+                            events.push_back(EventKind::MapIteration { event_type: "MapIterationAborted", name: st.name.clone(), index: i });
+                        }
+                    }
+                }
+            }
+            events.push_back(EventKind::Lifecycle { event_type: if c.is_map { "MapStateFailed" } else { "ParallelStateFailed" } });
+            c.started = false;
+            a.step = Step::Aborting { events, failure: f };
+            self.threads[tid].stage = Stage::Active(a);
+            return Flow::Again;
+        }
+        if let Some((i, result, _last)) = c.done.pop_front() {
+            c.running -= 1;
+            c.threads[i] = None;
+            match result {
+                Ok(v) => {
+                    c.results[i] = Some(v);
+                    if c.is_map {
+                        self.emit(tid, EventKind::MapIteration { event_type: "MapIterationSucceeded", name: st.name.clone(), index: i });
+                        a.step = Step::Children(c);
+                        self.threads[tid].stage = Stage::Active(a);
+                        return Flow::Yield;
+                    }
+                }
+                Err(f) => {
+                    if c.is_map {
+                        self.emit(tid, EventKind::MapIteration { event_type: "MapIterationFailed", name: st.name.clone(), index: i });
+                        c.failures += 1;
+                        let total = c.items.len().max(1) as f64;
+                        let tolerated = c.tolerated_count.is_some_and(|n| c.failures as u64 <= n)
+                            || c.tolerated_percent.is_some_and(|p| (c.failures as f64) * 100.0 / total <= p);
+                        if tolerated {
+                            let mut eo = Map::new();
+                            eo.insert(Rc::from("Error"), Value::from(f.error.as_str()));
+                            eo.insert(Rc::from("Cause"), Value::from(f.cause.as_str()));
+                            c.results[i] = Some(Value::object(eo));
+                        } else if c.tolerated_count.is_some() || c.tolerated_percent.is_some() {
+                            c.failing = Some(Failure::new(
+                                "States.ExceedToleratedFailureThreshold",
+                                "The specified tolerated failure threshold was exceeded",
+                            ));
+                        } else {
+                            c.failing = Some(f);
+                        }
+                        a.step = Step::Children(c);
+                        self.threads[tid].stage = Stage::Active(a);
+                        return Flow::Yield;
+                    }
+                    c.failing = Some(f);
+                }
+            }
+            a.step = Step::Children(c);
+            self.threads[tid].stage = Stage::Active(a);
+            return Flow::Again;
+        }
+        if c.is_map && c.next < c.items.len() && (c.max_concurrency == 0 || c.running < c.max_concurrency) {
+            let StateKind::Map(m) = &st.kind else { unreachable_fail() };
+            let i = c.next;
+            let item = c.items[i].clone();
+            let input = match &m.item_selector {
+                None => item,
+                Some(sel) => {
+                    let mut ctx = a.ctx.clone();
+                    ctx.map_item = Some((i, item, c.keys.as_ref().map(|k| k[i].clone())));
+                    let eff = c.effective.clone();
+                    let vars = self.threads[tid].vars.clone();
+                    let r = {
+                        let mut env = StateEnv { input: eff, base: &self.context_base, state: &ctx, rng: &mut self.rng, vars: &vars, built: None };
+                        sel.evaluate(&mut env)
+                    };
+                    match r {
+                        Ok(v) => v,
+                        Err(f) => {
+                            let f = if f.error == "States.Runtime" { runtime(&a.ctx, a.entered_event, f.cause) } else { f };
+                            c.failing = Some(f);
+                            a.step = Step::Children(c);
+                            self.threads[tid].stage = Stage::Active(a);
+                            return Flow::Again;
+                        }
+                    }
+                }
+            };
+            c.next += 1;
+            c.running += 1;
+            self.emit(tid, EventKind::MapIteration { event_type: "MapIterationStarted", name: st.name.clone(), index: i });
+            let last = self.threads[tid].last_event;
+            let scope = Rc::new(VarScope { vars: Default::default(), parent: Some(self.threads[tid].vars.clone()) });
+            let child = self.spawn(Some((tid, i)), scope, m.processor.start_at, input, last);
+            c.threads[i] = Some(child);
+            self.wake(child);
+            a.step = Step::Children(c);
+            self.threads[tid].stage = Stage::Active(a);
+            return Flow::Yield;
+        }
+        if c.running == 0 && c.next >= c.items.len().max(if c.is_map { 0 } else { c.results.len() }) {
+            if !c.finished {
+                c.finished = true;
+                // AWS records MapStateSucceeded, but no ParallelStateSucceeded on success.
+                if c.is_map {
+                    self.emit(tid, EventKind::Lifecycle { event_type: "MapStateSucceeded" });
+                    a.step = Step::Children(c);
+                    self.threads[tid].stage = Stage::Active(a);
+                    return Flow::Yield;
+                }
+            }
+            let results = Value::array(c.results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect());
+            let next = match &st.kind {
+                StateKind::Map(m) => m.transition,
+                StateKind::Parallel(p) => p.transition,
+                _ => unreachable_fail(),
+            };
+            match self.task_result(tid, &a, results) {
+                Ok((output, assigned)) => a.step = Step::Exit { output, next, assigned },
+                Err(f) => a.step = Step::Error(f),
+            }
+            self.threads[tid].stage = Stage::Active(a);
+            return Flow::Again;
+        }
+        a.step = Step::Children(c);
+        self.threads[tid].stage = Stage::Active(a);
+        Flow::Block
+    }
+
+    /// Stop a thread and everything under it, collecting the abort events AWS records.
+    fn abort_thread(&mut self, tid: ThreadId, out: &mut VecDeque<EventKind>) {
+        self.threads[tid].alive = false;
+        self.threads[tid].generation += 1;
+        self.pending.retain(|(_, t)| *t != tid);
+        let machine = self.machine.clone();
+        let stage = std::mem::replace(&mut self.threads[tid].stage, Stage::Done);
+        if let Stage::Active(a) = stage {
+            let st = &machine.states[a.state];
+            match (&st.kind, &a.step) {
+                (StateKind::Task(_), _) => out.push_back(EventKind::Lifecycle { event_type: "TaskStateAborted" }),
+                (StateKind::Wait(_), _) => out.push_back(EventKind::Lifecycle { event_type: "WaitStateAborted" }),
+                (StateKind::Map(_) | StateKind::Parallel(_), Step::Children(c)) => {
+                    for (i, child) in c.threads.iter().enumerate() {
+                        if let Some(child) = child {
+                            if self.threads[*child].alive {
+                                self.abort_thread(*child, out);
+                                if c.is_map {
+                                    out.push_back(EventKind::MapIteration { event_type: "MapIterationAborted", name: st.name.clone(), index: i });
+                                }
+                            }
+                        }
+                    }
+                    out.push_back(EventKind::Lifecycle { event_type: if c.is_map { "MapStateAborted" } else { "ParallelStateAborted" } });
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn unreachable_fail() -> ! {
+    panic!("internal error: state kind mismatch in the engine")
+}
+
+fn opt(s: &str) -> Option<Rc<str>> {
+    if s.is_empty() {
+        None
+    } else {
+        Some(Rc::from(s))
+    }
+}
+
+/// A value as AWS shows it in messages: strings bare, everything else as JSON.
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.to_string(),
+        other => other.to_json(),
+    }
+}
+
+fn resource_names(r: &Resource) -> (Rc<str>, Rc<str>) {
+    match r {
+        Resource::Integration { resource_type, resource, .. } => (Rc::from(resource_type.as_str()), Rc::from(resource.as_str())),
+        Resource::LambdaFunction { arn } | Resource::Activity { arn } => (Rc::from(""), Rc::from(arn.as_str())),
+    }
+}
+
+/// AWS's `ErrorEquals` matching.
+pub(crate) fn matches_error(names: &[Rc<str>], error: &str) -> bool {
+    names.iter().any(|n| match &**n {
+        "States.ALL" => error != "States.Runtime" && error != "States.DataLimitExceeded",
+        "States.TaskFailed" => !matches!(error, "States.Timeout" | "States.Runtime" | "States.DataLimitExceeded" | "States.HeartbeatTimeout"),
+        "States.Timeout" => error == "States.Timeout" || error == "States.HeartbeatTimeout",
+        other => other == error,
+    })
+}
+
+fn compare(op: Operator, v: &Value, rhs: &Value) -> bool {
+    use std::cmp::Ordering::*;
+    use Operator::*;
+    match op {
+        IsNull => v.is_null() == rhs.as_bool().unwrap_or(true),
+        IsPresent => rhs.as_bool().unwrap_or(true),
+        IsNumeric => matches!(v, Value::Number(_)) == rhs.as_bool().unwrap_or(true),
+        IsString => matches!(v, Value::String(_)) == rhs.as_bool().unwrap_or(true),
+        IsBoolean => matches!(v, Value::Bool(_)) == rhs.as_bool().unwrap_or(true),
+        IsTimestamp => v.as_str().and_then(super::clock::parse_timestamp).is_some() == rhs.as_bool().unwrap_or(true),
+        StringMatches => match (v.as_str(), rhs.as_str()) {
+            (Some(s), Some(p)) => string_matches(s, p),
+            _ => false,
+        },
+        BooleanEquals => matches!((v, rhs), (Value::Bool(a), Value::Bool(b)) if a == b),
+        StringEquals | StringLessThan | StringGreaterThan | StringLessThanEquals | StringGreaterThanEquals => {
+            let (Some(a), Some(b)) = (v.as_str(), rhs.as_str()) else { return false };
+            let o = a.cmp(b);
+            match op {
+                StringEquals => o == Equal,
+                StringLessThan => o == Less,
+                StringGreaterThan => o == Greater,
+                StringLessThanEquals => o != Greater,
+                _ => o != Less,
+            }
+        }
+        NumericEquals | NumericLessThan | NumericGreaterThan | NumericLessThanEquals | NumericGreaterThanEquals => {
+            let (Some(a), Some(b)) = (v.as_number(), rhs.as_number()) else { return false };
+            let (a, b) = (a.as_f64(), b.as_f64());
+            match op {
+                NumericEquals => a == b,
+                NumericLessThan => a < b,
+                NumericGreaterThan => a > b,
+                NumericLessThanEquals => a <= b,
+                _ => a >= b,
+            }
+        }
+        TimestampEquals | TimestampLessThan | TimestampGreaterThan | TimestampLessThanEquals | TimestampGreaterThanEquals => {
+            let (Some(a), Some(b)) = (v.as_str().and_then(super::clock::parse_timestamp), rhs.as_str().and_then(super::clock::parse_timestamp)) else {
+                return false;
+            };
+            match op {
+                TimestampEquals => a == b,
+                TimestampLessThan => a < b,
+                TimestampGreaterThan => a > b,
+                TimestampLessThanEquals => a <= b,
+                _ => a >= b,
+            }
+        }
+    }
+}
+
+/// `StringMatches`: `*` matches any run of characters; `\*` and `\\` are literal.
+/// Iterative with backtracking to the last star only, so no pattern can blow up.
+pub(crate) fn string_matches(s: &str, pattern: &str) -> bool {
+    #[derive(PartialEq)]
+    enum Tok {
+        Star,
+        Ch(char),
+    }
+    let mut toks = Vec::new();
+    let mut it = pattern.chars();
+    while let Some(c) = it.next() {
+        match c {
+            '\\' => match it.next() {
+                Some(n) => toks.push(Tok::Ch(n)),
+                None => toks.push(Tok::Ch('\\')),
+            },
+            '*' => toks.push(Tok::Star),
+            c => toks.push(Tok::Ch(c)),
+        }
+    }
+    let s: Vec<char> = s.chars().collect();
+    let (mut i, mut p) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while i < s.len() {
+        if p < toks.len() {
+            match toks[p] {
+                Tok::Star => {
+                    star = Some((p, i));
+                    p += 1;
+                    continue;
+                }
+                Tok::Ch(c) if c == s[i] => {
+                    i += 1;
+                    p += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match star {
+            Some((sp, si)) => {
+                p = sp + 1;
+                i = si + 1;
+                star = Some((sp, si + 1));
+            }
+            None => return false,
+        }
+    }
+    while p < toks.len() && toks[p] == Tok::Star {
+        p += 1;
+    }
+    p == toks.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn string_matching() {
+        assert!(string_matches("log-2024.txt", "log-*.txt"));
+        assert!(string_matches("a*b", "a\\*b"));
+        assert!(!string_matches("axb", "a\\*b"));
+        assert!(string_matches("", "*"));
+        assert!(!string_matches(&"a".repeat(5000), &format!("{}b", "*a".repeat(50))));
+    }
+}

@@ -1,0 +1,95 @@
+//! Data-driven engine tests: each `tests/fixtures/run/*.json` holds a definition, an
+//! input, optional mocks and what the run must give (status, output, error, cause,
+//! stop time, the event sequence as `Type(state)` signatures, the event count).
+
+use asl_sim::json;
+use asl_sim::mocks::Mocks;
+use asl_sim::{Options, Simulator, Value};
+
+fn signature(e: &Value) -> String {
+    let ty = e.get("type").and_then(Value::as_str).unwrap_or("?");
+    let name = e
+        .as_object()
+        .and_then(|m| m.iter().find(|(k, _)| k.ends_with("EventDetails")).map(|(_, v)| v.clone()))
+        .and_then(|d| d.get("name").and_then(Value::as_str).map(String::from));
+    match name {
+        Some(n) => format!("{}({})", ty, n),
+        None => ty.to_string(),
+    }
+}
+
+fn check(path: &std::path::Path) -> Result<(), String> {
+    let case = json::parse(&std::fs::read_to_string(path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let mut options = Options::default();
+    if let Some(m) = case.get("mocks") {
+        options.mocks = Mocks::from_value(m, None, None)?;
+    }
+    let def = case.get("definition").ok_or("no definition")?.to_json();
+    let sim = Simulator::new(&def, options).map_err(|d| format!("invalid: {:?}", d))?;
+    let mut ex = sim.start(case.get("input").cloned().unwrap_or(Value::empty_object())).map_err(|e| e.to_string())?;
+    ex.run(None);
+    let want = case.get("expected").ok_or("no expected")?;
+    let got_status = ex.status().as_str();
+    if want.get("status").and_then(Value::as_str) != Some(got_status) {
+        return Err(format!("status {} ({:?}: {:?}), want {}", got_status, ex.error(), ex.cause(), want.get("status").unwrap()));
+    }
+    if let Some(o) = want.get("output") {
+        if ex.output() != Some(o) {
+            return Err(format!("output {:?}, want {}", ex.output(), o));
+        }
+    }
+    for (field, got) in [("error", ex.error()), ("cause", ex.cause())] {
+        if let Some(w) = want.get(field) {
+            if w.as_str() != got {
+                return Err(format!("{} {:?}, want {}", field, got, w));
+            }
+        }
+    }
+    if let Some(t) = want.get("stopTime").and_then(Value::as_str) {
+        let got = asl_sim::engine::clock::format_timestamp(ex.clock());
+        if got != t {
+            return Err(format!("stop time {}, want {}", got, t));
+        }
+    }
+    let history = ex.history();
+    let sigs: Vec<String> = history.as_array().unwrap().iter().map(signature).collect();
+    if let Some(events) = want.get("events").and_then(Value::as_array) {
+        let want_sigs: Vec<String> = events.iter().filter_map(|e| e.as_str().map(String::from)).collect();
+        if sigs != want_sigs {
+            return Err(format!("events\n  got  {:?}\n  want {:?}", sigs, want_sigs));
+        }
+    }
+    if let Some(n) = want.get("eventCount").and_then(|n| n.as_number()).and_then(|n| n.as_i64()) {
+        if sigs.len() as i64 != n {
+            return Err(format!("{} events, want {}", sigs.len(), n));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn fixtures() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/run");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    assert!(!paths.is_empty());
+    let failures: Vec<String> = paths
+        .iter()
+        .filter_map(|p| check(p).err().map(|e| format!("{}: {}", p.file_name().unwrap().to_string_lossy(), e)))
+        .collect();
+    assert!(failures.is_empty(), "{} of {} fixtures failed:\n{}", failures.len(), paths.len(), failures.join("\n"));
+}
+
+#[test]
+fn same_inputs_same_history() {
+    let def = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/run/retry_backoff.json")).unwrap();
+    let case = json::parse(&def).unwrap();
+    let run = || {
+        let options = Options { mocks: Mocks::from_value(case.get("mocks").unwrap(), None, None).unwrap(), ..Options::default() };
+        let sim = Simulator::new(&case.get("definition").unwrap().to_json(), options).unwrap();
+        let mut ex = sim.start(case.get("input").unwrap().clone()).unwrap();
+        ex.run(None);
+        ex.history().to_json()
+    };
+    assert_eq!(run(), run());
+}
