@@ -106,6 +106,24 @@ function detailsOf(event) {
   return key ? event[key] : undefined;
 }
 
+/** The details, easier to read: payloads parsed, the state name (its own column) and untruncated markers left out. */
+function summary(details) {
+  const out = {};
+  for (const [key, value] of Object.entries(details)) {
+    if (key === "name" || (key.endsWith("Details") && value?.truncated === false)) continue;
+    if ((key === "input" || key === "output") && typeof value === "string") {
+      try {
+        out[key] = JSON.parse(value);
+        continue;
+      } catch {
+        // not JSON text: show it as it is
+      }
+    }
+    out[key] = value;
+  }
+  return Object.keys(out).length ? JSON.stringify(out) : "";
+}
+
 function addRows(list) {
   for (const event of list) {
     const details = detailsOf(event);
@@ -116,7 +134,7 @@ function addRows(list) {
       element("td", event.type),
       element("td", details?.name ?? ""),
       element("td", event.timestamp),
-      element("td", details === undefined ? "" : JSON.stringify(details)),
+      element("td", details === undefined ? "" : summary(details)),
     );
     ui.history.append(row);
   }
