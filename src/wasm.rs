@@ -195,10 +195,7 @@ pub struct JsSimulator {
 impl JsSimulator {
     /// Parse and validate `definition`; throws `INVALID_DEFINITION` with the `diagnostics`.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        definition: &str,
-        options: Option<OptionsArg>,
-    ) -> Result<JsSimulator, JsValue> {
+    pub fn new(definition: &str, options: Option<OptionsArg>) -> Result<JsSimulator, JsValue> {
         install_panic_hook();
         let options = read_options(options)?;
         match crate::Simulator::new(definition, options) {
@@ -257,8 +254,8 @@ fn read_options(options: Option<OptionsArg>) -> Result<Options, JsValue> {
     let mocks = get("mocks");
     if !mocks.is_undefined() && !mocks.is_null() {
         let value = from_js(&mocks, "mocks")?;
-        let parsed = Mocks::from_value(&value, test_case.as_deref(), state_machine.as_deref())
-            .map_err(|e| throw("INVALID_MOCKS", &e, &[]))?;
+        let parsed =
+            Mocks::from_value(&value, test_case.as_deref(), state_machine.as_deref()).map_err(|e| throw("INVALID_MOCKS", &e, &[]))?;
         result.mocks = parsed;
     }
     let seed = get("seed");
@@ -394,11 +391,7 @@ impl JsExecution {
 
     /// Answer a paused task (any kind) with its result (JSON text or a value).
     #[wasm_bindgen(js_name = sendTaskSuccess)]
-    pub fn send_task_success(
-        &mut self,
-        token: &str,
-        output: JsonArg,
-    ) -> Result<(), JsValue> {
+    pub fn send_task_success(&mut self, token: &str, output: JsonArg) -> Result<(), JsValue> {
         let output = from_js(&output, "output")?;
         Ok(self.inner.send_task_success(token, output)?)
     }

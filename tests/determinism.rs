@@ -20,7 +20,10 @@ fn golden(name: &str) {
     assert_ne!(out.status.code(), Some(2), "asl-sim failed: {}", String::from_utf8_lossy(&out.stderr));
     let expected = std::fs::read_to_string(file("run.json")).expect("golden run (scripts/regen-golden.sh)");
     let actual = String::from_utf8(out.stdout).unwrap();
-    assert!(actual == expected, "{name}: the CLI's run differs from tests/golden/{name}.run.json; if intended, run scripts/regen-golden.sh\n{actual}");
+    assert!(
+        actual == expected,
+        "{name}: the CLI's run differs from tests/golden/{name}.run.json; if intended, run scripts/regen-golden.sh\n{actual}"
+    );
 }
 
 #[test]

@@ -61,3 +61,19 @@ test("misuse throws an Error with a code", () => {
   assert.equal(code(() => new Simulator(hello).start("{oops")), "INVALID_JSON");
   assert.equal(code(() => new Simulator(hello).start().runUntil({})), "INVALID_OPTION");
 });
+
+test("integers beyond 2^53 come out as JSON.parse would read them", () => {
+  const ex = new Simulator(hello).start('{"big": 9007199254740993, "small": 1}');
+  ex.run();
+  assert.deepEqual(ex.output(), { big: 9007199254740993, small: 1, hello: { greeting: "hi" } });
+});
+
+test("step and stepBack move one event at a time", () => {
+  const ex = new Simulator(hello).start();
+  const before = ex.history().length;
+  const report = ex.step();
+  assert.equal(report.events.length, 1);
+  assert.deepEqual(ex.history().at(-1), report.events[0]);
+  assert.equal(ex.stepBack().status, "RUNNING");
+  assert.equal(ex.history().length, before);
+});
