@@ -586,45 +586,6 @@ impl Execution {
                         }
                     }
                 };
-                let tolerated_count = match &m.tolerated_failure_count {
-                    None => None,
-                    Some(NumberSource::Literal(n)) => Some(*n),
-                    Some(NumberSource::Path(p)) => {
-                        let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
-                            runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
-                        })?;
-                        match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n >= 0) {
-                            Some(n) => Some(n as u64),
-                            None => {
-                                return Err(runtime(
-                                    &a.ctx,
-                                    a.entered_event,
-                                    format!("The ToleratedFailureCountPath field refers to value \"{}\" which is not a valid integer: {}", plain(&v), p.text()),
-                                ))
-                            }
-                        }
-                    }
-                };
-                let tolerated_percent = match &m.tolerated_failure_percentage {
-                    None => None,
-                    Some(PercentSource::Literal(n)) => Some(*n),
-                    Some(PercentSource::Path(p)) => {
-                        let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
-                            runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
-                        })?;
-                        match v.as_number() {
-                            Some(n) if (0.0..=100.0).contains(&n.as_f64()) => Some(n.as_f64()),
-                            Some(_) => return Err(runtime(&a.ctx, a.entered_event, "ToleratedFailurePercentage must be between 0 and 100.")),
-                            None => {
-                                return Err(runtime(
-                                    &a.ctx,
-                                    a.entered_event,
-                                    format!("The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}", plain(&v), p.text()),
-                                ))
-                            }
-                        }
-                    }
-                };
                 let n = items.len();
                 a.step = Step::Children(Box::new(Children {
                     is_map: true,
@@ -639,8 +600,8 @@ impl Execution {
                     done: VecDeque::new(),
                     started: false,
                     failures: 0,
-                    tolerated_count,
-                    tolerated_percent,
+                    tolerated_count: None,
+                    tolerated_percent: None,
                     failing: None,
                     finished: false,
                     distributed: m.distributed,
@@ -1059,6 +1020,52 @@ impl Execution {
         self.wake(parent);
     }
 
+    /// `ToleratedFailureCount(Path)` / `ToleratedFailurePercentage(Path)`, read after
+    /// `MapStateStarted` as AWS does.
+    fn tolerance(&mut self, tid: ThreadId, a: &Active, m: &crate::definition::MapState, effective: &Value) -> Result<(Option<u64>, Option<f64>), Failure> {
+        let effective = effective.clone();
+        let tolerated_count = match &m.tolerated_failure_count {
+            None => None,
+            Some(NumberSource::Literal(n)) => Some(*n),
+            Some(NumberSource::Path(p)) => {
+                let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
+                    runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
+                })?;
+                match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n >= 0) {
+                    Some(n) => Some(n as u64),
+                    None => {
+                        return Err(runtime(
+                            &a.ctx,
+                            a.entered_event,
+                            format!("The ToleratedFailureCountPath field refers to value \"{}\" which is not a valid integer: {}", plain(&v), p.text()),
+                        ))
+                    }
+                }
+            }
+        };
+        let tolerated_percent = match &m.tolerated_failure_percentage {
+            None => None,
+            Some(PercentSource::Literal(n)) => Some(*n),
+            Some(PercentSource::Path(p)) => {
+                let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
+                    runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
+                })?;
+                match v.as_number() {
+                    Some(n) if (0.0..=100.0).contains(&n.as_f64()) => Some(n.as_f64()),
+                    Some(_) => return Err(runtime(&a.ctx, a.entered_event, "ToleratedFailurePercentage must be between 0 and 100.")),
+                    None => {
+                        return Err(runtime(
+                            &a.ctx,
+                            a.entered_event,
+                            format!("The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}", plain(&v), p.text()),
+                        ))
+                    }
+                }
+            }
+        };
+        Ok((tolerated_count, tolerated_percent))
+    }
+
     // ------------------------------------------------------------ Parallel and Map
 
     fn children_step(&mut self, tid: ThreadId, mut a: Box<Active>, mut c: Box<Children>) -> Flow {
@@ -1078,6 +1085,18 @@ impl Execution {
             if c.is_map {
                 self.emit(tid, EventKind::MapStateStarted { length: c.items.len() });
                 c.run_phase = 0;
+                let StateKind::Map(m) = &st.kind else { unreachable_fail() };
+                match self.tolerance(tid, &a, m, &c.effective) {
+                    Ok((count, percent)) => {
+                        c.tolerated_count = count;
+                        c.tolerated_percent = percent;
+                    }
+                    Err(f) => {
+                        a.step = Step::Error(f);
+                        self.threads[tid].stage = Stage::Active(a);
+                        return Flow::Yield;
+                    }
+                }
             } else {
                 self.emit(tid, EventKind::ParallelStateStarted);
                 let StateKind::Parallel(p) = &st.kind else { unreachable_fail() };
