@@ -291,15 +291,8 @@ impl Execution {
     fn assign(&mut self, tid: ThreadId, a: &Active, assign: &Option<Template>, value: &Value) -> Result<Option<Rc<Map>>, Failure> {
         let Some(t) = assign else { return Ok(None) };
         let v = self.template(tid, a, &Some(t.clone()), value)?;
-        let map = v.as_object().cloned().unwrap_or_default();
-        let vars = &self.threads[tid].vars;
-        {
-            let mut cur = vars.vars.borrow_mut();
-            for (k, v) in map.iter() {
-                cur.insert(k.clone(), v.clone());
-            }
-        }
-        Ok(Some(Rc::new(map)))
+        // Written to the scope when the state exits: every field of the state sees the old values.
+        Ok(Some(Rc::new(v.as_object().cloned().unwrap_or_default())))
     }
 
     fn check_size(&self, a: &Active, v: &Value) -> Result<(), Failure> {
@@ -332,8 +325,11 @@ impl Execution {
                     return Flow::Again;
                 }
                 self.record_stage(a.state, "output", &output);
-                if matches!(st.kind, StateKind::Fail(_)) {
-                    unreachable_fail();
+                if let Some(assigned) = &assigned {
+                    let mut cur = self.threads[tid].vars.vars.borrow_mut();
+                    for (k, v) in assigned.iter() {
+                        cur.insert(k.clone(), v.clone());
+                    }
                 }
                 self.emit(tid, EventKind::StateExited { state_type: state_type(&st.kind), name: st.name.clone(), output: output.clone(), assigned });
                 self.threads[tid].stage = match next {
@@ -574,7 +570,7 @@ impl Execution {
                         let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
                             runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
                         })?;
-                        match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n >= 0) {
+                        match whole_number(&v).filter(|n| *n >= 0) {
                             Some(n) => n as usize,
                             None => {
                                 return Err(runtime(
@@ -1031,7 +1027,7 @@ impl Execution {
                 let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
                     runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
                 })?;
-                match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n >= 0) {
+                match whole_number(&v).filter(|n| *n >= 0) {
                     Some(n) => Some(n as u64),
                     None => {
                         return Err(runtime(
@@ -1050,8 +1046,13 @@ impl Execution {
                 let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
                     runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
                 })?;
-                match v.as_number() {
-                    Some(n) if (0.0..=100.0).contains(&n.as_f64()) => Some(n.as_f64()),
+                let n = match &v {
+                    Value::Number(n) => Some(n.as_f64()),
+                    Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+                    _ => None,
+                };
+                match n {
+                    Some(n) if (0.0..=100.0).contains(&n) => Some(n),
                     Some(_) => return Err(runtime(&a.ctx, a.entered_event, "ToleratedFailurePercentage must be between 0 and 100.")),
                     None => {
                         return Err(runtime(
@@ -1330,6 +1331,15 @@ fn error_output(f: &Failure) -> Value {
     eo.insert(Rc::from("Error"), field(&f.error, f.error_absent));
     eo.insert(Rc::from("Cause"), field(&f.cause, f.cause_absent));
     Value::object(eo)
+}
+
+/// A whole number given as a JSON number or as a numeric string (AWS accepts `"1"` in `…Path` fields).
+fn whole_number(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
 }
 
 fn opt(s: &str) -> Option<Rc<str>> {
