@@ -35,6 +35,8 @@ pub enum EventKind {
     /// `{Map,Parallel}State{Succeeded,Failed,Aborted}`, `TaskStateAborted`, `WaitStateAborted`: no details
     Lifecycle { event_type: &'static str },
     MapIteration { event_type: &'static str, name: Rc<str>, index: usize },
+    MapRunStarted { map_run_arn: Rc<str> },
+    MapRunFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
     TaskScheduled {
         resource_type: Rc<str>,
         resource: Rc<str>,
@@ -84,6 +86,8 @@ impl EventKind {
             EventKind::ParallelStateStarted => "ParallelStateStarted",
             EventKind::Lifecycle { event_type } => event_type,
             EventKind::MapIteration { event_type, .. } => event_type,
+            EventKind::MapRunStarted { .. } => "MapRunStarted",
+            EventKind::MapRunFailed { .. } => "MapRunFailed",
             EventKind::TaskScheduled { .. } => "TaskScheduled",
             EventKind::TaskStarted { .. } => "TaskStarted",
             EventKind::TaskSubmitted { .. } => "TaskSubmitted",
@@ -199,6 +203,15 @@ impl Event {
                     "MapIterationFailed" => "mapIterationFailedEventDetails",
                     _ => "mapIterationAbortedEventDetails",
                 }
+            }
+            EventKind::MapRunStarted { map_run_arn } => {
+                put(&mut d, "mapRunArn", Value::String(map_run_arn.clone()));
+                "mapRunStartedEventDetails"
+            }
+            EventKind::MapRunFailed { error, cause } => {
+                put_opt(&mut d, "error", error);
+                put_opt(&mut d, "cause", cause);
+                "mapRunFailedEventDetails"
             }
             EventKind::TaskScheduled { resource_type, resource, region, parameters, timeout_in_seconds, heartbeat_in_seconds, role_arn } => {
                 put(&mut d, "resourceType", Value::String(resource_type.clone()));

@@ -33,6 +33,8 @@ pub(crate) struct StateContext {
     pub name: Rc<str>,
     pub entered_time: i64,
     pub retry_count: u64,
+    /// Only states that can retry (Task, Parallel, Map) show `RetryCount`, as AWS records.
+    pub retriable: bool,
     pub token: Option<Rc<str>>,
     /// `(index, value, key)` inside a Map's ItemSelector.
     pub map_item: Option<(usize, Value, Option<Rc<str>>)>,
@@ -44,7 +46,9 @@ impl StateContext {
         let mut st = Map::new();
         put(&mut st, "EnteredTime", Value::from(super::clock::format_timestamp(self.entered_time)));
         put(&mut st, "Name", Value::String(self.name.clone()));
-        put(&mut st, "RetryCount", Value::int(self.retry_count as i64));
+        if self.retriable {
+            put(&mut st, "RetryCount", Value::int(self.retry_count as i64));
+        }
         put(&mut m, "State", Value::object(st));
         if let Some(t) = &self.token {
             let mut task = Map::new();

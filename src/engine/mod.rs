@@ -285,7 +285,7 @@ impl Execution {
         let role = Rc::from(ex.options.role_arn());
         ex.record(0, EventKind::ExecutionStarted { input: input.clone(), role_arn: role });
         let start = ex.machine.root.start_at;
-        let tid = ex.spawn(None, Rc::new(VarScope::default()), start, input, 0);
+        let tid = ex.spawn(None, Rc::new(VarScope::default()), start, input, 0, false);
         ex.wake(tid);
         ex
     }
@@ -317,8 +317,18 @@ impl Execution {
         if self.enforce_event_limit() {
             return;
         }
+        // Work that records nothing (iterations of a distributed Map run as child executions)
+        // is bounded too, so no step can spin for ever.
+        let mut budget: u32 = 10_000_000;
         loop {
             if self.status.is_finished() || self.events.len() > before {
+                break;
+            }
+            budget -= 1;
+            if budget == 0 {
+                let prev = self.events.len() as u64;
+                self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from("The execution did 10,000,000 units of work without recording an event.")));
+                self.record(prev, EventKind::ExecutionFailed { error: self.error.clone(), cause: self.cause.clone() });
                 break;
             }
             if let Some(tid) = self.runnable.pop_front() {
@@ -326,9 +336,10 @@ impl Execution {
                     continue;
                 }
                 let produced_before = self.events.len();
-                let keep = self.advance(tid);
-                if keep {
-                    self.runnable.push_back(tid);
+                match self.advance(tid) {
+                    run::Requeue::Back => self.runnable.push_back(tid),
+                    run::Requeue::Front => self.runnable.push_front(tid),
+                    run::Requeue::No => {}
                 }
                 if self.events.len() > produced_before {
                     self.status = if self.status == Status::Paused { Status::Running } else { self.status };

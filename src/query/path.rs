@@ -590,10 +590,10 @@ impl<'a> Lexer<'a> {
                     self.i += 1;
                     return Ok(out);
                 }
-                Some(b'\\') if self.s.get(self.i + 1).is_some() => {
-                    let n = self.text[self.i + 1..].chars().next().unwrap_or('\\');
-                    out.push(n);
-                    self.i += 1 + n.len_utf8();
+                // Only the quote character itself is escaped; other backslashes are literal (as in Jayway).
+                Some(b'\\') if self.s.get(self.i + 1) == Some(&q) => {
+                    out.push(q as char);
+                    self.i += 2;
                 }
                 Some(_) => {
                     let c = self.text[self.i..].chars().next().unwrap_or('\u{FFFD}');
