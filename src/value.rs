@@ -12,7 +12,41 @@ use std::fmt;
 use std::rc::Rc;
 
 /// An object's members, in insertion order (AWS keeps key order in outputs).
-pub type Map = IndexMap<Rc<str>, Value>;
+pub type Map = IndexMap<Rc<str>, Value, FixedState>;
+
+/// A hash map with the fixed hasher (no per-process random keys, so nothing here reads OS
+/// entropy and iteration order never varies between runs).
+pub type FixedHashMap<K, V> = std::collections::HashMap<K, V, FixedState>;
+
+/// The Fx hash (as in rustc): fast for short keys, and the same on every run and platform.
+#[derive(Clone, Copy, Default, Debug)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `BuildHasher` for [`FxHasher`].
+pub type FixedState = std::hash::BuildHasherDefault<FxHasher>;
 
 /// A JSON number: integers stay integers, so `1` prints as `1` and `1.5` as `1.5`.
 #[derive(Clone, Copy, Debug)]
@@ -120,7 +154,7 @@ impl Value {
     }
     /// An empty object.
     pub fn empty_object() -> Value {
-        Value::object(Map::new())
+        Value::object(Map::default())
     }
     /// A string value.
     pub fn string(s: &str) -> Value {
@@ -214,11 +248,13 @@ impl Value {
             Value::Null => 4,
             Value::Bool(true) => 4,
             Value::Bool(false) => 5,
-            Value::Number(_) | Value::String(_) => {
+            Value::Number(Number::Int(i)) => int_len(*i),
+            Value::Number(Number::Float(_)) => {
                 let mut s = String::new();
                 crate::json::write_value(&mut s, self);
                 s.len()
             }
+            Value::String(s) => string_json_len(s),
             Value::Array(a) => {
                 let cached = a.json_len.get();
                 if cached != UNKNOWN {
@@ -237,11 +273,8 @@ impl Value {
                     return cached;
                 }
                 let mut n = 2 + o.members.len().saturating_sub(1);
-                let mut key = String::new();
                 for (k, v) in &o.members {
-                    key.clear();
-                    crate::json::write_string(&mut key, k);
-                    n += key.len() + 1 + v.json_len();
+                    n += string_json_len(k) + 1 + v.json_len();
                 }
                 o.json_len.set(n);
                 n
@@ -255,6 +288,30 @@ impl Value {
         crate::json::write_value(&mut s, self);
         s
     }
+}
+
+/// Bytes of an integer's decimal text.
+fn int_len(i: i64) -> usize {
+    let mut n = if i < 0 { 2 } else { 1 };
+    let mut u = i.unsigned_abs();
+    while u >= 10 {
+        u /= 10;
+        n += 1;
+    }
+    n
+}
+
+/// Bytes of a string's JSON literal, quotes and escapes included (as `json::write_string` writes it).
+fn string_json_len(s: &str) -> usize {
+    let mut n = s.len() + 2;
+    for &b in s.as_bytes() {
+        match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => n += 1,
+            0..=0x1f => n += 5,
+            _ => {}
+        }
+    }
+    n
 }
 
 impl PartialEq for Value {

@@ -158,8 +158,8 @@ impl Thread {
     }
 }
 
-fn state_type(kind: &StateKind) -> &'static str {
-    kind.type_name()
+fn state_type(kind: &StateKind) -> crate::history::StateType {
+    crate::history::StateType::of(kind)
 }
 
 fn runtime(ctx: &StateContext, entered: u64, msg: impl AsRef<str>) -> Failure {
@@ -238,9 +238,21 @@ impl Execution {
         };
         let vars = &self.threads[tid].vars;
         let variables = if vars.is_empty_chain() { None } else { Some(vars.visible()) };
-        let mut ins = Inspection { stages: vec![("input", input.clone())], variables, ..Default::default() };
-        ins.stages.reserve(6);
-        self.inspections[state] = Some(Box::new(ins));
+        // The inspector keeps each state's latest run; its buffers are reused, not reallocated.
+        match &mut self.inspections[state] {
+            Some(ins) => {
+                ins.stages.clear();
+                ins.stages.push(("input", input.clone()));
+                ins.variables = variables;
+                ins.context = None;
+                ins.matched_rule = None;
+            }
+            slot => {
+                let mut stages = Vec::with_capacity(7);
+                stages.push(("input", input.clone()));
+                *slot = Some(Box::new(Inspection { stages, variables, ..Default::default() }));
+            }
+        }
         self.threads[tid].stage = Stage::Active(Box::new(Active { state, input, ctx, entered_event, retries, step: Step::Body }));
         Flow::Yield
     }
@@ -691,19 +703,19 @@ impl Execution {
         match phase {
             TaskPhase::Schedule => {
                 let kind = match &task.resource {
-                    Resource::LambdaFunction { arn } => EventKind::LambdaFunctionScheduled {
+                    Resource::LambdaFunction { arn } => EventKind::LambdaFunctionScheduled(Box::new(crate::history::LambdaFunctionScheduledDetails {
                         resource: Rc::from(arn.as_str()),
                         input: t.effective.clone(),
                         timeout_in_seconds: task.timeout_seconds.as_ref().map(|_| t.timeout),
                         role_arn: None,
-                    },
-                    Resource::Activity { arn } => EventKind::ActivityScheduled {
+                    })),
+                    Resource::Activity { arn } => EventKind::ActivityScheduled(Box::new(crate::history::ActivityScheduledDetails {
                         resource: Rc::from(arn.as_str()),
                         input: t.effective.clone(),
                         timeout_in_seconds: task.timeout_seconds.as_ref().map(|_| t.timeout),
                         heartbeat_in_seconds: t.heartbeat,
-                    },
-                    Resource::Integration { .. } => EventKind::TaskScheduled {
+                    })),
+                    Resource::Integration { .. } => EventKind::TaskScheduled(Box::new(crate::history::TaskScheduledDetails {
                         resource_type: rt.clone(),
                         resource: res.clone(),
                         region: Rc::from(self.options.region.as_str()),
@@ -711,7 +723,7 @@ impl Execution {
                         timeout_in_seconds: Some(t.timeout),
                         heartbeat_in_seconds: t.heartbeat,
                         role_arn: None,
-                    },
+                    })),
                 };
                 self.emit(tid, kind);
                 t.phase = TaskPhase::Start;
@@ -727,12 +739,8 @@ impl Execution {
                 };
                 self.emit(tid, kind);
                 // Call the (mocked) service.
-                let call = {
-                    let c = self.mock_calls.entry(a.state).or_insert(0);
-                    let n = *c;
-                    *c += 1;
-                    n
-                };
+                let call = self.mock_calls[a.state];
+                self.mock_calls[a.state] += 1;
                 let submits = matches!(task.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync, .. });
                 let next = match self.mocks().response(&st.name, call).cloned() {
                     Some(resp) => {
@@ -792,7 +800,7 @@ impl Execution {
                 }
             }
             TaskPhase::Submit { then } => {
-                let mut out = Map::new();
+                let mut out = Map::default();
                 out.insert(Rc::from("SdkHttpMetadata"), Value::empty_object());
                 self.emit(tid, EventKind::TaskSubmitted { resource_type: rt, resource: res, output: Value::object(out) });
                 let blocks = matches!(*then, TaskPhase::External { .. });
@@ -833,13 +841,13 @@ impl Execution {
                                 cause,
                             },
                             Resource::Activity { .. } => EventKind::ActivityError { event_type: if timed_out { "ActivityTimedOut" } else { "ActivityFailed" }, error, cause },
-                            Resource::Integration { .. } => EventKind::TaskError {
+                            Resource::Integration { .. } => EventKind::TaskError(Box::new(crate::history::TaskErrorDetails {
                                 event_type: if timed_out { "TaskTimedOut" } else { "TaskFailed" },
                                 resource_type: rt,
                                 resource: res,
                                 error,
                                 cause,
-                            },
+                            })),
                         }
                     }
                 };
@@ -863,10 +871,10 @@ impl Execution {
         if !is_invoke || !self.mocks().is_inline(state) || v.get("Payload").is_some() {
             return v;
         }
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert(Rc::from("ExecutedVersion"), Value::from("$LATEST"));
         m.insert(Rc::from("Payload"), v);
-        let mut http = Map::new();
+        let mut http = Map::default();
         http.insert(Rc::from("HttpStatusCode"), Value::int(200));
         m.insert(Rc::from("SdkHttpMetadata"), Value::object(http));
         m.insert(Rc::from("SdkResponseMetadata"), Value::empty_object());
@@ -1327,7 +1335,7 @@ fn unreachable_fail() -> ! {
 /// The error output a catcher sees: `{"Error", "Cause"}`, null where the failure has none.
 fn error_output(f: &Failure) -> Value {
     let field = |s: &str, absent: bool| if absent { Value::Null } else { Value::from(s) };
-    let mut eo = Map::new();
+    let mut eo = Map::default();
     eo.insert(Rc::from("Error"), field(&f.error, f.error_absent));
     eo.insert(Rc::from("Cause"), field(&f.cause, f.cause_absent));
     Value::object(eo)
