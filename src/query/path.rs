@@ -794,7 +794,7 @@ impl ReferencePath {
                     map.insert(name.clone(), result);
                     return Ok(());
                 }
-                let child = map.entry(name.clone()).or_insert_with(|| Value::object(Map::default()));
+                let child = map.entry_or_insert_with(name.clone(), || Value::object(Map::default()));
                 self.set(child, at + 1, result)
             }
             Step::Index(i) => {
