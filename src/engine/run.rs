@@ -28,6 +28,8 @@ pub(crate) struct Thread {
     pub failed_in_task: bool,
     /// Events of this thread are not recorded (iterations of a distributed Map run as child executions).
     pub silent: bool,
+    /// The allocation of the last finished state, reused by the next one.
+    spare: Option<Box<Active>>,
 }
 
 pub(crate) enum Stage {
@@ -173,7 +175,7 @@ fn runtime(ctx: &StateContext, entered: u64, msg: impl AsRef<str>) -> Failure {
 
 impl Execution {
     pub(crate) fn spawn(&mut self, parent: Option<(ThreadId, usize)>, vars: Rc<VarScope>, state: StateId, input: Value, last_event: u64, silent: bool) -> ThreadId {
-        self.threads.push(Thread { parent, vars, stage: Stage::Enter { state, input }, alive: true, generation: 0, last_event, queued: false, failed_in_task: false, silent });
+        self.threads.push(Thread { parent, vars, stage: Stage::Enter { state, input }, alive: true, generation: 0, last_event, queued: false, failed_in_task: false, silent, spare: None });
         self.threads.len() - 1
     }
 
@@ -253,7 +255,15 @@ impl Execution {
                 *slot = Some(Box::new(Inspection { stages, variables, ..Default::default() }));
             }
         }
-        self.threads[tid].stage = Stage::Active(Box::new(Active { state, input, ctx, entered_event, retries, step: Step::Body }));
+        let active = Active { state, input, ctx, entered_event, retries, step: Step::Body };
+        let boxed = match self.threads[tid].spare.take() {
+            Some(mut b) => {
+                *b = active;
+                b
+            }
+            None => Box::new(active),
+        };
+        self.threads[tid].stage = Stage::Active(boxed);
         Flow::Yield
     }
 
@@ -344,6 +354,7 @@ impl Execution {
                     }
                 }
                 self.emit(tid, EventKind::StateExited { state_type: state_type(&st.kind), name: st.name.clone(), output: output.clone(), assigned });
+                self.threads[tid].spare = Some(a);
                 self.threads[tid].stage = match next {
                     Transition::Next(n) => Stage::Enter { state: n, input: output },
                     Transition::End => Stage::Complete(output),
