@@ -7,6 +7,51 @@
 use crate::value::{Map, Value};
 use std::rc::Rc;
 
+/// The events of an execution, in order. Stored in fixed-size chunks so that a long
+/// history grows without copying what it already holds (and without doubling its memory
+/// while it does).
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    chunks: Vec<Vec<Event>>,
+    len: usize,
+}
+
+const CHUNK: usize = 1 << 14;
+
+impl History {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    pub fn push(&mut self, e: Event) {
+        match self.chunks.last_mut() {
+            Some(c) if c.len() < CHUNK => c.push(e),
+            _ => {
+                let mut c = Vec::with_capacity(CHUNK);
+                c.push(e);
+                self.chunks.push(c);
+            }
+        }
+        self.len += 1;
+    }
+    pub fn get(&self, i: usize) -> Option<&Event> {
+        self.chunks.get(i / CHUNK).and_then(|c| c.get(i % CHUNK))
+    }
+    pub fn last(&self) -> Option<&Event> {
+        self.chunks.last().and_then(|c| c.last())
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Event> {
+        self.chunks.iter().flatten()
+    }
+    /// The events from position `from` (0-based) on.
+    pub fn iter_from(&self, from: usize) -> impl Iterator<Item = &Event> {
+        let start = from.min(self.len);
+        self.chunks.iter().skip(start / CHUNK).flatten().skip(start % CHUNK)
+    }
+}
+
 /// One history event. `id` is 1-based and equals its position in the history.
 #[derive(Clone, Debug)]
 pub struct Event {

@@ -14,7 +14,7 @@ pub mod rng;
 mod run;
 
 use crate::definition::{StateId, StateMachine};
-use crate::history::{Event, EventKind};
+use crate::history::{Event, EventKind, History};
 use crate::mocks::Mocks;
 use crate::query::Failure;
 use crate::value::{Map, Value};
@@ -238,7 +238,7 @@ pub struct Execution {
     pub(crate) options: Rc<Options>,
     pub(crate) input: Value,
     pub(crate) clock: i64,
-    pub(crate) events: Vec<Event>,
+    pub(crate) events: History,
     pub(crate) threads: Vec<run::Thread>,
     pub(crate) runnable: VecDeque<ThreadId>,
     timers: BinaryHeap<std::cmp::Reverse<(i64, u64, ThreadId, u64)>>,
@@ -271,7 +271,7 @@ impl Execution {
             rng: rng::Rng::new(options.seed),
             options,
             input: input.clone(),
-            events: Vec::new(),
+            events: History::default(),
             threads: Vec::new(),
             runnable: VecDeque::new(),
             timers: BinaryHeap::new(),
@@ -494,7 +494,7 @@ impl Execution {
 
     fn report(&self, before: usize, waiting: Vec<WaitingFor>) -> StepReport {
         let mut r = self.summary(before, waiting);
-        r.events = self.events[before.min(self.events.len())..].iter().map(Event::to_value).collect();
+        r.events = self.events.iter_from(before).map(Event::to_value).collect();
         r
     }
 
@@ -544,7 +544,7 @@ impl Execution {
         Value::array(self.events.iter().map(Event::to_value).collect())
     }
     /// The recorded events.
-    pub fn events(&self) -> &[Event] {
+    pub fn events(&self) -> &History {
         &self.events
     }
     pub fn status(&self) -> Status {
