@@ -22,7 +22,7 @@ use super::{Diagnostic, QueryLanguage, Scope, Severity, State, StateId, StateMac
 use crate::json::{self, SpanMap};
 use crate::query::{Expr, Path, ReferencePath, Template};
 use crate::value::{Map, Value};
-use std::collections::HashMap;
+use crate::value::FixedHashMap as HashMap;
 use std::rc::Rc;
 
 /// The result of parsing: the machine when there is no error, and every diagnostic found.
@@ -433,7 +433,7 @@ impl<'a> Ctx<'a> {
     fn check_template(&mut self, v: &Value, ptr: &str) {
         match v {
             Value::Object(o) => {
-                let mut names: HashMap<&str, &str> = HashMap::new();
+                let mut names: HashMap<&str, &str> = HashMap::default();
                 for (k, val) in o.iter() {
                     let at = child(ptr, k);
                     let name = k.strip_suffix(".$").unwrap_or(k);
@@ -566,12 +566,12 @@ impl<'a, 'v> Builder<'a, 'v> {
             ctx,
             scopes: Vec::new(),
             slots: Vec::new(),
-            all_names: HashMap::new(),
+            all_names: HashMap::default(),
             machine_language: QueryLanguage::JsonPath,
             states: Vec::new(),
             edges: Vec::new(),
             terminal: Vec::new(),
-            labels: HashMap::new(),
+            labels: HashMap::default(),
         }
     }
 
@@ -640,7 +640,7 @@ impl<'a, 'v> Builder<'a, 'v> {
     /// First pass over one `StartAt`/`States` block and, recursively, the blocks nested in its states.
     fn scope(&mut self, o: Obj<'v>, kind: ScopeKind, depth: usize) -> usize {
         let index = self.scopes.len();
-        self.scopes.push(ScopeInfo { pointer: o.ptr.clone(), kind, start_at: None, start_named: false, names: HashMap::new(), ids: Vec::new() });
+        self.scopes.push(ScopeInfo { pointer: o.ptr.clone(), kind, start_at: None, start_named: false, names: HashMap::default(), ids: Vec::new() });
         match kind {
             ScopeKind::Root => {}
             // AWS accepts a ProcessorConfig in the deprecated Iterator too (recorded cases

@@ -28,6 +28,8 @@ pub(crate) struct Thread {
     pub failed_in_task: bool,
     /// Events of this thread are not recorded (iterations of a distributed Map run as child executions).
     pub silent: bool,
+    /// The allocation of the last finished state, reused by the next one.
+    spare: Option<Box<Active>>,
 }
 
 pub(crate) enum Stage {
@@ -158,8 +160,8 @@ impl Thread {
     }
 }
 
-fn state_type(kind: &StateKind) -> &'static str {
-    kind.type_name()
+fn state_type(kind: &StateKind) -> crate::history::StateType {
+    crate::history::StateType::of(kind)
 }
 
 fn runtime(ctx: &StateContext, entered: u64, msg: impl AsRef<str>) -> Failure {
@@ -173,7 +175,7 @@ fn runtime(ctx: &StateContext, entered: u64, msg: impl AsRef<str>) -> Failure {
 
 impl Execution {
     pub(crate) fn spawn(&mut self, parent: Option<(ThreadId, usize)>, vars: Rc<VarScope>, state: StateId, input: Value, last_event: u64, silent: bool) -> ThreadId {
-        self.threads.push(Thread { parent, vars, stage: Stage::Enter { state, input }, alive: true, generation: 0, last_event, queued: false, failed_in_task: false, silent });
+        self.threads.push(Thread { parent, vars, stage: Stage::Enter { state, input }, alive: true, generation: 0, last_event, queued: false, failed_in_task: false, silent, spare: None });
         self.threads.len() - 1
     }
 
@@ -238,10 +240,30 @@ impl Execution {
         };
         let vars = &self.threads[tid].vars;
         let variables = if vars.is_empty_chain() { None } else { Some(vars.visible()) };
-        let mut ins = Inspection { stages: vec![("input", input.clone())], variables, ..Default::default() };
-        ins.stages.reserve(6);
-        self.inspections[state] = Some(Box::new(ins));
-        self.threads[tid].stage = Stage::Active(Box::new(Active { state, input, ctx, entered_event, retries, step: Step::Body }));
+        // The inspector keeps each state's latest run; its buffers are reused, not reallocated.
+        match &mut self.inspections[state] {
+            Some(ins) => {
+                ins.stages.clear();
+                ins.stages.push(("input", input.clone()));
+                ins.variables = variables;
+                ins.context = None;
+                ins.matched_rule = None;
+            }
+            slot => {
+                let mut stages = Vec::with_capacity(7);
+                stages.push(("input", input.clone()));
+                *slot = Some(Box::new(Inspection { stages, variables, ..Default::default() }));
+            }
+        }
+        let active = Active { state, input, ctx, entered_event, retries, step: Step::Body };
+        let boxed = match self.threads[tid].spare.take() {
+            Some(mut b) => {
+                *b = active;
+                b
+            }
+            None => Box::new(active),
+        };
+        self.threads[tid].stage = Stage::Active(boxed);
         Flow::Yield
     }
 
@@ -332,6 +354,7 @@ impl Execution {
                     }
                 }
                 self.emit(tid, EventKind::StateExited { state_type: state_type(&st.kind), name: st.name.clone(), output: output.clone(), assigned });
+                self.threads[tid].spare = Some(a);
                 self.threads[tid].stage = match next {
                     Transition::Next(n) => Stage::Enter { state: n, input: output },
                     Transition::End => Stage::Complete(output),
@@ -691,19 +714,19 @@ impl Execution {
         match phase {
             TaskPhase::Schedule => {
                 let kind = match &task.resource {
-                    Resource::LambdaFunction { arn } => EventKind::LambdaFunctionScheduled {
+                    Resource::LambdaFunction { arn } => EventKind::LambdaFunctionScheduled(Box::new(crate::history::LambdaFunctionScheduledDetails {
                         resource: Rc::from(arn.as_str()),
                         input: t.effective.clone(),
                         timeout_in_seconds: task.timeout_seconds.as_ref().map(|_| t.timeout),
                         role_arn: None,
-                    },
-                    Resource::Activity { arn } => EventKind::ActivityScheduled {
+                    })),
+                    Resource::Activity { arn } => EventKind::ActivityScheduled(Box::new(crate::history::ActivityScheduledDetails {
                         resource: Rc::from(arn.as_str()),
                         input: t.effective.clone(),
                         timeout_in_seconds: task.timeout_seconds.as_ref().map(|_| t.timeout),
                         heartbeat_in_seconds: t.heartbeat,
-                    },
-                    Resource::Integration { .. } => EventKind::TaskScheduled {
+                    })),
+                    Resource::Integration { .. } => EventKind::TaskScheduled(Box::new(crate::history::TaskScheduledDetails {
                         resource_type: rt.clone(),
                         resource: res.clone(),
                         region: Rc::from(self.options.region.as_str()),
@@ -711,7 +734,7 @@ impl Execution {
                         timeout_in_seconds: Some(t.timeout),
                         heartbeat_in_seconds: t.heartbeat,
                         role_arn: None,
-                    },
+                    })),
                 };
                 self.emit(tid, kind);
                 t.phase = TaskPhase::Start;
@@ -727,12 +750,8 @@ impl Execution {
                 };
                 self.emit(tid, kind);
                 // Call the (mocked) service.
-                let call = {
-                    let c = self.mock_calls.entry(a.state).or_insert(0);
-                    let n = *c;
-                    *c += 1;
-                    n
-                };
+                let call = self.mock_calls[a.state];
+                self.mock_calls[a.state] += 1;
                 let submits = matches!(task.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync, .. });
                 let next = match self.mocks().response(&st.name, call).cloned() {
                     Some(resp) => {
@@ -792,7 +811,7 @@ impl Execution {
                 }
             }
             TaskPhase::Submit { then } => {
-                let mut out = Map::new();
+                let mut out = Map::default();
                 out.insert(Rc::from("SdkHttpMetadata"), Value::empty_object());
                 self.emit(tid, EventKind::TaskSubmitted { resource_type: rt, resource: res, output: Value::object(out) });
                 let blocks = matches!(*then, TaskPhase::External { .. });
@@ -833,13 +852,13 @@ impl Execution {
                                 cause,
                             },
                             Resource::Activity { .. } => EventKind::ActivityError { event_type: if timed_out { "ActivityTimedOut" } else { "ActivityFailed" }, error, cause },
-                            Resource::Integration { .. } => EventKind::TaskError {
+                            Resource::Integration { .. } => EventKind::TaskError(Box::new(crate::history::TaskErrorDetails {
                                 event_type: if timed_out { "TaskTimedOut" } else { "TaskFailed" },
                                 resource_type: rt,
                                 resource: res,
                                 error,
                                 cause,
-                            },
+                            })),
                         }
                     }
                 };
@@ -863,10 +882,10 @@ impl Execution {
         if !is_invoke || !self.mocks().is_inline(state) || v.get("Payload").is_some() {
             return v;
         }
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert(Rc::from("ExecutedVersion"), Value::from("$LATEST"));
         m.insert(Rc::from("Payload"), v);
-        let mut http = Map::new();
+        let mut http = Map::default();
         http.insert(Rc::from("HttpStatusCode"), Value::int(200));
         m.insert(Rc::from("SdkHttpMetadata"), Value::object(http));
         m.insert(Rc::from("SdkResponseMetadata"), Value::empty_object());
@@ -1327,7 +1346,7 @@ fn unreachable_fail() -> ! {
 /// The error output a catcher sees: `{"Error", "Cause"}`, null where the failure has none.
 fn error_output(f: &Failure) -> Value {
     let field = |s: &str, absent: bool| if absent { Value::Null } else { Value::from(s) };
-    let mut eo = Map::new();
+    let mut eo = Map::default();
     eo.insert(Rc::from("Error"), field(&f.error, f.error_absent));
     eo.insert(Rc::from("Cause"), field(&f.cause, f.cause_absent));
     Value::object(eo)

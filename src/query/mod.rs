@@ -192,7 +192,7 @@ impl Template {
                 Ok(Value::array(out))
             }
             Template::Object(members) => {
-                let mut out = Map::with_capacity(members.len());
+                let mut out = Map::with_capacity_and_hasher(members.len(), Default::default());
                 for (k, m) in members {
                     let v = match m {
                         TemplateMember::Plain(t) => t.evaluate(env)?,
