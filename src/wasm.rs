@@ -70,8 +70,13 @@ export interface WaitingFor {
 
 /** What a `step`, `stepBack`, `run` or `runUntil` call did. */
 export interface StepReport {
-  /** The new events (none when paused or finished). */
+  /** `step`/`stepBack`: the new event (none when paused or finished). `run`/`runUntil` leave
+   *  it empty, since a run can record thousands: read them with `history()`. */
   events: HistoryEvent[];
+  /** How many events this call recorded. */
+  newEvents: number;
+  /** How many events the history holds now. */
+  eventCount: number;
   status: ExecutionStatus;
   /** Names of the states being executed. */
   active: string[];

@@ -142,8 +142,18 @@ function addRows(list) {
   ui.count.textContent = String(events);
 }
 
+/** Bring the table up to the history: a run reports only counts, and a step back shortens it. */
+function sync(report) {
+  if (report.eventCount < events) {
+    ui.history.replaceChildren();
+    events = 0;
+  }
+  const missing = report.eventCount - events;
+  addRows(report.events.length === missing ? report.events : execution.history().slice(events));
+}
+
 function show(report) {
-  addRows(report.events);
+  sync(report);
   setStatus(report.status);
   if (report.status === "SUCCEEDED") {
     showOutput(JSON.stringify(execution.output(), null, 2));
@@ -162,7 +172,8 @@ function run() {
   if (!ex) return;
   const report = ex.run({ maxSteps: STEPS_PER_FRAME });
   show(report);
-  if (report.status === "RUNNING" && report.events.length > 0) requestAnimationFrame(run);
+  // Continue next frame, unless Reset or an edit replaced the execution meanwhile.
+  if (report.status === "RUNNING" && report.newEvents > 0) requestAnimationFrame(() => execution === ex && run());
 }
 
 function step() {
@@ -180,18 +191,29 @@ function reset() {
   check();
 }
 
-let typing;
+let typing = null;
 function edited() {
   clearTimeout(typing);
-  typing = setTimeout(reset, 150);
+  typing = setTimeout(() => {
+    typing = null;
+    reset();
+  }, 150);
+}
+
+/** Apply an edit still waiting for its debounce, so a click right after typing runs what was typed. */
+function flush() {
+  if (typing === null) return;
+  clearTimeout(typing);
+  typing = null;
+  reset();
 }
 
 await init();
 ui.definition.value = JSON.stringify(EXAMPLE, null, 2);
 ui.input.value = JSON.stringify(EXAMPLE_INPUT, null, 2);
-ui.run.addEventListener("click", run);
-ui.step.addEventListener("click", step);
-ui.reset.addEventListener("click", reset);
+ui.run.addEventListener("click", () => (flush(), run()));
+ui.step.addEventListener("click", () => (flush(), step()));
+ui.reset.addEventListener("click", () => (flush(), reset()));
 ui.definition.addEventListener("input", edited);
 ui.input.addEventListener("input", edited);
 for (const button of [ui.run, ui.step, ui.reset]) button.disabled = false;

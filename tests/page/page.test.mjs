@@ -96,3 +96,26 @@ test("a broken Next shows a diagnostic and the INVALID status; user text stays t
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("a long execution runs over several frames to the end", async () => {
+  const { page, errors } = await open();
+  const loop = {
+    StartAt: "Init",
+    States: {
+      Init: { Type: "Pass", Result: 0, ResultPath: "$.i", Next: "Inc" },
+      Inc: { Type: "Pass", Parameters: { "i.$": "States.MathAdd($.i, 1)" }, Next: "More?" },
+      "More?": { Type: "Choice", Choices: [{ Variable: "$.i", NumericLessThan: 150, Next: "Inc" }], Default: "Done" },
+      Done: { Type: "Succeed" },
+    },
+  };
+  await page.getByTestId("definition-editor").fill(JSON.stringify(loop));
+  await page.getByTestId("input-editor").fill("{}");
+  await page.getByTestId("run").click(); // straight after typing: the edit must not be lost
+  await page.getByTestId("status").filter({ hasText: "SUCCEEDED" }).waitFor();
+  assert.deepEqual(JSON.parse(await page.getByTestId("output").textContent()), { i: 150 });
+  const rows = await page.getByTestId("history-row").count();
+  assert.ok(rows > 600, `history rows: ${rows}`);
+  assert.equal(await page.getByTestId("history-count").textContent(), String(rows));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
