@@ -7,3 +7,12 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# Shared data (conformance cases, benchmarks): ASL_SIM_SHARED, default ../shared. Missing is an error.
+SHARED="${ASL_SIM_SHARED:-../shared}"
+need_shared() {
+  if [ ! -d "$SHARED/conformance/localstack" ]; then
+    echo "shared data not found at '$SHARED' (set ASL_SIM_SHARED to the folder holding conformance/ and bench/)" >&2
+    return 1
+  fi
+}

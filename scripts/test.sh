@@ -59,7 +59,12 @@ built=$((1 - failed))
 step "cargo test (native)" cargo test
 step "wasm-bindgen-test (headless Chromium)" wasm_tests
 step "node --test (pkg in Node, page in Chromium)" page_tests
-# More runners go here (the conformance runner: cargo run --release --bin asl-sim -- test …).
+# The AWS-recorded cases: every case runs; the ignore list names those not expected
+# to pass (each with its reason), and they count as failed in the printed pass rates.
+conformance() {
+  need_shared && "$TARGET_DIR/debug/asl-sim" test "$SHARED/conformance/localstack" --ignore tests/conformance-ignore.txt
+}
+step "conformance (AWS-recorded cases)" conformance
 
 echo
 say "summary"

@@ -1,5 +1,5 @@
 //! asl-sim: a deterministic Amazon States Language simulator.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod definition;
 pub mod json;
