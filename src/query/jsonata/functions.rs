@@ -74,9 +74,10 @@ pub fn register(ev: &mut Evaluator, shared: &Rc<Shared>) -> Result<(), Evaluator
         Ok(JValue::Number(s.now_millis as f64))
     })?;
     ev.register_fn_override("eval", |_: &[JValue]| {
-        Err(error(
-            "D3121",
-            "The $eval function is not available in AWS Step Functions; use $parse to read JSON text".to_string(),
+        // As if unbound, which is how AWS disables it.
+        Err(EvaluatorError::ReferenceError(
+            "T1006: Attempted to invoke a non-function: $eval is not available in AWS Step Functions; use $parse to read JSON text"
+                .to_string(),
         ))
     })?;
     Ok(())

@@ -153,7 +153,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_depth: DEFAULT_MAX_DEPTH, max_steps: 1_000_000, max_sequence_length: 10_000_000 }
+        Limits { max_depth: DEFAULT_MAX_DEPTH, max_steps: 100_000, max_sequence_length: 10_000_000 }
     }
 }
 
