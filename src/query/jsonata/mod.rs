@@ -141,7 +141,7 @@ pub trait Host {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// How deeply evaluation may nest (`D1011` beyond). A non-tail-recursive
-    /// call costs about three levels.
+    /// call costs about four levels.
     pub max_depth: usize,
     /// How many function bodies may run (`D1012` beyond): each call of a
     /// `function(…){…}`, as a callback or in a tail-call loop, is one step.
@@ -157,9 +157,14 @@ impl Default for Limits {
     }
 }
 
-/// Deep enough for ~150 nested non-tail calls, and shallow enough for the
-/// 1 MiB wasm call stack of a browser tab (measured: see the tests).
-pub const DEFAULT_MAX_DEPTH: usize = 500;
+/// The default depth limit, the same on every target so that results are.
+/// In wasm the evaluator's recursion runs on the engine's call stack (about
+/// 1 MiB in V8), which `stacker` cannot grow: measured in Node, the
+/// costliest recursion found (through a transform, `~> |$|{…}|`) overflows
+/// near 450 levels, a callback of `$map` near 650, a plain `1 + $f($n-1)`
+/// near 1,600. 200 keeps well clear of all of them and still allows some
+/// 50 nested calls of a simple recursive function (tail calls do not nest).
+pub const DEFAULT_MAX_DEPTH: usize = 200;
 
 /// Evaluate with the default [`Limits`]. `Ok(None)` is JSONata's
 /// `undefined` (no value), which AWS treats as an error where a value is
