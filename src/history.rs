@@ -7,6 +7,51 @@
 use crate::value::{Map, Value};
 use std::rc::Rc;
 
+/// The events of an execution, in order. Stored in fixed-size chunks so that a long
+/// history grows without copying what it already holds (and without doubling its memory
+/// while it does).
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    chunks: Vec<Vec<Event>>,
+    len: usize,
+}
+
+const CHUNK: usize = 1 << 14;
+
+impl History {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    pub fn push(&mut self, e: Event) {
+        match self.chunks.last_mut() {
+            Some(c) if c.len() < CHUNK => c.push(e),
+            _ => {
+                let mut c = Vec::with_capacity(CHUNK);
+                c.push(e);
+                self.chunks.push(c);
+            }
+        }
+        self.len += 1;
+    }
+    pub fn get(&self, i: usize) -> Option<&Event> {
+        self.chunks.get(i / CHUNK).and_then(|c| c.get(i % CHUNK))
+    }
+    pub fn last(&self) -> Option<&Event> {
+        self.chunks.last().and_then(|c| c.last())
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Event> {
+        self.chunks.iter().flatten()
+    }
+    /// The events from position `from` (0-based) on.
+    pub fn iter_from(&self, from: usize) -> impl Iterator<Item = &Event> {
+        let start = from.min(self.len);
+        self.chunks.iter().skip(start / CHUNK).flatten().skip(start % CHUNK)
+    }
+}
+
 /// One history event. `id` is 1-based and equals its position in the history.
 #[derive(Clone, Debug)]
 pub struct Event {
@@ -26,48 +71,83 @@ pub enum EventKind {
     ExecutionAborted { error: Option<Rc<str>>, cause: Option<Rc<str>> },
     ExecutionTimedOut { error: Option<Rc<str>>, cause: Option<Rc<str>> },
     /// `{Type}StateEntered`
-    StateEntered { state_type: &'static str, name: Rc<str>, input: Value },
+    StateEntered { state_type: StateType, name: Rc<str>, input: Value },
     /// `{Type}StateExited`
-    StateExited { state_type: &'static str, name: Rc<str>, output: Value, assigned: Option<Rc<Map>> },
+    StateExited { state_type: StateType, name: Rc<str>, output: Value, assigned: Option<Rc<Map>> },
     /// `MapStateStarted` (length), `ParallelStateStarted`
     MapStateStarted { length: usize },
     ParallelStateStarted,
     /// `{Map,Parallel}State{Succeeded,Failed,Aborted}`, `TaskStateAborted`, `WaitStateAborted`: no details
     Lifecycle { event_type: &'static str },
     MapIteration { event_type: &'static str, name: Rc<str>, index: usize },
-    TaskScheduled {
-        resource_type: Rc<str>,
-        resource: Rc<str>,
-        region: Rc<str>,
-        parameters: Value,
-        timeout_in_seconds: Option<u64>,
-        heartbeat_in_seconds: Option<u64>,
-        role_arn: Option<Value>,
-    },
+    MapRunStarted { map_run_arn: Rc<str> },
+    MapRunFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    TaskScheduled(Box<TaskScheduledDetails>),
     TaskStarted { resource_type: Rc<str>, resource: Rc<str> },
     TaskSubmitted { resource_type: Rc<str>, resource: Rc<str>, output: Value },
     TaskSucceeded { resource_type: Rc<str>, resource: Rc<str>, output: Value },
     /// `TaskFailed`, `TaskTimedOut`, `TaskStartFailed`, `TaskSubmitFailed`
-    TaskError { event_type: &'static str, resource_type: Rc<str>, resource: Rc<str>, error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    LambdaFunctionScheduled { resource: Rc<str>, input: Value, timeout_in_seconds: Option<u64>, role_arn: Option<Value> },
+    TaskError(Box<TaskErrorDetails>),
+    LambdaFunctionScheduled(Box<LambdaFunctionScheduledDetails>),
     LambdaFunctionStarted,
     LambdaFunctionSucceeded { output: Value },
     /// `LambdaFunctionFailed`, `LambdaFunctionTimedOut`, …
     LambdaFunctionError { event_type: &'static str, error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    ActivityScheduled { resource: Rc<str>, input: Value, timeout_in_seconds: Option<u64>, heartbeat_in_seconds: Option<u64> },
+    ActivityScheduled(Box<ActivityScheduledDetails>),
     ActivityStarted { worker_name: Rc<str> },
     ActivitySucceeded { output: Value },
     /// `ActivityFailed`, `ActivityTimedOut`, `ActivityScheduleFailed`
     ActivityError { event_type: &'static str, error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    EvaluationFailed { error: Rc<str>, cause: Rc<str>, location: Rc<str>, state: Rc<str> },
+    EvaluationFailed(Box<EvaluationFailedDetails>),
+}
+
+/// The state types, as history event names spell them (`PassStateEntered`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateType {
+    Pass,
+    Task,
+    Choice,
+    Wait,
+    Succeed,
+    Fail,
+    Parallel,
+    Map,
+}
+
+impl StateType {
+    pub fn of(kind: &crate::definition::StateKind) -> StateType {
+        use crate::definition::StateKind as K;
+        match kind {
+            K::Pass(_) => StateType::Pass,
+            K::Task(_) => StateType::Task,
+            K::Choice(_) => StateType::Choice,
+            K::Wait(_) => StateType::Wait,
+            K::Succeed => StateType::Succeed,
+            K::Fail(_) => StateType::Fail,
+            K::Parallel(_) => StateType::Parallel,
+            K::Map(_) => StateType::Map,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateType::Pass => "Pass",
+            StateType::Task => "Task",
+            StateType::Choice => "Choice",
+            StateType::Wait => "Wait",
+            StateType::Succeed => "Succeed",
+            StateType::Fail => "Fail",
+            StateType::Parallel => "Parallel",
+            StateType::Map => "Map",
+        }
+    }
 }
 
 impl EventKind {
     /// The event type AWS uses (`PassStateEntered`, `TaskScheduled`, …).
     pub fn type_name(&self) -> String {
         match self {
-            EventKind::StateEntered { state_type, .. } => format!("{}StateEntered", state_type),
-            EventKind::StateExited { state_type, .. } => format!("{}StateExited", state_type),
+            EventKind::StateEntered { state_type, .. } => format!("{}StateEntered", state_type.as_str()),
+            EventKind::StateExited { state_type, .. } => format!("{}StateExited", state_type.as_str()),
             other => other.static_type().to_string(),
         }
     }
@@ -84,20 +164,22 @@ impl EventKind {
             EventKind::ParallelStateStarted => "ParallelStateStarted",
             EventKind::Lifecycle { event_type } => event_type,
             EventKind::MapIteration { event_type, .. } => event_type,
-            EventKind::TaskScheduled { .. } => "TaskScheduled",
+            EventKind::MapRunStarted { .. } => "MapRunStarted",
+            EventKind::MapRunFailed { .. } => "MapRunFailed",
+            EventKind::TaskScheduled(..) => "TaskScheduled",
             EventKind::TaskStarted { .. } => "TaskStarted",
             EventKind::TaskSubmitted { .. } => "TaskSubmitted",
             EventKind::TaskSucceeded { .. } => "TaskSucceeded",
-            EventKind::TaskError { event_type, .. } => event_type,
-            EventKind::LambdaFunctionScheduled { .. } => "LambdaFunctionScheduled",
+            EventKind::TaskError(d) => d.event_type,
+            EventKind::LambdaFunctionScheduled(..) => "LambdaFunctionScheduled",
             EventKind::LambdaFunctionStarted => "LambdaFunctionStarted",
             EventKind::LambdaFunctionSucceeded { .. } => "LambdaFunctionSucceeded",
             EventKind::LambdaFunctionError { event_type, .. } => event_type,
-            EventKind::ActivityScheduled { .. } => "ActivityScheduled",
+            EventKind::ActivityScheduled(..) => "ActivityScheduled",
             EventKind::ActivityStarted { .. } => "ActivityStarted",
             EventKind::ActivitySucceeded { .. } => "ActivitySucceeded",
             EventKind::ActivityError { event_type, .. } => event_type,
-            EventKind::EvaluationFailed { .. } => "EvaluationFailed",
+            EventKind::EvaluationFailed(..) => "EvaluationFailed",
         }
     }
 
@@ -105,7 +187,7 @@ impl EventKind {
     pub fn state_name(&self) -> Option<&str> {
         match self {
             EventKind::StateEntered { name, .. } | EventKind::StateExited { name, .. } | EventKind::MapIteration { name, .. } => Some(name),
-            EventKind::EvaluationFailed { state, .. } => Some(state),
+            EventKind::EvaluationFailed(d) => Some(&d.state),
             _ => None,
         }
     }
@@ -118,7 +200,7 @@ fn text(v: &Value) -> Value {
     Value::from(v.to_json())
 }
 fn details_truncated() -> Value {
-    let mut m = Map::new();
+    let mut m = Map::default();
     m.insert(Rc::from("truncated"), Value::Bool(false));
     Value::object(m)
 }
@@ -135,12 +217,12 @@ impl Event {
     /// The event as GetExecutionHistory returns it: `timestamp`, `type`, `id`,
     /// `previousEventId` and the details object under AWS's key for the type.
     pub fn to_value(&self) -> Value {
-        let mut m = Map::new();
+        let mut m = Map::default();
         put(&mut m, "timestamp", s(&crate::engine::clock::format_timestamp(self.timestamp)));
         put(&mut m, "type", Value::from(self.kind.type_name()));
         put(&mut m, "id", Value::int(self.id as i64));
         put(&mut m, "previousEventId", Value::int(self.previous_event_id as i64));
-        let mut d = Map::new();
+        let mut d = Map::default();
         let key: &str = match &self.kind {
             EventKind::ExecutionStarted { input, role_arn } => {
                 put(&mut d, "input", text(input));
@@ -200,7 +282,17 @@ impl Event {
                     _ => "mapIterationAbortedEventDetails",
                 }
             }
-            EventKind::TaskScheduled { resource_type, resource, region, parameters, timeout_in_seconds, heartbeat_in_seconds, role_arn } => {
+            EventKind::MapRunStarted { map_run_arn } => {
+                put(&mut d, "mapRunArn", Value::String(map_run_arn.clone()));
+                "mapRunStartedEventDetails"
+            }
+            EventKind::MapRunFailed { error, cause } => {
+                put_opt(&mut d, "error", error);
+                put_opt(&mut d, "cause", cause);
+                "mapRunFailedEventDetails"
+            }
+            EventKind::TaskScheduled(details) => {
+                let TaskScheduledDetails { resource_type, resource, region, parameters, timeout_in_seconds, heartbeat_in_seconds, role_arn } = &**details;
                 put(&mut d, "resourceType", Value::String(resource_type.clone()));
                 put(&mut d, "resource", Value::String(resource.clone()));
                 put(&mut d, "region", Value::String(region.clone()));
@@ -212,7 +304,7 @@ impl Event {
                     put(&mut d, "heartbeatInSeconds", Value::int(*h as i64));
                 }
                 if let Some(r) = role_arn {
-                    let mut c = Map::new();
+                    let mut c = Map::default();
                     put(&mut c, "roleArn", r.clone());
                     put(&mut d, "taskCredentials", Value::object(c));
                 }
@@ -234,7 +326,8 @@ impl Event {
                     "taskSucceededEventDetails"
                 }
             }
-            EventKind::TaskError { event_type, resource_type, resource, error, cause } => {
+            EventKind::TaskError(details) => {
+                let TaskErrorDetails { event_type, resource_type, resource, error, cause } = &**details;
                 put(&mut d, "resourceType", Value::String(resource_type.clone()));
                 put(&mut d, "resource", Value::String(resource.clone()));
                 put_opt(&mut d, "error", error);
@@ -246,7 +339,8 @@ impl Event {
                     _ => "taskSubmitFailedEventDetails",
                 }
             }
-            EventKind::LambdaFunctionScheduled { resource, input, timeout_in_seconds, role_arn } => {
+            EventKind::LambdaFunctionScheduled(details) => {
+                let LambdaFunctionScheduledDetails { resource, input, timeout_in_seconds, role_arn } = &**details;
                 put(&mut d, "resource", Value::String(resource.clone()));
                 put(&mut d, "input", text(input));
                 put(&mut d, "inputDetails", details_truncated());
@@ -254,7 +348,7 @@ impl Event {
                     put(&mut d, "timeoutInSeconds", Value::int(*t as i64));
                 }
                 if let Some(r) = role_arn {
-                    let mut c = Map::new();
+                    let mut c = Map::default();
                     put(&mut c, "roleArn", r.clone());
                     put(&mut d, "taskCredentials", Value::object(c));
                 }
@@ -275,7 +369,8 @@ impl Event {
                     _ => "lambdaFunctionScheduleFailedEventDetails",
                 }
             }
-            EventKind::ActivityScheduled { resource, input, timeout_in_seconds, heartbeat_in_seconds } => {
+            EventKind::ActivityScheduled(details) => {
+                let ActivityScheduledDetails { resource, input, timeout_in_seconds, heartbeat_in_seconds } = &**details;
                 put(&mut d, "resource", Value::String(resource.clone()));
                 put(&mut d, "input", text(input));
                 put(&mut d, "inputDetails", details_truncated());
@@ -305,7 +400,8 @@ impl Event {
                     _ => "activityScheduleFailedEventDetails",
                 }
             }
-            EventKind::EvaluationFailed { error, cause, location, state } => {
+            EventKind::EvaluationFailed(details) => {
+                let EvaluationFailedDetails { error, cause, location, state } = &**details;
                 put(&mut d, "error", Value::String(error.clone()));
                 put(&mut d, "cause", Value::String(cause.clone()));
                 put(&mut d, "location", Value::String(location.clone()));
@@ -318,4 +414,61 @@ impl Event {
         }
         Value::object(m)
     }
+}
+
+#[cfg(test)]
+mod size_tests {
+    #[test]
+    fn event_size() {
+        eprintln!("Event {} EventKind {} Value {}", std::mem::size_of::<super::Event>(), std::mem::size_of::<super::EventKind>(), std::mem::size_of::<crate::value::Value>());
+    }
+}
+
+/// Details of [`EventKind::TaskScheduled`] (boxed: rare, and large next to the other events).
+#[derive(Clone, Debug)]
+pub struct TaskScheduledDetails {
+    pub resource_type: Rc<str>,
+    pub resource: Rc<str>,
+    pub region: Rc<str>,
+    pub parameters: Value,
+    pub timeout_in_seconds: Option<u64>,
+    pub heartbeat_in_seconds: Option<u64>,
+    pub role_arn: Option<Value>,
+}
+
+/// Details of [`EventKind::TaskError`] (boxed: rare, and large next to the other events).
+#[derive(Clone, Debug)]
+pub struct TaskErrorDetails {
+    pub event_type: &'static str,
+    pub resource_type: Rc<str>,
+    pub resource: Rc<str>,
+    pub error: Option<Rc<str>>,
+    pub cause: Option<Rc<str>>,
+}
+
+/// Details of [`EventKind::LambdaFunctionScheduled`] (boxed: rare, and large next to the other events).
+#[derive(Clone, Debug)]
+pub struct LambdaFunctionScheduledDetails {
+    pub resource: Rc<str>,
+    pub input: Value,
+    pub timeout_in_seconds: Option<u64>,
+    pub role_arn: Option<Value>,
+}
+
+/// Details of [`EventKind::ActivityScheduled`] (boxed: rare, and large next to the other events).
+#[derive(Clone, Debug)]
+pub struct ActivityScheduledDetails {
+    pub resource: Rc<str>,
+    pub input: Value,
+    pub timeout_in_seconds: Option<u64>,
+    pub heartbeat_in_seconds: Option<u64>,
+}
+
+/// Details of [`EventKind::EvaluationFailed`] (boxed: rare, and large next to the other events).
+#[derive(Clone, Debug)]
+pub struct EvaluationFailedDetails {
+    pub error: Rc<str>,
+    pub cause: Rc<str>,
+    pub location: Rc<str>,
+    pub state: Rc<str>,
 }

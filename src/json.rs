@@ -7,7 +7,7 @@
 //! error value, never a stack overflow.
 
 use crate::value::{Map, Number, Value};
-use std::collections::HashMap;
+use crate::value::FixedHashMap as HashMap;
 use std::rc::Rc;
 
 /// Deepest nesting accepted in any JSON text.
@@ -155,7 +155,7 @@ impl<'a> Parser<'a> {
     fn object(&mut self) -> Result<Value, JsonError> {
         self.enter()?;
         self.i += 1;
-        let mut map = Map::new();
+        let mut map = Map::default();
         self.ws();
         if self.s.get(self.i) == Some(&b'}') {
             self.i += 1;

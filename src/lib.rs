@@ -11,6 +11,10 @@ pub mod engine;
 pub mod history;
 pub mod mocks;
 
+/// The JS API (wasm32 only): the one module that names wasm-bindgen.
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
 pub use definition::Diagnostic;
 pub use engine::{ApiError, Execution, Options, Simulator, Status, StepReport};
 

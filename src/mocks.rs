@@ -2,7 +2,7 @@
 //! the inline form keyed by state name (see DESIGN.md, "Mocks file").
 
 use crate::value::Value;
-use std::collections::HashMap;
+use crate::value::FixedHashMap as HashMap;
 use std::rc::Rc;
 
 /// One mocked answer to a Task call.
@@ -50,7 +50,7 @@ impl Mocks {
         if obj.contains_key("StateMachines") || obj.contains_key("MockedResponses") {
             return Self::from_config_file(v, test_case, state_machine);
         }
-        let mut by_state = HashMap::new();
+        let mut by_state = HashMap::default();
         for (state, spec) in obj.iter() {
             let list: Vec<&Value> = match spec {
                 Value::Array(a) => a.iter().collect(),
@@ -86,7 +86,7 @@ impl Mocks {
             None => return Err(format!("the mock config has several test cases; pick one ({})", keys(cases))),
         };
         let case = case.as_object().ok_or("a test case must map state names to mocked response names")?;
-        let mut by_state = HashMap::new();
+        let mut by_state = HashMap::default();
         for (state, response_name) in case.iter() {
             let name = response_name.as_str().ok_or_else(|| format!("test case entry '{}' must name a mocked response", state))?;
             let spec = responses

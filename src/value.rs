@@ -12,7 +12,208 @@ use std::fmt;
 use std::rc::Rc;
 
 /// An object's members, in insertion order (AWS keeps key order in outputs).
-pub type Map = IndexMap<Rc<str>, Value>;
+///
+/// Most objects in state data are small, so members live in a vector searched linearly;
+/// a hash index is built only past [`INDEX_THRESHOLD`] members. That keeps the step loop
+/// free of hashing and of the table allocation every new object would otherwise pay.
+#[derive(Clone, Default)]
+pub struct Map {
+    entries: Vec<(Rc<str>, Value)>,
+    index: Option<Box<IndexMap<Rc<str>, usize, FixedState>>>,
+}
+
+/// Members beyond which a [`Map`] keeps a hash index.
+pub const INDEX_THRESHOLD: usize = 16;
+
+impl Map {
+    pub fn new() -> Map {
+        Map::default()
+    }
+    pub fn with_capacity(n: usize) -> Map {
+        Map { entries: Vec::with_capacity(n), index: None }
+    }
+    /// Same as [`Map::with_capacity`] (kept for callers written against `IndexMap`).
+    pub fn with_capacity_and_hasher(n: usize, _: FixedState) -> Map {
+        Map::with_capacity(n)
+    }
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(ix) => ix.get(key).copied(),
+            None => self.entries.iter().position(|(k, _)| &**k == key),
+        }
+    }
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.position(key).map(|i| &self.entries[i].1)
+    }
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.position(key).map(move |i| &mut self.entries[i].1)
+    }
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_some()
+    }
+    /// Insert or replace; a replaced member keeps its position, as in `IndexMap`.
+    pub fn insert(&mut self, key: Rc<str>, value: Value) -> Option<Value> {
+        if let Some(i) = self.position(&key) {
+            return Some(std::mem::replace(&mut self.entries[i].1, value));
+        }
+        if let Some(ix) = &mut self.index {
+            ix.insert(key.clone(), self.entries.len());
+        }
+        self.entries.push((key, value));
+        if self.index.is_none() && self.entries.len() > INDEX_THRESHOLD {
+            self.reindex();
+        }
+        None
+    }
+    fn reindex(&mut self) {
+        if self.entries.len() > INDEX_THRESHOLD {
+            let mut ix = IndexMap::with_capacity_and_hasher(self.entries.len(), FixedState::default());
+            for (i, (k, _)) in self.entries.iter().enumerate() {
+                ix.insert(k.clone(), i);
+            }
+            self.index = Some(Box::new(ix));
+        } else {
+            self.index = None;
+        }
+    }
+    /// Remove a member, keeping the others in order.
+    pub fn shift_remove(&mut self, key: &str) -> Option<Value> {
+        let i = self.position(key)?;
+        let (_, v) = self.entries.remove(i);
+        if self.index.is_some() {
+            self.reindex();
+        }
+        Some(v)
+    }
+    pub fn retain(&mut self, mut keep: impl FnMut(&Rc<str>, &mut Value) -> bool) {
+        self.entries.retain_mut(|(k, v)| keep(k, v));
+        if self.index.is_some() {
+            self.reindex();
+        }
+    }
+    /// The member for `key`, inserting the value `make` gives when it is absent.
+    pub fn entry_or_insert_with(&mut self, key: Rc<str>, make: impl FnOnce() -> Value) -> &mut Value {
+        let i = match self.position(&key) {
+            Some(i) => i,
+            None => {
+                self.insert(key, make());
+                self.entries.len() - 1
+            }
+        };
+        &mut self.entries[i].1
+    }
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Rc<str>, &Value)> + ExactSizeIterator {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&Rc<str>, &mut Value)> {
+        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    }
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Rc<str>> + ExactSizeIterator {
+        self.entries.iter().map(|(k, _)| k)
+    }
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
+        self.entries.iter().map(|(_, v)| v)
+    }
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
+        self.entries.iter_mut().map(|(_, v)| v)
+    }
+    pub fn first(&self) -> Option<(&Rc<str>, &Value)> {
+        self.entries.first().map(|(k, v)| (k, v))
+    }
+    pub fn last(&self) -> Option<(&Rc<str>, &Value)> {
+        self.entries.last().map(|(k, v)| (k, v))
+    }
+    pub fn get_index(&self, i: usize) -> Option<(&Rc<str>, &Value)> {
+        self.entries.get(i).map(|(k, v)| (k, v))
+    }
+}
+
+impl std::fmt::Debug for Map {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for Map {
+    fn eq(&self, other: &Map) -> bool {
+        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
+    }
+}
+
+impl FromIterator<(Rc<str>, Value)> for Map {
+    fn from_iter<I: IntoIterator<Item = (Rc<str>, Value)>>(iter: I) -> Map {
+        let mut m = Map::new();
+        m.extend(iter);
+        m
+    }
+}
+
+impl Extend<(Rc<str>, Value)> for Map {
+    fn extend<I: IntoIterator<Item = (Rc<str>, Value)>>(&mut self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl IntoIterator for Map {
+    type Item = (Rc<str>, Value);
+    type IntoIter = std::vec::IntoIter<(Rc<str>, Value)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Map {
+    type Item = (&'a Rc<str>, &'a Value);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (Rc<str>, Value)>, fn(&'a (Rc<str>, Value)) -> (&'a Rc<str>, &'a Value)>;
+    fn into_iter(self) -> Self::IntoIter {
+        fn pair<'b>(e: &'b (Rc<str>, Value)) -> (&'b Rc<str>, &'b Value) {
+            (&e.0, &e.1)
+        }
+        self.entries.iter().map(pair as fn(&'a (Rc<str>, Value)) -> (&'a Rc<str>, &'a Value))
+    }
+}
+
+/// A hash map with the fixed hasher (no per-process random keys, so nothing here reads OS
+/// entropy and iteration order never varies between runs).
+pub type FixedHashMap<K, V> = std::collections::HashMap<K, V, FixedState>;
+
+/// The Fx hash (as in rustc): fast for short keys, and the same on every run and platform.
+#[derive(Clone, Copy, Default, Debug)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `BuildHasher` for [`FxHasher`].
+pub type FixedState = std::hash::BuildHasherDefault<FxHasher>;
 
 /// A JSON number: integers stay integers, so `1` prints as `1` and `1.5` as `1.5`.
 #[derive(Clone, Copy, Debug)]
@@ -120,7 +321,7 @@ impl Value {
     }
     /// An empty object.
     pub fn empty_object() -> Value {
-        Value::object(Map::new())
+        Value::object(Map::default())
     }
     /// A string value.
     pub fn string(s: &str) -> Value {
@@ -214,11 +415,13 @@ impl Value {
             Value::Null => 4,
             Value::Bool(true) => 4,
             Value::Bool(false) => 5,
-            Value::Number(_) | Value::String(_) => {
+            Value::Number(Number::Int(i)) => int_len(*i),
+            Value::Number(Number::Float(_)) => {
                 let mut s = String::new();
                 crate::json::write_value(&mut s, self);
                 s.len()
             }
+            Value::String(s) => string_json_len(s),
             Value::Array(a) => {
                 let cached = a.json_len.get();
                 if cached != UNKNOWN {
@@ -237,11 +440,8 @@ impl Value {
                     return cached;
                 }
                 let mut n = 2 + o.members.len().saturating_sub(1);
-                let mut key = String::new();
                 for (k, v) in &o.members {
-                    key.clear();
-                    crate::json::write_string(&mut key, k);
-                    n += key.len() + 1 + v.json_len();
+                    n += string_json_len(k) + 1 + v.json_len();
                 }
                 o.json_len.set(n);
                 n
@@ -255,6 +455,30 @@ impl Value {
         crate::json::write_value(&mut s, self);
         s
     }
+}
+
+/// Bytes of an integer's decimal text.
+fn int_len(i: i64) -> usize {
+    let mut n = if i < 0 { 2 } else { 1 };
+    let mut u = i.unsigned_abs();
+    while u >= 10 {
+        u /= 10;
+        n += 1;
+    }
+    n
+}
+
+/// Bytes of a string's JSON literal, quotes and escapes included (as `json::write_string` writes it).
+fn string_json_len(s: &str) -> usize {
+    let mut n = s.len() + 2;
+    for &b in s.as_bytes() {
+        match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => n += 1,
+            0..=0x1f => n += 5,
+            _ => {}
+        }
+    }
+    n
 }
 
 impl PartialEq for Value {

@@ -55,7 +55,7 @@ struct Flags {
 }
 
 fn flags(args: &[String], with_value: &[&str], switches: &[&str]) -> Flags {
-    let mut f = Flags { positional: Vec::new(), values: BTreeMap::new(), switches: Vec::new() };
+    let mut f = Flags { positional: Vec::new(), values: BTreeMap::default(), switches: Vec::new() };
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
@@ -129,7 +129,7 @@ fn run(args: &[String]) {
     };
     let mut ex = sim.start(input).unwrap_or_else(|e| die(e.to_string()));
     let report = ex.run(None);
-    let mut out = serde_json::Map::new();
+    let mut out = serde_json::Map::default();
     out.insert("status".into(), ex.status().as_str().into());
     if let Some(o) = ex.output() {
         out.insert("output".into(), serde_json::Value::from(o));
@@ -293,10 +293,10 @@ fn run_case(case: &Value) -> Result<(), String> {
     let mut options = Options::default();
     if let Some(m) = case.get("mocks").and_then(Value::as_object) {
         // The recorded results, numbered as a MockConfigFile: used exactly as AWS returned them.
-        let mut responses = asl_sim::Map::new();
-        let mut test_case = asl_sim::Map::new();
+        let mut responses = asl_sim::Map::default();
+        let mut test_case = asl_sim::Map::default();
         for (state, list) in m.iter() {
-            let mut numbered = asl_sim::Map::new();
+            let mut numbered = asl_sim::Map::default();
             for (i, r) in list.as_array().unwrap_or(&[]).iter().enumerate() {
                 let mut r = r.clone();
                 if let Some(o) = r.object_mut() {
@@ -309,13 +309,13 @@ fn run_case(case: &Value) -> Result<(), String> {
             responses.insert(name.clone(), Value::object(numbered));
             test_case.insert(state.clone(), Value::String(name));
         }
-        let mut cases = asl_sim::Map::new();
+        let mut cases = asl_sim::Map::default();
         cases.insert(Rc::from("Recorded"), Value::object(test_case));
-        let mut machine = asl_sim::Map::new();
+        let mut machine = asl_sim::Map::default();
         machine.insert(Rc::from("TestCases"), Value::object(cases));
-        let mut machines = asl_sim::Map::new();
+        let mut machines = asl_sim::Map::default();
         machines.insert(Rc::from("StateMachine"), Value::object(machine));
-        let mut cfg = asl_sim::Map::new();
+        let mut cfg = asl_sim::Map::default();
         cfg.insert(Rc::from("StateMachines"), Value::object(machines));
         cfg.insert(Rc::from("MockedResponses"), Value::object(responses));
         options.mocks = Mocks::from_value(&Value::object(cfg), None, None).map_err(|e| format!("mocks: {}", e))?;
@@ -416,7 +416,7 @@ fn test(args: &[String]) {
     if f.positional.is_empty() {
         die(format!("test takes case files or folders\n{}", USAGE));
     }
-    let mut ignore: BTreeMap<String, String> = BTreeMap::new();
+    let mut ignore: BTreeMap<String, String> = BTreeMap::default();
     if let Some(p) = f.get("--ignore") {
         for line in read(p).lines() {
             let line = line.trim();
@@ -430,7 +430,7 @@ fn test(args: &[String]) {
     let excluded = f.all("--exclude-tag");
     let cases = load_cases(&f.positional);
     let (mut passed, mut failed, mut skipped, mut unexpected_pass) = (0, 0, 0, 0);
-    let mut by_tag: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    let mut by_tag: BTreeMap<String, (u32, u32)> = BTreeMap::default();
     let mut history_cases = (0u32, 0u32);
     let mut seen = std::collections::HashSet::new();
     for case in &cases {
@@ -516,7 +516,7 @@ fn bench(args: &[String]) {
     let peak_kib = std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|n| n.parse::<u64>().ok()));
-    let mut out = serde_json::Map::new();
+    let mut out = serde_json::Map::default();
     out.insert("status".into(), ex.status().as_str().into());
     if let Some(o) = ex.output() {
         out.insert("output".into(), serde_json::Value::from(o));

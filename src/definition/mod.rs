@@ -7,6 +7,10 @@
 
 mod diagnostic;
 mod parse;
+mod resource;
+mod states;
+pub mod time;
+mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use parse::{parse, parse_value, ParseOutcome};
@@ -284,6 +288,72 @@ pub struct MapState {
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
     pub transition: Transition,
+    /// `ProcessorConfig.ExecutionType` (DISTRIBUTED mode only).
+    pub execution_type: Option<ExecutionType>,
+    /// `ItemReader` (DISTRIBUTED mode: where the items come from instead of the input).
+    pub item_reader: Option<ItemReader>,
+    /// `ItemBatcher` (DISTRIBUTED mode: items grouped into batches).
+    pub item_batcher: Option<ItemBatcher>,
+    /// `ResultWriter` (DISTRIBUTED mode: where the results go).
+    pub result_writer: Option<ResultWriter>,
+}
+
+/// `ProcessorConfig.ExecutionType` of a distributed Map: how child executions run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecutionType {
+    Standard,
+    Express,
+}
+
+/// A distributed Map's `ItemReader`.
+#[derive(Debug)]
+pub struct ItemReader {
+    /// e.g. `arn:aws:states:::s3:getObject` or `arn:aws:states:::s3:listObjectsV2`.
+    pub resource: Resource,
+    /// `Parameters` (`Bucket`, `Key`, `Prefix`, …).
+    pub parameters: Option<Template>,
+    pub reader_config: ReaderConfig,
+}
+
+/// `ItemReader.ReaderConfig`: enum-valued options are kept as AWS spells them (`CSV`, `FIRST_ROW`, …).
+#[derive(Debug, Default)]
+pub struct ReaderConfig {
+    pub input_type: Option<String>,
+    pub transformation: Option<String>,
+    pub manifest_type: Option<String>,
+    pub csv_delimiter: Option<String>,
+    pub csv_header_location: Option<String>,
+    pub csv_headers: Vec<String>,
+    /// `MaxItems` / `MaxItemsPath`.
+    pub max_items: Option<NumberSource>,
+    pub items_pointer: Option<String>,
+}
+
+/// A distributed Map's `ItemBatcher`.
+#[derive(Debug)]
+pub struct ItemBatcher {
+    /// `MaxItemsPerBatch` / `MaxItemsPerBatchPath`.
+    pub max_items_per_batch: Option<NumberSource>,
+    /// `MaxInputBytesPerBatch` / `MaxInputBytesPerBatchPath`.
+    pub max_input_bytes_per_batch: Option<NumberSource>,
+    /// `BatchInput`, a payload template merged into every batch.
+    pub batch_input: Option<Template>,
+}
+
+/// A distributed Map's `ResultWriter`.
+#[derive(Debug)]
+pub struct ResultWriter {
+    /// `arn:aws:states:::s3:putObject`; absent when only `WriterConfig` formats the result.
+    pub resource: Option<Resource>,
+    pub parameters: Option<Template>,
+    pub writer_config: Option<WriterConfig>,
+}
+
+/// `ResultWriter.WriterConfig`, as AWS spells the values (`JSON`/`JSONL`, `NONE`/`COMPACT`/`FLATTEN`).
+#[derive(Debug)]
+pub struct WriterConfig {
+    pub output_type: String,
+    pub transformation: String,
 }
 
 #[derive(Debug, Clone)]

@@ -11,17 +11,17 @@ fn put(m: &mut Map, k: &str, v: Value) {
 
 /// The parts of `$$` fixed for the whole execution (`Execution`, `StateMachine`).
 pub(crate) fn base(options: &Options, input: &Value) -> Value {
-    let mut exec = Map::new();
+    let mut exec = Map::default();
     put(&mut exec, "Id", Value::from(options.execution_arn()));
     put(&mut exec, "Input", input.clone());
     put(&mut exec, "Name", Value::from(options.execution_name.as_str()));
     put(&mut exec, "RoleArn", Value::from(options.role_arn()));
     put(&mut exec, "StartTime", Value::from(super::clock::format_timestamp(options.start_time)));
     put(&mut exec, "RedriveCount", Value::int(0));
-    let mut sm = Map::new();
+    let mut sm = Map::default();
     put(&mut sm, "Id", Value::from(options.state_machine_arn()));
     put(&mut sm, "Name", Value::from(options.state_machine_name.as_str()));
-    let mut m = Map::new();
+    let mut m = Map::default();
     put(&mut m, "Execution", Value::object(exec));
     put(&mut m, "StateMachine", Value::object(sm));
     Value::object(m)
@@ -33,6 +33,8 @@ pub(crate) struct StateContext {
     pub name: Rc<str>,
     pub entered_time: i64,
     pub retry_count: u64,
+    /// Only states that can retry (Task, Parallel, Map) show `RetryCount`, as AWS records.
+    pub retriable: bool,
     pub token: Option<Rc<str>>,
     /// `(index, value, key)` inside a Map's ItemSelector.
     pub map_item: Option<(usize, Value, Option<Rc<str>>)>,
@@ -41,24 +43,26 @@ pub(crate) struct StateContext {
 impl StateContext {
     pub fn build(&self, base: &Value) -> Value {
         let mut m = base.as_object().cloned().unwrap_or_default();
-        let mut st = Map::new();
+        let mut st = Map::default();
         put(&mut st, "EnteredTime", Value::from(super::clock::format_timestamp(self.entered_time)));
         put(&mut st, "Name", Value::String(self.name.clone()));
-        put(&mut st, "RetryCount", Value::int(self.retry_count as i64));
+        if self.retriable {
+            put(&mut st, "RetryCount", Value::int(self.retry_count as i64));
+        }
         put(&mut m, "State", Value::object(st));
         if let Some(t) = &self.token {
-            let mut task = Map::new();
+            let mut task = Map::default();
             put(&mut task, "Token", Value::String(t.clone()));
             put(&mut m, "Task", Value::object(task));
         }
         if let Some((index, value, key)) = &self.map_item {
-            let mut item = Map::new();
+            let mut item = Map::default();
             put(&mut item, "Index", Value::int(*index as i64));
             put(&mut item, "Value", value.clone());
             if let Some(k) = key {
                 put(&mut item, "Key", Value::String(k.clone()));
             }
-            let mut map = Map::new();
+            let mut map = Map::default();
             put(&mut map, "Item", Value::object(item));
             put(&mut m, "Map", Value::object(map));
         }

@@ -14,13 +14,13 @@ pub mod rng;
 mod run;
 
 use crate::definition::{StateId, StateMachine};
-use crate::history::{Event, EventKind};
+use crate::history::{Event, EventKind, History};
 use crate::mocks::Mocks;
 use crate::query::Failure;
 use crate::value::{Map, Value};
 use serde::Serialize;
 use std::cell::RefCell;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
 use std::rc::Rc;
 
 /// AWS's limit on history events per execution.
@@ -129,8 +129,14 @@ pub struct WaitingFor {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StepReport {
-    /// The events recorded by this call, in GetExecutionHistory shape.
+    /// The events recorded by this call, in GetExecutionHistory shape (`step`, `step_back`;
+    /// `run` and `run_until` leave it empty and say how many in `new_events`, since a run can
+    /// record thousands: read them with `history`).
     pub events: Vec<Value>,
+    /// How many events this call recorded.
+    pub new_events: usize,
+    /// How many events the history holds now.
+    pub event_count: usize,
     pub status: &'static str,
     /// Names of the states active now (outer Map/Parallel states included).
     pub active: Vec<String>,
@@ -197,7 +203,7 @@ impl VarScope {
     pub fn visible(&self) -> Map {
         let mut out = match &self.parent {
             Some(p) => p.visible(),
-            None => Map::new(),
+            None => Map::default(),
         };
         for (k, v) in self.vars.borrow().iter() {
             out.insert(k.clone(), v.clone());
@@ -232,7 +238,7 @@ pub struct Execution {
     pub(crate) options: Rc<Options>,
     pub(crate) input: Value,
     pub(crate) clock: i64,
-    pub(crate) events: Vec<Event>,
+    pub(crate) events: History,
     pub(crate) threads: Vec<run::Thread>,
     pub(crate) runnable: VecDeque<ThreadId>,
     timers: BinaryHeap<std::cmp::Reverse<(i64, u64, ThreadId, u64)>>,
@@ -242,7 +248,8 @@ pub struct Execution {
     pub(crate) output: Option<Value>,
     pub(crate) error: Option<Rc<str>>,
     pub(crate) cause: Option<Rc<str>>,
-    pub(crate) mock_calls: HashMap<StateId, usize>,
+    /// Calls made so far to each Task state (its mock's call counter), by `StateId`.
+    pub(crate) mock_calls: Vec<usize>,
     pub(crate) token_counter: u64,
     /// token → thread waiting for an answer
     pub(crate) pending: Vec<(String, ThreadId)>,
@@ -264,7 +271,7 @@ impl Execution {
             rng: rng::Rng::new(options.seed),
             options,
             input: input.clone(),
-            events: Vec::new(),
+            events: History::default(),
             threads: Vec::new(),
             runnable: VecDeque::new(),
             timers: BinaryHeap::new(),
@@ -273,7 +280,7 @@ impl Execution {
             output: None,
             error: None,
             cause: None,
-            mock_calls: HashMap::new(),
+            mock_calls: vec![0; n],
             token_counter: 0,
             pending: Vec::new(),
             inspections: (0..n).map(|_| None).collect(),
@@ -285,7 +292,7 @@ impl Execution {
         let role = Rc::from(ex.options.role_arn());
         ex.record(0, EventKind::ExecutionStarted { input: input.clone(), role_arn: role });
         let start = ex.machine.root.start_at;
-        let tid = ex.spawn(None, Rc::new(VarScope::default()), start, input, 0);
+        let tid = ex.spawn(None, Rc::new(VarScope::default()), start, input, 0, false);
         ex.wake(tid);
         ex
     }
@@ -317,8 +324,18 @@ impl Execution {
         if self.enforce_event_limit() {
             return;
         }
+        // Work that records nothing (iterations of a distributed Map run as child executions)
+        // is bounded too, so no step can spin for ever.
+        let mut budget: u32 = 10_000_000;
         loop {
             if self.status.is_finished() || self.events.len() > before {
+                break;
+            }
+            budget -= 1;
+            if budget == 0 {
+                let prev = self.events.len() as u64;
+                self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from("The execution did 10,000,000 units of work without recording an event.")));
+                self.record(prev, EventKind::ExecutionFailed { error: self.error.clone(), cause: self.cause.clone() });
                 break;
             }
             if let Some(tid) = self.runnable.pop_front() {
@@ -326,9 +343,10 @@ impl Execution {
                     continue;
                 }
                 let produced_before = self.events.len();
-                let keep = self.advance(tid);
-                if keep {
-                    self.runnable.push_back(tid);
+                match self.advance(tid) {
+                    run::Requeue::Back => self.runnable.push_back(tid),
+                    run::Requeue::Front => self.runnable.push_front(tid),
+                    run::Requeue::No => {}
                 }
                 if self.events.len() > produced_before {
                     self.status = if self.status == Status::Paused { Status::Running } else { self.status };
@@ -423,7 +441,7 @@ impl Execution {
             }
             n += 1;
         }
-        self.report(before, Vec::new())
+        self.summary(before, Vec::new())
     }
 
     /// Step until the next event would enter `state` (a breakpoint), or as `run` stops.
@@ -436,7 +454,7 @@ impl Execution {
                 if n > 0 || self.events.len() > 1 {
                     if let Some(input) = self.next_enters(target) {
                         let bp = WaitingFor { state: state.to_string(), kind: "breakpoint", token: String::new(), input };
-                        let mut r = self.report(before, vec![bp]);
+                        let mut r = self.summary(before, vec![bp]);
                         r.status = Status::Paused.as_str();
                         return r;
                     }
@@ -449,7 +467,7 @@ impl Execution {
             }
             n += 1;
         }
-        self.report(before, Vec::new())
+        self.summary(before, Vec::new())
     }
 
     /// Go back one event by replaying the execution from the start.
@@ -474,12 +492,21 @@ impl Execution {
         self.report(self.events.len(), Vec::new())
     }
 
-    fn report(&self, before: usize, mut waiting: Vec<WaitingFor>) -> StepReport {
+    fn report(&self, before: usize, waiting: Vec<WaitingFor>) -> StepReport {
+        let mut r = self.summary(before, waiting);
+        r.events = self.events.iter_from(before).map(Event::to_value).collect();
+        r
+    }
+
+    /// A report without the event bodies.
+    fn summary(&self, before: usize, mut waiting: Vec<WaitingFor>) -> StepReport {
         if waiting.is_empty() {
             waiting = self.waiting_for();
         }
         StepReport {
-            events: self.events[before.min(self.events.len())..].iter().map(Event::to_value).collect(),
+            events: Vec::new(),
+            new_events: self.events.len().saturating_sub(before),
+            event_count: self.events.len(),
             status: self.status.as_str(),
             active: self.active_states(),
             clock: clock::format_timestamp(self.clock),
@@ -517,7 +544,7 @@ impl Execution {
         Value::array(self.events.iter().map(Event::to_value).collect())
     }
     /// The recorded events.
-    pub fn events(&self) -> &[Event] {
+    pub fn events(&self) -> &History {
         &self.events
     }
     pub fn status(&self) -> Status {
@@ -548,7 +575,7 @@ impl Execution {
     pub fn inspect(&self, state: &str) -> Value {
         let Some(id) = self.machine.state_id(state) else { return Value::Null };
         let Some(ins) = &self.inspections[id] else { return Value::Null };
-        let mut m = Map::new();
+        let mut m = Map::default();
         for (k, v) in &ins.stages {
             m.insert(Rc::from(*k), v.clone());
         }

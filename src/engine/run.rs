@@ -24,6 +24,12 @@ pub(crate) struct Thread {
     pub generation: u64,
     pub last_event: u64,
     pub queued: bool,
+    /// The thread ended on an uncaught failure of a Task state (AWS then records `TaskStateAborted`).
+    pub failed_in_task: bool,
+    /// Events of this thread are not recorded (iterations of a distributed Map run as child executions).
+    pub silent: bool,
+    /// The allocation of the last finished state, reused by the next one.
+    spare: Option<Box<Active>>,
 }
 
 pub(crate) enum Stage {
@@ -45,6 +51,12 @@ pub(crate) struct Active {
     step: Step,
 }
 
+enum AfterAbort {
+    Retry(i64),
+    /// Retries are settled: catch or fail.
+    CatchOrFail(Failure),
+}
+
 enum Step {
     Body,
     Exit { output: Value, next: Transition, assigned: Option<Rc<Map>> },
@@ -54,7 +66,7 @@ enum Step {
     Task(Box<TaskRun>),
     Children(Box<Children>),
     /// Recording abort events for siblings, then handling the failure.
-    Aborting { events: VecDeque<EventKind>, failure: Failure },
+    Aborting { events: VecDeque<EventKind>, then: AfterAbort },
 }
 
 struct TaskRun {
@@ -83,13 +95,17 @@ struct Children {
     max_concurrency: usize,
     results: Vec<Option<Value>>,
     threads: Vec<Option<ThreadId>>,
-    done: VecDeque<(usize, Result<Value, Failure>, u64)>,
+    done: VecDeque<(usize, Result<Value, Failure>, bool)>,
     started: bool,
     failures: usize,
     tolerated_count: Option<u64>,
     tolerated_percent: Option<f64>,
-    failing: Option<Failure>,
+    /// The failure that ends the state, and whether the failing child ended in a Task state.
+    failing: Option<(Failure, bool)>,
     finished: bool,
+    distributed: bool,
+    /// Distributed Map: 0 before `MapRunStarted`, 1 while the run is on, 2 after `MapRunSucceeded`.
+    run_phase: u8,
 }
 
 enum Flow {
@@ -97,8 +113,17 @@ enum Flow {
     Again,
     /// An event was recorded; the thread can run again later.
     Yield,
+    /// An event was recorded; the thread runs again before the others (a Map admitting items).
+    YieldFront,
     /// Not runnable until a timer, a child or the outside world wakes it.
     Block,
+}
+
+/// Where a thread goes after its turn.
+pub(crate) enum Requeue {
+    No,
+    Back,
+    Front,
 }
 
 impl Thread {
@@ -135,8 +160,8 @@ impl Thread {
     }
 }
 
-fn state_type(kind: &StateKind) -> &'static str {
-    kind.type_name()
+fn state_type(kind: &StateKind) -> crate::history::StateType {
+    crate::history::StateType::of(kind)
 }
 
 fn runtime(ctx: &StateContext, entered: u64, msg: impl AsRef<str>) -> Failure {
@@ -149,8 +174,8 @@ fn runtime(ctx: &StateContext, entered: u64, msg: impl AsRef<str>) -> Failure {
 }
 
 impl Execution {
-    pub(crate) fn spawn(&mut self, parent: Option<(ThreadId, usize)>, vars: Rc<VarScope>, state: StateId, input: Value, last_event: u64) -> ThreadId {
-        self.threads.push(Thread { parent, vars, stage: Stage::Enter { state, input }, alive: true, generation: 0, last_event, queued: false });
+    pub(crate) fn spawn(&mut self, parent: Option<(ThreadId, usize)>, vars: Rc<VarScope>, state: StateId, input: Value, last_event: u64, silent: bool) -> ThreadId {
+        self.threads.push(Thread { parent, vars, stage: Stage::Enter { state, input }, alive: true, generation: 0, last_event, queued: false, failed_in_task: false, silent, spare: None });
         self.threads.len() - 1
     }
 
@@ -162,17 +187,20 @@ impl Execution {
     }
 
     fn emit(&mut self, tid: ThreadId, kind: EventKind) {
+        if self.threads[tid].silent {
+            return;
+        }
         let prev = self.threads[tid].last_event;
         let id = self.record(prev, kind);
         self.threads[tid].last_event = id;
     }
 
-    /// Advance thread `tid` until it records one event or blocks. Returns whether it stays runnable.
-    pub(crate) fn advance(&mut self, tid: ThreadId) -> bool {
+    /// Advance thread `tid` until it records one event or blocks.
+    pub(crate) fn advance(&mut self, tid: ThreadId) -> Requeue {
         self.threads[tid].queued = false;
         loop {
             if self.status.is_finished() || !self.threads[tid].alive {
-                return false;
+                return Requeue::No;
             }
             let stage = std::mem::replace(&mut self.threads[tid].stage, Stage::Done);
             let flow = match stage {
@@ -184,14 +212,14 @@ impl Execution {
             };
             match flow {
                 Flow::Again => continue,
-                Flow::Yield => {
-                    let keep = self.threads[tid].alive;
-                    if keep {
-                        self.threads[tid].queued = true;
+                Flow::Yield | Flow::YieldFront => {
+                    if !self.threads[tid].alive {
+                        return Requeue::No;
                     }
-                    return keep;
+                    self.threads[tid].queued = true;
+                    return if matches!(flow, Flow::YieldFront) { Requeue::Front } else { Requeue::Back };
                 }
-                Flow::Block => return false,
+                Flow::Block => return Requeue::No,
             }
         }
     }
@@ -202,7 +230,8 @@ impl Execution {
         self.transitions += 1;
         self.emit(tid, EventKind::StateEntered { state_type: state_type(&st.kind), name: st.name.clone(), input: input.clone() });
         let entered_event = self.events.len() as u64;
-        let ctx = StateContext { name: st.name.clone(), entered_time: self.clock, ..Default::default() };
+        let retriable = matches!(st.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_));
+        let ctx = StateContext { name: st.name.clone(), entered_time: self.clock, retriable, ..Default::default() };
         let retries = match &st.kind {
             StateKind::Task(t) => vec![0; t.retry.len()],
             StateKind::Parallel(p) => vec![0; p.retry.len()],
@@ -211,10 +240,30 @@ impl Execution {
         };
         let vars = &self.threads[tid].vars;
         let variables = if vars.is_empty_chain() { None } else { Some(vars.visible()) };
-        let mut ins = Inspection { stages: vec![("input", input.clone())], variables, ..Default::default() };
-        ins.stages.reserve(6);
-        self.inspections[state] = Some(Box::new(ins));
-        self.threads[tid].stage = Stage::Active(Box::new(Active { state, input, ctx, entered_event, retries, step: Step::Body }));
+        // The inspector keeps each state's latest run; its buffers are reused, not reallocated.
+        match &mut self.inspections[state] {
+            Some(ins) => {
+                ins.stages.clear();
+                ins.stages.push(("input", input.clone()));
+                ins.variables = variables;
+                ins.context = None;
+                ins.matched_rule = None;
+            }
+            slot => {
+                let mut stages = Vec::with_capacity(7);
+                stages.push(("input", input.clone()));
+                *slot = Some(Box::new(Inspection { stages, variables, ..Default::default() }));
+            }
+        }
+        let active = Active { state, input, ctx, entered_event, retries, step: Step::Body };
+        let boxed = match self.threads[tid].spare.take() {
+            Some(mut b) => {
+                *b = active;
+                b
+            }
+            None => Box::new(active),
+        };
+        self.threads[tid].stage = Stage::Active(boxed);
         Flow::Yield
     }
 
@@ -264,15 +313,8 @@ impl Execution {
     fn assign(&mut self, tid: ThreadId, a: &Active, assign: &Option<Template>, value: &Value) -> Result<Option<Rc<Map>>, Failure> {
         let Some(t) = assign else { return Ok(None) };
         let v = self.template(tid, a, &Some(t.clone()), value)?;
-        let map = v.as_object().cloned().unwrap_or_default();
-        let vars = &self.threads[tid].vars;
-        {
-            let mut cur = vars.vars.borrow_mut();
-            for (k, v) in map.iter() {
-                cur.insert(k.clone(), v.clone());
-            }
-        }
-        Ok(Some(Rc::new(map)))
+        // Written to the scope when the state exits: every field of the state sees the old values.
+        Ok(Some(Rc::new(v.as_object().cloned().unwrap_or_default())))
     }
 
     fn check_size(&self, a: &Active, v: &Value) -> Result<(), Failure> {
@@ -305,10 +347,14 @@ impl Execution {
                     return Flow::Again;
                 }
                 self.record_stage(a.state, "output", &output);
-                if matches!(st.kind, StateKind::Fail(_)) {
-                    unreachable_fail();
+                if let Some(assigned) = &assigned {
+                    let mut cur = self.threads[tid].vars.vars.borrow_mut();
+                    for (k, v) in assigned.iter() {
+                        cur.insert(k.clone(), v.clone());
+                    }
                 }
                 self.emit(tid, EventKind::StateExited { state_type: state_type(&st.kind), name: st.name.clone(), output: output.clone(), assigned });
+                self.threads[tid].spare = Some(a);
                 self.threads[tid].stage = match next {
                     Transition::Next(n) => Stage::Enter { state: n, input: output },
                     Transition::End => Stage::Complete(output),
@@ -341,16 +387,21 @@ impl Execution {
             }
             Step::Task(t) => self.task_step(tid, a, t),
             Step::Children(c) => self.children_step(tid, a, c),
-            Step::Aborting { mut events, failure } => {
+            Step::Aborting { mut events, then } => {
                 if let Some(ev) = events.pop_front() {
                     self.emit(tid, ev);
-                    a.step = Step::Aborting { events, failure };
+                    a.step = Step::Aborting { events, then };
                     self.threads[tid].stage = Stage::Active(a);
                     return Flow::Yield;
                 }
-                a.step = Step::Error(failure);
-                self.threads[tid].stage = Stage::Active(a);
-                Flow::Again
+                match then {
+                    AfterAbort::Retry(at) => {
+                        a.step = Step::RetryWait { at };
+                        self.threads[tid].stage = Stage::Active(a);
+                        Flow::Again
+                    }
+                    AfterAbort::CatchOrFail(f) => self.catch_or_fail(tid, a, f),
+                }
             }
         }
     }
@@ -389,13 +440,8 @@ impl Execution {
             StateKind::Fail(f) => {
                 let error = self.fail_field(tid, a, &f.error, "ErrorPath")?;
                 let cause = self.fail_field(tid, a, &f.cause, "CausePath")?;
-                return Err(Failure { error: error.unwrap_or_default(), cause: cause.unwrap_or_default() }).map_err(|mut fl| {
-                    // A Fail state without Error/Cause records neither.
-                    if fl.error.is_empty() {
-                        fl.error = String::new();
-                    }
-                    fl
-                });
+                // A Fail state without Error/Cause records neither.
+                return Err(Failure::reported(error.as_deref(), cause.as_deref()));
             }
             StateKind::Choice(c) => {
                 let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
@@ -472,7 +518,7 @@ impl Execution {
                 let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
                 self.record_stage(a.state, "afterInputPath", &effective);
                 let token = if matches!(t.resource, Resource::Activity { .. })
-                    || matches!(t.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken, .. })
+                    || matches!(t.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync, .. })
                 {
                     let tok = a.ctx.token.clone().unwrap_or_else(|| Rc::from(self.new_token()));
                     a.ctx.token = Some(tok.clone());
@@ -515,6 +561,8 @@ impl Execution {
                     tolerated_percent: None,
                     failing: None,
                     finished: false,
+                    distributed: false,
+                    run_phase: 0,
                 }));
             }
             StateKind::Map(m) => {
@@ -545,52 +593,13 @@ impl Execution {
                         let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
                             runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
                         })?;
-                        match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n >= 0) {
+                        match whole_number(&v).filter(|n| *n >= 0) {
                             Some(n) => n as usize,
                             None => {
                                 return Err(runtime(
                                     &a.ctx,
                                     a.entered_event,
                                     format!("The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {}", plain(&v), p.text()),
-                                ))
-                            }
-                        }
-                    }
-                };
-                let tolerated_count = match &m.tolerated_failure_count {
-                    None => None,
-                    Some(NumberSource::Literal(n)) => Some(*n),
-                    Some(NumberSource::Path(p)) => {
-                        let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
-                            runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
-                        })?;
-                        match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n >= 0) {
-                            Some(n) => Some(n as u64),
-                            None => {
-                                return Err(runtime(
-                                    &a.ctx,
-                                    a.entered_event,
-                                    format!("The ToleratedFailureCountPath field refers to value \"{}\" which is not a valid integer: {}", plain(&v), p.text()),
-                                ))
-                            }
-                        }
-                    }
-                };
-                let tolerated_percent = match &m.tolerated_failure_percentage {
-                    None => None,
-                    Some(PercentSource::Literal(n)) => Some(*n),
-                    Some(PercentSource::Path(p)) => {
-                        let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
-                            runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
-                        })?;
-                        match v.as_number() {
-                            Some(n) if (0.0..=100.0).contains(&n.as_f64()) => Some(n.as_f64()),
-                            Some(_) => return Err(runtime(&a.ctx, a.entered_event, "ToleratedFailurePercentage must be between 0 and 100.")),
-                            None => {
-                                return Err(runtime(
-                                    &a.ctx,
-                                    a.entered_event,
-                                    format!("The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}", plain(&v), p.text()),
                                 ))
                             }
                         }
@@ -610,10 +619,12 @@ impl Execution {
                     done: VecDeque::new(),
                     started: false,
                     failures: 0,
-                    tolerated_count,
-                    tolerated_percent,
+                    tolerated_count: None,
+                    tolerated_percent: None,
                     failing: None,
                     finished: false,
+                    distributed: m.distributed,
+                    run_phase: 0,
                 }));
             }
         }
@@ -703,19 +714,19 @@ impl Execution {
         match phase {
             TaskPhase::Schedule => {
                 let kind = match &task.resource {
-                    Resource::LambdaFunction { arn } => EventKind::LambdaFunctionScheduled {
+                    Resource::LambdaFunction { arn } => EventKind::LambdaFunctionScheduled(Box::new(crate::history::LambdaFunctionScheduledDetails {
                         resource: Rc::from(arn.as_str()),
                         input: t.effective.clone(),
                         timeout_in_seconds: task.timeout_seconds.as_ref().map(|_| t.timeout),
                         role_arn: None,
-                    },
-                    Resource::Activity { arn } => EventKind::ActivityScheduled {
+                    })),
+                    Resource::Activity { arn } => EventKind::ActivityScheduled(Box::new(crate::history::ActivityScheduledDetails {
                         resource: Rc::from(arn.as_str()),
                         input: t.effective.clone(),
                         timeout_in_seconds: task.timeout_seconds.as_ref().map(|_| t.timeout),
                         heartbeat_in_seconds: t.heartbeat,
-                    },
-                    Resource::Integration { .. } => EventKind::TaskScheduled {
+                    })),
+                    Resource::Integration { .. } => EventKind::TaskScheduled(Box::new(crate::history::TaskScheduledDetails {
                         resource_type: rt.clone(),
                         resource: res.clone(),
                         region: Rc::from(self.options.region.as_str()),
@@ -723,7 +734,7 @@ impl Execution {
                         timeout_in_seconds: Some(t.timeout),
                         heartbeat_in_seconds: t.heartbeat,
                         role_arn: None,
-                    },
+                    })),
                 };
                 self.emit(tid, kind);
                 t.phase = TaskPhase::Start;
@@ -739,21 +750,19 @@ impl Execution {
                 };
                 self.emit(tid, kind);
                 // Call the (mocked) service.
-                let call = {
-                    let c = self.mock_calls.entry(a.state).or_insert(0);
-                    let n = *c;
-                    *c += 1;
-                    n
-                };
+                let call = self.mock_calls[a.state];
+                self.mock_calls[a.state] += 1;
                 let submits = matches!(task.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync, .. });
                 let next = match self.mocks().response(&st.name, call).cloned() {
                     Some(resp) => {
                         let mut outcome = match resp.outcome {
                             MockOutcome::Return(v) => Ok(self.wrap_payload(&st.name, &task.resource, v)),
-                            MockOutcome::Throw { error, cause } => Err(Failure {
-                                error: error.map(|e| e.to_string()).unwrap_or_default(),
-                                cause: cause.map(|c| c.to_string()).unwrap_or_default(),
-                            }),
+                            MockOutcome::Throw { error, cause } => {
+                                let mut f = Failure::reported(error.as_deref(), cause.as_deref());
+                                // A timeout's cause is empty, never missing.
+                                f.cause_absent &= !matches!(f.error.as_str(), "States.Timeout" | "States.HeartbeatTimeout");
+                                Err(f)
+                            }
                         };
                         let delay = resp.delay_seconds;
                         let mut after = delay;
@@ -802,7 +811,7 @@ impl Execution {
                 }
             }
             TaskPhase::Submit { then } => {
-                let mut out = Map::new();
+                let mut out = Map::default();
                 out.insert(Rc::from("SdkHttpMetadata"), Value::empty_object());
                 self.emit(tid, EventKind::TaskSubmitted { resource_type: rt, resource: res, output: Value::object(out) });
                 let blocks = matches!(*then, TaskPhase::External { .. });
@@ -843,13 +852,13 @@ impl Execution {
                                 cause,
                             },
                             Resource::Activity { .. } => EventKind::ActivityError { event_type: if timed_out { "ActivityTimedOut" } else { "ActivityFailed" }, error, cause },
-                            Resource::Integration { .. } => EventKind::TaskError {
+                            Resource::Integration { .. } => EventKind::TaskError(Box::new(crate::history::TaskErrorDetails {
                                 event_type: if timed_out { "TaskTimedOut" } else { "TaskFailed" },
                                 resource_type: rt,
                                 resource: res,
                                 error,
                                 cause,
-                            },
+                            })),
                         }
                     }
                 };
@@ -873,10 +882,10 @@ impl Execution {
         if !is_invoke || !self.mocks().is_inline(state) || v.get("Payload").is_some() {
             return v;
         }
-        let mut m = Map::new();
+        let mut m = Map::default();
         m.insert(Rc::from("ExecutedVersion"), Value::from("$LATEST"));
         m.insert(Rc::from("Payload"), v);
-        let mut http = Map::new();
+        let mut http = Map::default();
         http.insert(Rc::from("HttpStatusCode"), Value::int(200));
         m.insert(Rc::from("SdkHttpMetadata"), Value::object(http));
         m.insert(Rc::from("SdkResponseMetadata"), Value::empty_object());
@@ -909,36 +918,54 @@ impl Execution {
     // ------------------------------------------------------------ errors
 
     fn handle_error(&mut self, tid: ThreadId, mut a: Box<Active>, f: Failure) -> Flow {
+        if let (_, Some(at)) = self.retry_at(&mut a, &f) {
+            a.step = Step::RetryWait { at };
+            self.threads[tid].stage = Stage::Active(a);
+            return Flow::Again;
+        }
+        self.catch_or_fail(tid, a, f)
+    }
+
+    /// Whether a retrier of the state matches `f`, and when to retry if it still has attempts.
+    fn retry_at(&mut self, a: &mut Active, f: &Failure) -> (bool, Option<i64>) {
+        let machine = self.machine.clone();
+        let retry: &[Retrier] = match &machine.states[a.state].kind {
+            StateKind::Task(t) => &t.retry,
+            StateKind::Parallel(p) => &p.retry,
+            StateKind::Map(m) => &m.retry,
+            _ => &[],
+        };
+        let Some((i, r)) = retry.iter().enumerate().find(|(_, r)| matches_error(&r.error_equals, &f.error)) else {
+            return (false, None);
+        };
+        if a.retries[i] >= r.max_attempts {
+            return (true, None);
+        }
+        let n = a.retries[i];
+        a.retries[i] += 1;
+        let mut delay = r.interval_seconds as f64 * r.backoff_rate.powf(n as f64);
+        if let Some(max) = r.max_delay_seconds {
+            delay = delay.min(max as f64);
+        }
+        if r.jitter == Jitter::Full {
+            delay *= self.rng.next_f64();
+        }
+        let delay_ms = (delay * 1000.0).round().min(9.0e15) as i64;
+        (true, Some(self.clock.saturating_add(delay_ms)))
+    }
+
+    /// After retries: the first matching catcher, or the thread fails.
+    fn catch_or_fail(&mut self, tid: ThreadId, mut a: Box<Active>, f: Failure) -> Flow {
         let machine = self.machine.clone();
         let st = &machine.states[a.state];
-        let (retry, catch): (&[Retrier], &[Catcher]) = match &st.kind {
-            StateKind::Task(t) => (&t.retry, &t.catch),
-            StateKind::Parallel(p) => (&p.retry, &p.catch),
-            StateKind::Map(m) => (&m.retry, &m.catch),
-            _ => (&[], &[]),
+        let catch: &[Catcher] = match &st.kind {
+            StateKind::Task(t) => &t.catch,
+            StateKind::Parallel(p) => &p.catch,
+            StateKind::Map(m) => &m.catch,
+            _ => &[],
         };
-        if let Some((i, r)) = retry.iter().enumerate().find(|(_, r)| matches_error(&r.error_equals, &f.error)) {
-            if a.retries[i] < r.max_attempts {
-                let n = a.retries[i];
-                a.retries[i] += 1;
-                let mut delay = r.interval_seconds as f64 * r.backoff_rate.powf(n as f64);
-                if let Some(max) = r.max_delay_seconds {
-                    delay = delay.min(max as f64);
-                }
-                if r.jitter == Jitter::Full {
-                    delay *= self.rng.next_f64();
-                }
-                let delay_ms = (delay * 1000.0).round().min(9.0e15) as i64;
-                a.step = Step::RetryWait { at: self.clock.saturating_add(delay_ms) };
-                self.threads[tid].stage = Stage::Active(a);
-                return Flow::Again;
-            }
-        }
         if let Some(c) = catch.iter().find(|c| matches_error(&c.error_equals, &f.error)) {
-            let mut eo = Map::new();
-            eo.insert(Rc::from("Error"), Value::from(f.error.as_str()));
-            eo.insert(Rc::from("Cause"), Value::from(f.cause.as_str()));
-            let error_output = Value::object(eo);
+            let error_output = error_output(&f);
             let assigned = match self.assign(tid, &a, &c.assign, &error_output) {
                 Ok(v) => v,
                 Err(f2) => {
@@ -955,16 +982,15 @@ impl Execution {
             }
             return Flow::Again;
         }
-        // AWS records the failing task of a Parallel branch as aborted when the branch fails.
-        let in_parallel = self.threads[tid].parent.is_some_and(|(p, _)| {
-            matches!(&self.threads[p].stage, Stage::Active(pa) if matches!(pa.step, Step::Children(ref c) if !c.is_map))
-        });
+        self.threads[tid].failed_in_task = matches!(st.kind, StateKind::Task(_));
         self.threads[tid].stage = Stage::Failed(f);
-        if in_parallel && matches!(st.kind, StateKind::Task(_)) {
-            self.emit(tid, EventKind::Lifecycle { event_type: "TaskStateAborted" });
-            return Flow::Yield;
-        }
         Flow::Again
+    }
+
+    fn emit_iteration(&mut self, tid: ThreadId, distributed: bool, kind: EventKind) {
+        if !distributed {
+            self.emit(tid, kind);
+        }
     }
 
     fn complete(&mut self, tid: ThreadId, output: Value) -> Flow {
@@ -977,8 +1003,7 @@ impl Execution {
                 Flow::Block
             }
             Some((parent, index)) => {
-                let last = self.threads[tid].last_event;
-                self.notify_parent(parent, index, Ok(output), last);
+                self.notify_parent(parent, index, Ok(output), false);
                 Flow::Block
             }
         }
@@ -994,20 +1019,71 @@ impl Execution {
                 Flow::Block
             }
             Some((parent, index)) => {
-                let last = self.threads[tid].last_event;
-                self.notify_parent(parent, index, Err(f), last);
+                let in_task = self.threads[tid].failed_in_task;
+                self.notify_parent(parent, index, Err(f), in_task);
                 Flow::Block
             }
         }
     }
 
-    fn notify_parent(&mut self, parent: ThreadId, index: usize, result: Result<Value, Failure>, last: u64) {
+    fn notify_parent(&mut self, parent: ThreadId, index: usize, result: Result<Value, Failure>, in_task: bool) {
         if let Stage::Active(a) = &mut self.threads[parent].stage {
             if let Step::Children(c) = &mut a.step {
-                c.done.push_back((index, result, last));
+                c.done.push_back((index, result, in_task));
             }
         }
         self.wake(parent);
+    }
+
+    /// `ToleratedFailureCount(Path)` / `ToleratedFailurePercentage(Path)`, read after
+    /// `MapStateStarted` as AWS does.
+    fn tolerance(&mut self, tid: ThreadId, a: &Active, m: &crate::definition::MapState, effective: &Value) -> Result<(Option<u64>, Option<f64>), Failure> {
+        let effective = effective.clone();
+        let tolerated_count = match &m.tolerated_failure_count {
+            None => None,
+            Some(NumberSource::Literal(n)) => Some(*n),
+            Some(NumberSource::Path(p)) => {
+                let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
+                    runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
+                })?;
+                match whole_number(&v).filter(|n| *n >= 0) {
+                    Some(n) => Some(n as u64),
+                    None => {
+                        return Err(runtime(
+                            &a.ctx,
+                            a.entered_event,
+                            format!("The ToleratedFailureCountPath field refers to value \"{}\" which is not a valid integer: {}", plain(&v), p.text()),
+                        ))
+                    }
+                }
+            }
+        };
+        let tolerated_percent = match &m.tolerated_failure_percentage {
+            None => None,
+            Some(PercentSource::Literal(n)) => Some(*n),
+            Some(PercentSource::Path(p)) => {
+                let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
+                    runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
+                })?;
+                let n = match &v {
+                    Value::Number(n) => Some(n.as_f64()),
+                    Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+                    _ => None,
+                };
+                match n {
+                    Some(n) if (0.0..=100.0).contains(&n) => Some(n),
+                    Some(_) => return Err(runtime(&a.ctx, a.entered_event, "ToleratedFailurePercentage must be between 0 and 100.")),
+                    None => {
+                        return Err(runtime(
+                            &a.ctx,
+                            a.entered_event,
+                            format!("The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}", plain(&v), p.text()),
+                        ))
+                    }
+                }
+            }
+        };
+        Ok((tolerated_count, tolerated_percent))
     }
 
     // ------------------------------------------------------------ Parallel and Map
@@ -1028,13 +1104,27 @@ impl Execution {
             }
             if c.is_map {
                 self.emit(tid, EventKind::MapStateStarted { length: c.items.len() });
+                c.run_phase = 0;
+                let StateKind::Map(m) = &st.kind else { unreachable_fail() };
+                match self.tolerance(tid, &a, m, &c.effective) {
+                    Ok((count, percent)) => {
+                        c.tolerated_count = count;
+                        c.tolerated_percent = percent;
+                    }
+                    Err(f) => {
+                        a.step = Step::Error(f);
+                        self.threads[tid].stage = Stage::Active(a);
+                        return Flow::Yield;
+                    }
+                }
             } else {
                 self.emit(tid, EventKind::ParallelStateStarted);
                 let StateKind::Parallel(p) = &st.kind else { unreachable_fail() };
                 let last = self.threads[tid].last_event;
                 for (i, b) in p.branches.iter().enumerate() {
                     let scope = Rc::new(VarScope { vars: Default::default(), parent: Some(self.threads[tid].vars.clone()) });
-                    let child = self.spawn(Some((tid, i)), scope, b.start_at, c.effective.clone(), last);
+                    let silent = self.threads[tid].silent;
+                    let child = self.spawn(Some((tid, i)), scope, b.start_at, c.effective.clone(), last, silent);
                     c.threads[i] = Some(child);
                     self.wake(child);
                 }
@@ -1045,33 +1135,67 @@ impl Execution {
             self.threads[tid].stage = Stage::Active(a);
             return Flow::Yield;
         }
-        if let Some(f) = c.failing.take() {
-            // The state failed: abort the siblings, record the failure, then handle the error.
+        if c.distributed && c.run_phase == 0 {
+            c.run_phase = 1;
+            let arn = format!(
+                "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
+                self.options.region,
+                self.options.account,
+                self.options.state_machine_name,
+                st.name,
+                self.transitions
+            );
+            self.emit(tid, EventKind::MapRunStarted { map_run_arn: Rc::from(arn) });
+            a.step = Step::Children(c);
+            self.threads[tid].stage = Stage::Active(a);
+            return Flow::Yield;
+        }
+        if let Some((f, child_in_task)) = c.failing.take() {
+            // As AWS records it: the siblings' aborts, the failing child's task aborted, then
+            // `…StateFailed` unless the state is retried (Parallel: unless a retrier matched).
             let mut events = VecDeque::new();
             for (i, child) in c.threads.clone().into_iter().enumerate() {
                 if let Some(child) = child {
                     if self.threads[child].alive {
                         self.abort_thread(child, &mut events);
+                        if c.distributed {
+                            events.clear();
+                            continue;
+                        }
                         if c.is_map {
                             events.push_back(EventKind::MapIteration { event_type: "MapIterationAborted", name: st.name.clone(), index: i });
                         }
                     }
                 }
             }
-            events.push_back(EventKind::Lifecycle { event_type: if c.is_map { "MapStateFailed" } else { "ParallelStateFailed" } });
+            if child_in_task && !c.distributed {
+                events.push_back(EventKind::Lifecycle { event_type: "TaskStateAborted" });
+            }
+            let (matched, retry) = self.retry_at(&mut a, &f);
+            let record_failed = if c.is_map { retry.is_none() } else { !matched };
+            if record_failed {
+                events.push_back(EventKind::Lifecycle { event_type: if c.is_map { "MapStateFailed" } else { "ParallelStateFailed" } });
+            }
+            if c.distributed {
+                events.push_front(EventKind::MapRunFailed { error: opt(&f.error), cause: opt(&f.cause) });
+            }
             c.started = false;
-            a.step = Step::Aborting { events, failure: f };
+            let then = match retry {
+                Some(at) => AfterAbort::Retry(at),
+                None => AfterAbort::CatchOrFail(f),
+            };
+            a.step = Step::Aborting { events, then };
             self.threads[tid].stage = Stage::Active(a);
             return Flow::Again;
         }
-        if let Some((i, result, _last)) = c.done.pop_front() {
+        if let Some((i, result, child_in_task)) = c.done.pop_front() {
             c.running -= 1;
             c.threads[i] = None;
             match result {
                 Ok(v) => {
                     c.results[i] = Some(v);
                     if c.is_map {
-                        self.emit(tid, EventKind::MapIteration { event_type: "MapIterationSucceeded", name: st.name.clone(), index: i });
+                        self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationSucceeded", name: st.name.clone(), index: i });
                         a.step = Step::Children(c);
                         self.threads[tid].stage = Stage::Active(a);
                         return Flow::Yield;
@@ -1079,29 +1203,26 @@ impl Execution {
                 }
                 Err(f) => {
                     if c.is_map {
-                        self.emit(tid, EventKind::MapIteration { event_type: "MapIterationFailed", name: st.name.clone(), index: i });
+                        self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationFailed", name: st.name.clone(), index: i });
                         c.failures += 1;
                         let total = c.items.len().max(1) as f64;
                         let tolerated = c.tolerated_count.is_some_and(|n| c.failures as u64 <= n)
                             || c.tolerated_percent.is_some_and(|p| (c.failures as f64) * 100.0 / total <= p);
                         if tolerated {
-                            let mut eo = Map::new();
-                            eo.insert(Rc::from("Error"), Value::from(f.error.as_str()));
-                            eo.insert(Rc::from("Cause"), Value::from(f.cause.as_str()));
-                            c.results[i] = Some(Value::object(eo));
+                            c.results[i] = Some(error_output(&f));
                         } else if c.tolerated_count.is_some() || c.tolerated_percent.is_some() {
-                            c.failing = Some(Failure::new(
-                                "States.ExceedToleratedFailureThreshold",
-                                "The specified tolerated failure threshold was exceeded",
+                            c.failing = Some((
+                                Failure::new("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded"),
+                                child_in_task,
                             ));
                         } else {
-                            c.failing = Some(f);
+                            c.failing = Some((f, child_in_task));
                         }
                         a.step = Step::Children(c);
                         self.threads[tid].stage = Stage::Active(a);
                         return Flow::Yield;
                     }
-                    c.failing = Some(f);
+                    c.failing = Some((f, child_in_task));
                 }
             }
             a.step = Step::Children(c);
@@ -1127,7 +1248,7 @@ impl Execution {
                         Ok(v) => v,
                         Err(f) => {
                             let f = if f.error == "States.Runtime" { runtime(&a.ctx, a.entered_event, f.cause) } else { f };
-                            c.failing = Some(f);
+                            c.failing = Some((f, false));
                             a.step = Step::Children(c);
                             self.threads[tid].stage = Stage::Active(a);
                             return Flow::Again;
@@ -1137,19 +1258,30 @@ impl Execution {
             };
             c.next += 1;
             c.running += 1;
-            self.emit(tid, EventKind::MapIteration { event_type: "MapIterationStarted", name: st.name.clone(), index: i });
+            self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationStarted", name: st.name.clone(), index: i });
             let last = self.threads[tid].last_event;
             let scope = Rc::new(VarScope { vars: Default::default(), parent: Some(self.threads[tid].vars.clone()) });
-            let child = self.spawn(Some((tid, i)), scope, m.processor.start_at, input, last);
+            let silent = self.threads[tid].silent || c.distributed;
+            let child = self.spawn(Some((tid, i)), scope, m.processor.start_at, input, last, silent);
             c.threads[i] = Some(child);
             self.wake(child);
+            // The Map admits every item it may before its iterations run, as AWS records.
+            let more = c.next < c.items.len() && (c.max_concurrency == 0 || c.running < c.max_concurrency);
             a.step = Step::Children(c);
             self.threads[tid].stage = Stage::Active(a);
-            return Flow::Yield;
+            return if more { Flow::YieldFront } else { Flow::Yield };
         }
         if c.running == 0 && c.next >= c.items.len().max(if c.is_map { 0 } else { c.results.len() }) {
             if !c.finished {
                 c.finished = true;
+                if c.distributed && c.run_phase == 1 {
+                    c.run_phase = 2;
+                    self.emit(tid, EventKind::Lifecycle { event_type: "MapRunSucceeded" });
+                    c.finished = false;
+                    a.step = Step::Children(c);
+                    self.threads[tid].stage = Stage::Active(a);
+                    return Flow::Yield;
+                }
                 // AWS records MapStateSucceeded, but no ParallelStateSucceeded on success.
                 if c.is_map {
                     self.emit(tid, EventKind::Lifecycle { event_type: "MapStateSucceeded" });
@@ -1211,6 +1343,24 @@ fn unreachable_fail() -> ! {
     panic!("internal error: state kind mismatch in the engine")
 }
 
+/// The error output a catcher sees: `{"Error", "Cause"}`, null where the failure has none.
+fn error_output(f: &Failure) -> Value {
+    let field = |s: &str, absent: bool| if absent { Value::Null } else { Value::from(s) };
+    let mut eo = Map::default();
+    eo.insert(Rc::from("Error"), field(&f.error, f.error_absent));
+    eo.insert(Rc::from("Cause"), field(&f.cause, f.cause_absent));
+    Value::object(eo)
+}
+
+/// A whole number given as a JSON number or as a numeric string (AWS accepts `"1"` in `…Path` fields).
+fn whole_number(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
 fn opt(s: &str) -> Option<Rc<str>> {
     if s.is_empty() {
         None
@@ -1234,11 +1384,15 @@ fn resource_names(r: &Resource) -> (Rc<str>, Rc<str>) {
     }
 }
 
-/// AWS's `ErrorEquals` matching.
+/// AWS's `ErrorEquals` matching. `States.Runtime` ends the execution: no retrier or
+/// catcher takes it, not even one that names it (as AWS recorded).
 pub(crate) fn matches_error(names: &[Rc<str>], error: &str) -> bool {
+    if error == "States.Runtime" {
+        return false;
+    }
     names.iter().any(|n| match &**n {
-        "States.ALL" => error != "States.Runtime" && error != "States.DataLimitExceeded",
-        "States.TaskFailed" => !matches!(error, "States.Timeout" | "States.Runtime" | "States.DataLimitExceeded" | "States.HeartbeatTimeout"),
+        "States.ALL" => true,
+        "States.TaskFailed" => !matches!(error, "States.Timeout" | "States.HeartbeatTimeout"),
         "States.Timeout" => error == "States.Timeout" || error == "States.HeartbeatTimeout",
         other => other == error,
     })

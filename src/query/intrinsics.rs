@@ -702,7 +702,7 @@ mod tests {
 
     impl TestEnv {
         pub fn new(input: Value) -> TestEnv {
-            TestEnv { input, context: Value::empty_object(), variables: Map::new(), state: 0 }
+            TestEnv { input, context: Value::empty_object(), variables: Map::default(), state: 0 }
         }
     }
 

@@ -14,15 +14,28 @@ use crate::value::{Map, Value};
 use std::rc::Rc;
 
 /// An error with AWS's name and cause, e.g. `States.Runtime`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Failure {
     pub error: String,
     pub cause: String,
+    /// The failure had no error name / no cause at all (a service error without them):
+    /// a catcher then sees `null`, where an empty one (a timeout's cause) is `""`.
+    pub error_absent: bool,
+    pub cause_absent: bool,
 }
 
 impl Failure {
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Failure {
-        Failure { error: error.into(), cause: cause.into() }
+        Failure { error: error.into(), cause: cause.into(), ..Failure::default() }
+    }
+    /// A failure reported by a service, whose error and cause may be missing.
+    pub fn reported(error: Option<&str>, cause: Option<&str>) -> Failure {
+        Failure {
+            error: error.unwrap_or_default().to_string(),
+            cause: cause.unwrap_or_default().to_string(),
+            error_absent: error.is_none(),
+            cause_absent: cause.is_none(),
+        }
     }
     pub fn runtime(cause: impl Into<String>) -> Failure {
         Failure::new("States.Runtime", cause)
@@ -180,7 +193,7 @@ impl Template {
                 Ok(Value::array(out))
             }
             Template::Object(members) => {
-                let mut out = Map::with_capacity(members.len());
+                let mut out = Map::with_capacity_and_hasher(members.len(), Default::default());
                 for (k, m) in members {
                     let v = match m {
                         TemplateMember::Plain(t) => t.evaluate(env)?,

@@ -590,10 +590,10 @@ impl<'a> Lexer<'a> {
                     self.i += 1;
                     return Ok(out);
                 }
-                Some(b'\\') if self.s.get(self.i + 1).is_some() => {
-                    let n = self.text[self.i + 1..].chars().next().unwrap_or('\\');
-                    out.push(n);
-                    self.i += 1 + n.len_utf8();
+                // Only the quote character itself is escaped; other backslashes are literal (as in Jayway).
+                Some(b'\\') if self.s.get(self.i + 1) == Some(&q) => {
+                    out.push(q as char);
+                    self.i += 2;
                 }
                 Some(_) => {
                     let c = self.text[self.i..].chars().next().unwrap_or('\u{FFFD}');
@@ -778,6 +778,16 @@ impl ReferencePath {
         if self.steps.is_empty() {
             return Ok(result);
         }
+        // The common `$.field` into an object: one new member list with room for the field,
+        // rather than a copy-on-write clone that then grows.
+        if let ([Step::Name(name)], Some(members)) = (self.steps.as_slice(), input.as_object()) {
+            let mut m = Map::with_capacity(members.len() + 1);
+            for (k, v) in members.iter() {
+                m.insert(k.clone(), v.clone());
+            }
+            m.insert(name.clone(), result);
+            return Ok(Value::object(m));
+        }
         let mut out = input.clone();
         self.set(&mut out, 0, result)?;
         Ok(out)
@@ -794,7 +804,7 @@ impl ReferencePath {
                     map.insert(name.clone(), result);
                     return Ok(());
                 }
-                let child = map.entry(name.clone()).or_insert_with(|| Value::object(Map::new()));
+                let child = map.entry_or_insert_with(name.clone(), || Value::object(Map::default()));
                 self.set(child, at + 1, result)
             }
             Step::Index(i) => {

@@ -103,7 +103,7 @@ struct Replay<'a> {
 
 impl<'a> Replay<'a> {
     fn new(case: &'a Value) -> Replay<'a> {
-        let mut states = HashMap::new();
+        let mut states = HashMap::default();
         if let Some(def) = case.get("definition") {
             collect_states(def, &mut states);
         }
@@ -111,7 +111,7 @@ impl<'a> Replay<'a> {
             input: case.get("input").cloned().unwrap_or(Value::Null),
             events: case.get("history").and_then(Value::as_array).unwrap_or(&[]),
             states,
-            variables: Map::new(),
+            variables: Map::default(),
             checks: 0,
             failures: Vec::new(),
         }
@@ -131,10 +131,10 @@ impl<'a> Replay<'a> {
             st.insert("Name".into(), Value::from(state));
         }
         if let Some((index, value)) = item {
-            let mut item = Map::new();
+            let mut item = Map::default();
             item.insert("Index".into(), Value::int(index as i64));
             item.insert("Value".into(), value);
-            let mut map = Map::new();
+            let mut map = Map::default();
             map.insert("Item".into(), Value::object(item));
             members.insert("Map".into(), Value::object(map));
         }
@@ -167,7 +167,7 @@ impl<'a> Replay<'a> {
     }
 
     fn run(&mut self) {
-        let mut maps: HashMap<String, Value> = HashMap::new();
+        let mut maps: HashMap<String, Value> = HashMap::default();
         for i in 0..self.events.len() {
             let event = &self.events[i];
             let kind = event.get("type").and_then(Value::as_str).unwrap_or("");

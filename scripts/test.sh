@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Every test suite, in one run (`npm test`, after scripts/setup.sh):
+# the release wasm build once, then each runner in turn. A failing runner does
+# not stop the others; each prints its own summary, the table at the end says
+# which failed, and the exit status is non-zero if any did.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+# The first wasm-bindgen-test run compiles and loads a debug module: be generous.
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
+
+results=()
+failed=0
+
+# step NAME COMMAND...: run one runner, remember how it went.
+step() {
+  local name=$1
+  shift
+  say "$name: $*"
+  local start=$SECONDS
+  if "$@"; then
+    results+=("ok      $name ($((SECONDS - start)) s)")
+  else
+    results+=("FAILED  $name ($((SECONDS - start)) s)")
+    failed=1
+  fi
+}
+
+# Browser suites need Debian's Chromium and ChromeDriver; without them the
+# suite fails (it is never skipped) and says how to get them.
+need_browser() {
+  local missing=()
+  [ -x "$CHROMIUM" ] || missing+=("$CHROMIUM")
+  [ -x "$CHROMEDRIVER" ] || missing+=("$CHROMEDRIVER")
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "missing: ${missing[*]}" >&2
+  echo "Install Debian's Chromium and ChromeDriver (as root):" >&2
+  echo "    apt-get update && apt-get install -y chromium chromium-driver" >&2
+  [ -n "${CI:-}" ] && echo "(CI: .ci/run installs them; check that it ran)" >&2
+  return 1
+}
+
+wasm_tests() {
+  need_browser && cargo test --target wasm32-unknown-unknown --test web
+}
+
+page_tests() {
+  if [ "$built" != 1 ]; then
+    echo "not run: the build failed, so pkg/ is missing or stale" >&2
+    return 1
+  fi
+  need_browser && CHROMIUM="$CHROMIUM" node --test tests/page/*.test.mjs
+}
+
+# The release wasm and pkg/, once: the Node and page tests use it as shipped.
+step "build (pkg/)" bash scripts/build.sh
+built=$((1 - failed))
+step "cargo test (native)" cargo test
+step "wasm-bindgen-test (headless Chromium)" wasm_tests
+step "node --test (pkg in Node, page in Chromium)" page_tests
+# More runners go here (the conformance runner: cargo run --release --bin asl-sim -- test …).
+
+echo
+say "summary"
+printf '  %s\n' "${results[@]}"
+exit $failed

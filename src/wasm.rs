@@ -1,0 +1,420 @@
+//! The JS API: a thin, stateful layer over the library for the playground,
+//! the npm package and the browser tests.
+//!
+//! This is the only module that names `wasm_bindgen`, `js_sys` or `web_sys`,
+//! and it is compiled only for `wasm32`. It converts and nothing else:
+//! values cross as plain JS objects (serde-wasm-bindgen's JSON-compatible
+//! serializer), diagnostics get UTF-16 columns here and nowhere else, and
+//! misuse of the API throws an `Error` with a `code` through [`throw`].
+//! Problems in the user's definition or execution are data, as in the core.
+
+use crate::definition::Diagnostic;
+use crate::mocks::Mocks;
+use crate::{ApiError, Options, Value};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT: &'static str = r#"
+/** A JSON value as it crosses the boundary: plain objects, arrays and primitives. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** One validation finding. Lines and columns are 1-based; columns count UTF-16 units. */
+export interface Diagnostic {
+  code: string;
+  message: string;
+  severity: "ERROR" | "WARNING";
+  /** JSON pointer of the offending field, e.g. `/States/Check/Choices/0/Next`. */
+  pointer: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** Every input of an execution besides the definition and its input. */
+export interface SimulatorOptions {
+  /** A Step Functions Local MockConfigFile or the inline form `{"StateName": RESPONSE | RESPONSE[]}`, as JSON text or a value. */
+  mocks?: string | Json;
+  /** The MockConfigFile test case to use. */
+  testCase?: string;
+  /** The MockConfigFile state machine, needed only when it has several. */
+  stateMachine?: string;
+  /** Seed of every random draw (jitter, `States.UUID`, `$random()`…). Default 0. */
+  seed?: number | bigint;
+  /** Virtual start time: RFC 3339 text, milliseconds since the epoch or a Date. Default `2024-01-01T00:00:00Z`. */
+  startTime?: string | number | Date;
+  /** History event limit (AWS: 25,000); reaching it ends the execution as AWS does. */
+  maxEvents?: number;
+}
+
+export type ExecutionStatus = "RUNNING" | "PAUSED" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+
+/** An event in GetExecutionHistory shape; the details sit under the key AWS uses for its type. */
+export interface HistoryEvent {
+  timestamp: string;
+  type: string;
+  id: number;
+  previousEventId: number;
+  [details: string]: Json;
+}
+
+/** Something the execution waits for; answer it with `sendTaskSuccess`/`sendTaskFailure`/`sendTaskHeartbeat`. */
+export interface WaitingFor {
+  state: string;
+  kind: "mock" | "taskToken" | "activity" | "breakpoint";
+  token: string;
+  input: Json;
+}
+
+/** What a `step`, `stepBack`, `run` or `runUntil` call did. */
+export interface StepReport {
+  /** `step`/`stepBack`: the new event (none when paused or finished). `run`/`runUntil` leave
+   *  it empty, since a run can record thousands: read them with `history()`. */
+  events: HistoryEvent[];
+  /** How many events this call recorded. */
+  newEvents: number;
+  /** How many events the history holds now. */
+  eventCount: number;
+  status: ExecutionStatus;
+  /** Names of the states being executed. */
+  active: string[];
+  /** The virtual clock, ISO 8601. */
+  clock: string;
+  waitingFor: WaitingFor[];
+}
+
+export interface RunOptions {
+  /** Return after this many steps (resumable); default: until finished or paused. */
+  maxSteps?: number;
+}
+
+export interface RunUntilOptions extends RunOptions {
+  /** Stop before entering this state. */
+  state: string;
+}
+
+/** What every throwing call throws. */
+export interface AslSimError extends Error {
+  /** e.g. `INVALID_DEFINITION`, `INVALID_OPTION`, `INVALID_JSON`, `INVALID_MOCKS`, or a Step Functions API error name. */
+  code: string;
+  /** Present when `code` is `INVALID_DEFINITION`. */
+  diagnostics?: Diagnostic[];
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `SimulatorOptions` (see the TypeScript section).
+    #[wasm_bindgen(typescript_type = "SimulatorOptions")]
+    pub type OptionsArg;
+    /// `RunOptions`.
+    #[wasm_bindgen(typescript_type = "RunOptions")]
+    pub type RunOptionsArg;
+    /// `RunUntilOptions`.
+    #[wasm_bindgen(typescript_type = "RunUntilOptions")]
+    pub type RunUntilOptionsArg;
+    /// JSON text or a JSON value.
+    #[wasm_bindgen(typescript_type = "string | Json")]
+    pub type JsonArg;
+}
+
+/// Install `console_error_panic_hook` (once), so a panic shows its message in
+/// the console instead of a bare `unreachable`. Called by the entry points
+/// rather than from a `start` function, which a crate embedding this one may
+/// want for itself. After a panic the module's state is unusable (panics abort
+/// on wasm32) and std refuses to touch the hook, hence the check.
+fn install_panic_hook() {
+    if !std::thread::panicking() {
+        console_error_panic_hook::set_once();
+    }
+}
+
+/// Build the `Error` every misuse throws: a message plus a `code` field (and
+/// any extra fields), so callers can switch on `e.code`.
+fn throw(code: &str, message: &str, extra: &[(&str, JsValue)]) -> JsValue {
+    let error = js_sys::Error::new(message);
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(&error, &"code".into(), &code.into());
+    for (key, value) in extra {
+        let _ = js_sys::Reflect::set(&error, &(*key).into(), value);
+    }
+    error.into()
+}
+
+impl From<ApiError> for JsValue {
+    fn from(e: ApiError) -> JsValue {
+        throw(e.code, &e.message, &[])
+    }
+}
+
+/// A Rust value as a plain JS value. serde-wasm-bindgen refuses integers
+/// beyond 2^53; for those (rare: a user's 64-bit id) go through JSON text,
+/// which rounds them as `JSON.parse` would.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    match value.serialize(&serializer) {
+        Ok(v) => Ok(v),
+        Err(_) => {
+            let text = serde_json::to_string(value).map_err(|e| throw("INTERNAL", &e.to_string(), &[]))?;
+            js_sys::JSON::parse(&text).map_err(|_| throw("INTERNAL", "could not convert a value to JS", &[]))
+        }
+    }
+}
+
+/// A JSON value from JS: a string is JSON text; anything else is a JS value,
+/// turned into text with `JSON.stringify` and parsed by our parser, which
+/// keeps key order.
+fn from_js(value: &JsValue, what: &str) -> Result<Value, JsValue> {
+    let text = match value.as_string() {
+        Some(text) => text,
+        None => match js_sys::JSON::stringify(value) {
+            Ok(s) if s.is_string() => String::from(s),
+            _ => return Err(throw("INVALID_JSON", &format!("{what} is not a JSON value"), &[])),
+        },
+    };
+    crate::json::parse(&text).map_err(|e| throw("INVALID_JSON", &format!("{what}: {e}"), &[]))
+}
+
+/// Diagnostics as JS objects, with line/column computed for JS (UTF-16 columns).
+fn positioned(diagnostics: &[Diagnostic], text: &str) -> Result<JsValue, JsValue> {
+    let list: Vec<_> = diagnostics.iter().map(|d| d.positioned(text, true)).collect();
+    to_js(&list)
+}
+
+/// Validate a definition: every diagnostic found, columns in UTF-16 units.
+#[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
+pub fn validate(definition: &str) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    positioned(&crate::validate(definition), definition)
+}
+
+/// A validated state machine with its execution options; `start` runs it.
+#[wasm_bindgen(js_name = Simulator)]
+pub struct JsSimulator {
+    inner: crate::Simulator,
+}
+
+#[wasm_bindgen(js_class = Simulator)]
+impl JsSimulator {
+    /// Parse and validate `definition`; throws `INVALID_DEFINITION` with the `diagnostics`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(definition: &str, options: Option<OptionsArg>) -> Result<JsSimulator, JsValue> {
+        install_panic_hook();
+        let options = read_options(options)?;
+        match crate::Simulator::new(definition, options) {
+            Ok(inner) => Ok(JsSimulator { inner }),
+            Err(diagnostics) => {
+                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                let first = diagnostics.iter().find(|d| d.is_error()).or(diagnostics.first());
+                let message = match first {
+                    Some(d) if errors > 1 => format!("invalid definition: {} ({} more)", d.message, errors - 1),
+                    Some(d) => format!("invalid definition: {}", d.message),
+                    None => "invalid definition".to_string(),
+                };
+                let list = positioned(&diagnostics, definition)?;
+                Err(throw("INVALID_DEFINITION", &message, &[("diagnostics", list)]))
+            }
+        }
+    }
+
+    /// Start an execution with `input`: JSON text or a value; `{}` when absent
+    /// (as StartExecution; pass the text `"null"` for a null input).
+    pub fn start(&self, input: Option<JsonArg>) -> Result<JsExecution, JsValue> {
+        let input = match input {
+            None => Value::empty_object(),
+            Some(input) => from_js(&input, "input")?,
+        };
+        Ok(JsExecution { inner: self.inner.start(input)? })
+    }
+}
+
+/// The recognised option names, in the order the docs list them.
+const OPTION_NAMES: [&str; 6] = ["mocks", "testCase", "stateMachine", "seed", "startTime", "maxEvents"];
+
+fn read_options(options: Option<OptionsArg>) -> Result<Options, JsValue> {
+    let mut result = Options::default();
+    let Some(options) = options else { return Ok(result) };
+    let Some(object) = options.dyn_ref::<js_sys::Object>().filter(|o| o.is_object()) else {
+        return Err(throw("INVALID_OPTION", "options must be an object", &[]));
+    };
+    for key in js_sys::Object::keys(&object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !OPTION_NAMES.contains(&key.as_str()) {
+            let message = format!("unknown option `{key}` (known: {})", OPTION_NAMES.join(", "));
+            return Err(throw("INVALID_OPTION", &message, &[]));
+        }
+    }
+    let get = |name: &str| js_sys::Reflect::get(&object, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let text = |name: &str| -> Result<Option<String>, JsValue> {
+        let v = get(name);
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        v.as_string().map(Some).ok_or_else(|| throw("INVALID_OPTION", &format!("`{name}` must be a string"), &[]))
+    };
+    let test_case = text("testCase")?;
+    let state_machine = text("stateMachine")?;
+    let mocks = get("mocks");
+    if !mocks.is_undefined() && !mocks.is_null() {
+        let value = from_js(&mocks, "mocks")?;
+        let parsed =
+            Mocks::from_value(&value, test_case.as_deref(), state_machine.as_deref()).map_err(|e| throw("INVALID_MOCKS", &e, &[]))?;
+        result.mocks = parsed;
+    }
+    let seed = get("seed");
+    if !seed.is_undefined() {
+        result.seed = if let Some(big) = seed.dyn_ref::<js_sys::BigInt>() {
+            u64::try_from(big.clone()).map_err(|_| throw("INVALID_OPTION", "`seed` must fit in 64 bits", &[]))?
+        } else {
+            whole_number(&seed, "seed")?
+        };
+    }
+    let start = get("startTime");
+    if !start.is_undefined() {
+        let ms = if let Some(date) = start.dyn_ref::<js_sys::Date>() {
+            date.get_time()
+        } else if let Some(text) = start.as_string() {
+            js_sys::Date::parse(&text)
+        } else {
+            start.as_f64().unwrap_or(f64::NAN)
+        };
+        if !ms.is_finite() || ms.fract() != 0.0 {
+            return Err(throw("INVALID_OPTION", "`startTime` must be an RFC 3339 time, milliseconds since the epoch or a Date", &[]));
+        }
+        result.start_time = ms as i64;
+    }
+    let max_events = get("maxEvents");
+    if !max_events.is_undefined() {
+        result.max_events = whole_number(&max_events, "maxEvents")? as usize;
+    }
+    Ok(result)
+}
+
+/// A non-negative integer that a JS number holds exactly.
+fn whole_number(value: &JsValue, name: &str) -> Result<u64, JsValue> {
+    match value.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Ok(n as u64),
+        _ => Err(throw("INVALID_OPTION", &format!("`{name}` must be a non-negative integer"), &[])),
+    }
+}
+
+/// `{maxSteps}` from an options object.
+fn max_steps(options: &JsValue) -> Result<Option<u64>, JsValue> {
+    let v = js_sys::Reflect::get(options, &"maxSteps".into()).unwrap_or(JsValue::UNDEFINED);
+    if v.is_undefined() {
+        Ok(None)
+    } else {
+        whole_number(&v, "maxSteps").map(Some)
+    }
+}
+
+/// One execution: all its mutable state. Every call is bounded.
+#[wasm_bindgen(js_name = Execution)]
+pub struct JsExecution {
+    inner: crate::Execution,
+}
+
+#[wasm_bindgen(js_class = Execution)]
+impl JsExecution {
+    /// Advance by one history event.
+    #[wasm_bindgen(unchecked_return_type = "StepReport")]
+    pub fn step(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.step())
+    }
+
+    /// Go back one event (by replay).
+    #[wasm_bindgen(js_name = stepBack, unchecked_return_type = "StepReport")]
+    pub fn step_back(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.step_back())
+    }
+
+    /// Step until finished, paused or `maxSteps` steps; call again to resume.
+    #[wasm_bindgen(unchecked_return_type = "StepReport")]
+    pub fn run(&mut self, options: Option<RunOptionsArg>) -> Result<JsValue, JsValue> {
+        let steps = match options {
+            Some(options) => max_steps(&options)?,
+            None => None,
+        };
+        to_js(&self.inner.run(steps))
+    }
+
+    /// Like `run`, but stop before entering `state`.
+    #[wasm_bindgen(js_name = runUntil, unchecked_return_type = "StepReport")]
+    pub fn run_until(&mut self, options: RunUntilOptionsArg) -> Result<JsValue, JsValue> {
+        let state = js_sys::Reflect::get(&options, &"state".into()).ok().and_then(|s| s.as_string());
+        let Some(state) = state else {
+            return Err(throw("INVALID_OPTION", "runUntil needs `{state: \"StateName\"}`", &[]));
+        };
+        let steps = max_steps(&options)?;
+        to_js(&self.inner.run_until(&state, steps))
+    }
+
+    /// The events so far, in GetExecutionHistory shape.
+    #[wasm_bindgen(unchecked_return_type = "HistoryEvent[]")]
+    pub fn history(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.history())
+    }
+
+    /// The execution's output once it has succeeded, else `undefined`.
+    #[wasm_bindgen(unchecked_return_type = "Json | undefined")]
+    pub fn output(&self) -> Result<JsValue, JsValue> {
+        match self.inner.output() {
+            Some(v) => to_js(v),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// `RUNNING`, `PAUSED`, `SUCCEEDED`, `FAILED`, `TIMED_OUT` or `ABORTED`.
+    #[wasm_bindgen(unchecked_return_type = "ExecutionStatus")]
+    pub fn status(&self) -> String {
+        self.inner.status().as_str().to_string()
+    }
+
+    /// The error name of a failed, timed-out or aborted execution.
+    pub fn error(&self) -> Option<String> {
+        self.inner.error().map(str::to_string)
+    }
+
+    /// The cause of a failed, timed-out or aborted execution.
+    pub fn cause(&self) -> Option<String> {
+        self.inner.cause().map(str::to_string)
+    }
+
+    /// Each stage of the named state's data flow, for its latest entry.
+    #[wasm_bindgen(unchecked_return_type = "Json")]
+    pub fn inspect(&self, state: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.inspect(state))
+    }
+
+    /// The variables in scope at the named state.
+    #[wasm_bindgen(unchecked_return_type = "{ [name: string]: Json }")]
+    pub fn variables(&self, state: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.variables(state))
+    }
+
+    /// Answer a paused task (any kind) with its result (JSON text or a value).
+    #[wasm_bindgen(js_name = sendTaskSuccess)]
+    pub fn send_task_success(&mut self, token: &str, output: JsonArg) -> Result<(), JsValue> {
+        let output = from_js(&output, "output")?;
+        Ok(self.inner.send_task_success(token, output)?)
+    }
+
+    /// Fail a paused task with an error name and cause.
+    #[wasm_bindgen(js_name = sendTaskFailure)]
+    pub fn send_task_failure(&mut self, token: &str, error: Option<String>, cause: Option<String>) -> Result<(), JsValue> {
+        Ok(self.inner.send_task_failure(token, error.as_deref().unwrap_or(""), cause.as_deref().unwrap_or(""))?)
+    }
+
+    /// Record a heartbeat for a paused task.
+    #[wasm_bindgen(js_name = sendTaskHeartbeat)]
+    pub fn send_task_heartbeat(&mut self, token: &str) -> Result<(), JsValue> {
+        Ok(self.inner.send_task_heartbeat(token)?)
+    }
+
+    /// Abort the execution (`ExecutionAborted`).
+    pub fn stop(&mut self, error: Option<String>, cause: Option<String>) -> Result<(), JsValue> {
+        Ok(self.inner.stop(error.as_deref(), cause.as_deref())?)
+    }
+}
