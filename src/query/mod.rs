@@ -5,6 +5,7 @@
 //! input, the context object, variables and the seeded random source.
 
 pub mod intrinsics;
+pub mod jsonata;
 pub mod path;
 
 pub use path::{Path, PathError, ReferencePath, Root};
