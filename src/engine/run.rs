@@ -3,7 +3,7 @@
 use super::context::{StateContext, StateEnv};
 use super::{Execution, Inspection, Status, ThreadId, VarScope, MAX_PAYLOAD_BYTES};
 use crate::definition::{
-    Catcher, ChoiceRule, Condition, FailField, IntegrationPattern, Jitter, NumberSource, Operand, Operator, PercentSource,
+    QueryLanguage, Catcher, ChoiceRule, Condition, FailField, IntegrationPattern, Jitter, NumberSource, Operand, Operator, PercentSource,
     Resource, Retrier, StateId, StateKind, Transition, WaitFor,
 };
 use crate::history::EventKind;
@@ -276,8 +276,57 @@ impl Execution {
     /// Evaluate with the state's environment.
     fn with_env<R>(&mut self, tid: ThreadId, ctx: &StateContext, input: &Value, f: impl FnOnce(&mut StateEnv) -> R) -> R {
         let vars = self.threads[tid].vars.clone();
-        let mut env = StateEnv { input: input.clone(), base: &self.context_base, state: ctx, rng: &mut self.rng, vars: &vars, built: None };
+        let mut env = StateEnv { input: input.clone(), base: &self.context_base, state: ctx, rng: &mut self.rng, vars: &vars, built: None, result: None, error_output: None, now: self.clock };
         f(&mut env)
+    }
+
+    /// Evaluate a JSONata-mode field with `$states` = {input, context, result?, errorOutput?}.
+    fn jsonata(&mut self, tid: ThreadId, a: &Active, t: &Template, location: &str, result: Option<&Value>, error_output: Option<&Value>) -> Result<Value, Failure> {
+        let vars = self.threads[tid].vars.clone();
+        let mut env = StateEnv {
+            input: a.input.clone(),
+            base: &self.context_base,
+            state: &a.ctx,
+            rng: &mut self.rng,
+            vars: &vars,
+            built: None,
+            result: result.cloned(),
+            error_output: error_output.cloned(),
+            now: self.clock,
+        };
+        t.evaluate_jsonata(&mut env, location).map_err(|mut f| {
+            if f.error == "States.QueryEvaluationError" || f.error == "States.Runtime" {
+                f.cause = format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", a.ctx.name, a.entered_event, f.cause);
+            }
+            f
+        })
+    }
+
+    /// JSONata `Output` (absent: `default`).
+    fn jsonata_output(&mut self, tid: ThreadId, a: &Active, t: &Option<Template>, default: &Value, result: Option<&Value>, error_output: Option<&Value>) -> Result<Value, Failure> {
+        match t {
+            None => Ok(default.clone()),
+            Some(t) => self.jsonata(tid, a, t, "Output", result, error_output),
+        }
+    }
+
+    /// JSONata `Assign`: the variables to write when the state exits.
+    fn jsonata_assign(&mut self, tid: ThreadId, a: &Active, t: &Option<Template>, result: Option<&Value>, error_output: Option<&Value>) -> Result<Option<Rc<Map>>, Failure> {
+        let Some(t) = t else { return Ok(None) };
+        let v = self.jsonata(tid, a, t, "Assign", result, error_output)?;
+        Ok(Some(Rc::new(v.as_object().cloned().unwrap_or_default())))
+    }
+
+    /// `States.QueryEvaluationError` in `location`, with AWS's "An error occurred…" prefix.
+    fn query_error(&self, a: &Active, location: &str, message: &str) -> Failure {
+        Failure::query_evaluation(
+            location,
+            format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", a.ctx.name, a.entered_event, message),
+        )
+    }
+
+    fn is_jsonata(&self, a: &Active) -> bool {
+        self.machine.states[a.state].query_language == QueryLanguage::Jsonata
     }
 
     fn apply_path(&mut self, tid: ThreadId, a: &Active, path: &Option<Path>, value: &Value) -> Result<Value, Failure> {
@@ -411,6 +460,78 @@ impl Execution {
         let machine = self.machine.clone();
         let st = &machine.states[a.state];
         let raw = a.input.clone();
+        if st.query_language == QueryLanguage::Jsonata {
+            match &st.kind {
+                StateKind::Pass(p) => {
+                    let assigned = self.jsonata_assign(tid, a, &st.assign, None, None)?;
+                    let output = self.jsonata_output(tid, a, &st.output, &raw, None, None)?;
+                    a.step = Step::Exit { output, next: p.transition, assigned };
+                    return Ok(());
+                }
+                StateKind::Succeed => {
+                    let output = self.jsonata_output(tid, a, &st.output, &raw, None, None)?;
+                    a.step = Step::Exit { output, next: Transition::End, assigned: None };
+                    return Ok(());
+                }
+                StateKind::Choice(c) => {
+                    let mut chosen = None;
+                    for (i, rule) in c.choices.iter().enumerate() {
+                        if self.condition(tid, a, &rule.condition, &raw)? {
+                            chosen = Some((i, rule));
+                            break;
+                        }
+                    }
+                    let (next, assign, output) = match chosen {
+                        Some((i, rule)) => {
+                            if let Some(ins) = &mut self.inspections[a.state] {
+                                ins.matched_rule = Some(i);
+                            }
+                            (rule.next, if rule.assign.is_some() { &rule.assign } else { &st.assign }, if rule.output.is_some() { &rule.output } else { &st.output })
+                        }
+                        None => match c.default {
+                            Some(d) => (d, &st.assign, &st.output),
+                            None => return Err(Failure::new("States.NoChoiceMatched", format!("No Matches! from state '{}' for input '{}'", a.ctx.name, raw.to_json()))),
+                        },
+                    };
+                    let assigned = self.jsonata_assign(tid, a, assign, None, None)?;
+                    let output = self.jsonata_output(tid, a, output, &raw, None, None)?;
+                    a.step = Step::Exit { output, next: Transition::Next(next), assigned };
+                    return Ok(());
+                }
+                StateKind::Wait(w) => {
+                    let at = match &w.wait {
+                        WaitFor::Seconds(s) => self.clock.saturating_add((*s as i64).saturating_mul(1000)),
+                        WaitFor::Timestamp(t) => *t,
+                        WaitFor::SecondsJsonata(t) => {
+                            let v = self.jsonata(tid, a, t, "Seconds", None, None)?;
+                            match whole_number_strict(&v) {
+                                Some(n) if n >= 0 => self.clock.saturating_add(n.saturating_mul(1000)),
+                                _ => return Err(self.query_error(a, "Seconds", &format!("The Seconds field must be a non-negative integer, but was: {}", v.to_json()))),
+                            }
+                        }
+                        WaitFor::TimestampJsonata(t) => {
+                            let v = self.jsonata(tid, a, t, "Timestamp", None, None)?;
+                            match v.as_str().and_then(super::clock::parse_timestamp) {
+                                Some(ms) => ms,
+                                None => {
+                                    return Err(self.query_error(
+                                        a,
+                                        "Timestamp",
+                                        &format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}", plain(&v)),
+                                    ))
+                                }
+                            }
+                        }
+                        _ => self.clock,
+                    };
+                    let assigned = self.jsonata_assign(tid, a, &st.assign, None, None)?;
+                    let output = self.jsonata_output(tid, a, &st.output, &raw, None, None)?;
+                    a.step = Step::WaitUntil { at, output, next: w.transition, assigned };
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
         match &st.kind {
             StateKind::Pass(p) => {
                 let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
@@ -479,6 +600,7 @@ impl Execution {
                 let at = match &w.wait {
                     WaitFor::Seconds(s) => self.clock.saturating_add((*s as i64).saturating_mul(1000)),
                     WaitFor::Timestamp(t) => *t,
+                    WaitFor::SecondsJsonata(_) | WaitFor::TimestampJsonata(_) => self.clock,
                     WaitFor::SecondsPath(p) => {
                         let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
                             runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
@@ -526,10 +648,21 @@ impl Execution {
                 } else {
                     None
                 };
-                let params = self.template(tid, a, &t.parameters, &effective)?;
-                if t.parameters.is_some() {
-                    self.record_stage(a.state, "afterParameters", &params);
-                }
+                let params = match (&t.parameters, self.is_jsonata(a)) {
+                    (Some(args), true) => {
+                        let v = self.jsonata(tid, a, args, "Arguments", None, None)?;
+                        self.record_stage(a.state, "afterArguments", &v);
+                        v
+                    }
+                    (_, true) => effective.clone(),
+                    _ => {
+                        let v = self.template(tid, a, &t.parameters, &effective)?;
+                        if t.parameters.is_some() {
+                            self.record_stage(a.state, "afterParameters", &v);
+                        }
+                        v
+                    }
+                };
                 let timeout = match &t.timeout_seconds {
                     None => DEFAULT_TASK_TIMEOUT,
                     Some(src) => self.number_source(tid, a, src, &effective, "TimeoutSecondsPath")?,
@@ -542,7 +675,11 @@ impl Execution {
             }
             StateKind::Parallel(p) => {
                 let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
-                let params = self.template(tid, a, &p.parameters, &effective)?;
+                let params = match (&p.parameters, self.is_jsonata(a)) {
+                    (Some(args), true) => self.jsonata(tid, a, args, "Arguments", None, None)?,
+                    (_, true) => effective.clone(),
+                    _ => self.template(tid, a, &p.parameters, &effective)?,
+                };
                 let n = p.branches.len();
                 a.step = Step::Children(Box::new(Children {
                     is_map: false,
@@ -568,7 +705,29 @@ impl Execution {
             StateKind::Map(m) => {
                 let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
                 self.record_stage(a.state, "afterInputPath", &effective);
-                let items_value = if m.items_path.is_identity() {
+                let jsonata = self.is_jsonata(a);
+                let items_value = if jsonata {
+                    let v = match &m.items {
+                        Some(t) => self.jsonata(tid, a, t, "Items", None, None)?,
+                        None => effective.clone(),
+                    };
+                    if v.as_array().is_none() {
+                        return Err(match &m.items {
+                            Some(Template::Jsonata(f)) => self.query_error(
+                                a,
+                                "Items",
+                                &format!(
+                                    "The JSONata expression '{}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}",
+                                    f.expr.text().trim(),
+                                    v.type_name(),
+                                    v.to_json()
+                                ),
+                            ),
+                            _ => self.query_error(a, "Items", &format!("Map state input must be an array but was: {}", v.to_json())),
+                        });
+                    }
+                    v
+                } else if m.items_path.is_identity() {
                     effective.clone()
                 } else {
                     self.with_env(tid, &a.ctx, &effective, |env| query::select(&m.items_path, env)).map_err(|e| {
@@ -589,6 +748,13 @@ impl Execution {
                 self.record_stage(a.state, "afterItemsPath", &items_value);
                 let max_concurrency = match &m.max_concurrency {
                     NumberSource::Literal(n) => *n as usize,
+                    NumberSource::Jsonata(t) => {
+                        let v = self.jsonata(tid, a, t, "MaxConcurrency", None, None)?;
+                        match whole_number_strict(&v).filter(|n| *n >= 0) {
+                            Some(n) => n as usize,
+                            None => return Err(self.query_error(a, "MaxConcurrency", &format!("The MaxConcurrency field must be a non-negative integer, but was: {}", v.to_json()))),
+                        }
+                    }
                     NumberSource::Path(p) => {
                         let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
                             runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
@@ -634,6 +800,14 @@ impl Execution {
     fn number_source(&mut self, tid: ThreadId, a: &Active, src: &NumberSource, input: &Value, field: &str) -> Result<u64, Failure> {
         match src {
             NumberSource::Literal(n) => Ok(*n),
+            NumberSource::Jsonata(t) => {
+                let name = field.trim_end_matches("Path");
+                let v = self.jsonata(tid, a, t, name, None, None)?;
+                match whole_number_strict(&v).filter(|n| *n > 0) {
+                    Some(n) => Ok(n as u64),
+                    None => Err(self.query_error(a, name, &format!("The {} field must be a positive integer, but was: {}", name, v.to_json()))),
+                }
+            }
             NumberSource::Path(p) => {
                 let v = self.with_env(tid, &a.ctx, input, |env| query::select(p, env)).map_err(|e| {
                     runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
@@ -650,6 +824,10 @@ impl Execution {
         match f {
             None => Ok(None),
             Some(FailField::Literal(s)) => Ok(Some(s.clone())),
+            Some(FailField::Jsonata(t)) => {
+                let v = self.jsonata(tid, a, t, field.trim_end_matches("Path"), None, None)?;
+                Ok(Some(plain(&v)))
+            }
             Some(FailField::Expr(e)) => {
                 let raw = a.input.clone();
                 let v = self.with_env(tid, &a.ctx, &raw, |env| e.evaluate(env, field));
@@ -681,6 +859,17 @@ impl Execution {
                 Ok(false)
             }
             Condition::Not(c) => Ok(!self.condition(tid, a, c, input)?),
+            Condition::Jsonata(t) => {
+                let v = self.jsonata(tid, a, t, "Condition", None, None)?;
+                match v {
+                    Value::Bool(b) => Ok(b),
+                    other => Err(self.query_error(
+                        a,
+                        "Condition",
+                        &format!("The Condition field must evaluate to a boolean, but was '{}' for value: {}", other.type_name(), other.to_json()),
+                    )),
+                }
+            }
             Condition::Compare { variable, operator, operand } => {
                 let value = self.with_env(tid, &a.ctx, input, |env| query::select(variable, env));
                 let value = match value {
@@ -904,6 +1093,11 @@ impl Execution {
         };
         self.check_size(a, &result)?;
         self.record_stage(a.state, "result", &result);
+        if st.query_language == QueryLanguage::Jsonata {
+            let assigned = self.jsonata_assign(tid, a, &st.assign, Some(&result), None)?;
+            let output = self.jsonata_output(tid, a, &st.output, &result, Some(&result), None)?;
+            return Ok((output, assigned));
+        }
         let selected = self.template(tid, a, rs, &result)?;
         if rs.is_some() {
             self.record_stage(a.state, "afterResultSelector", &selected);
@@ -917,7 +1111,33 @@ impl Execution {
 
     // ------------------------------------------------------------ errors
 
-    fn handle_error(&mut self, tid: ThreadId, mut a: Box<Active>, f: Failure) -> Flow {
+    fn handle_error(&mut self, tid: ThreadId, mut a: Box<Active>, mut f: Failure) -> Flow {
+        // A JSONata evaluation error is recorded as `EvaluationFailed` first (and, for a Map or
+        // Parallel that had not started, `…StateFailed`), as AWS does.
+        if let Some(location) = f.location.take() {
+            let machine = self.machine.clone();
+            let st = &machine.states[a.state];
+            let mut events = VecDeque::new();
+            events.push_back(EventKind::EvaluationFailed(Box::new(crate::history::EvaluationFailedDetails {
+                error: Rc::from(f.error.as_str()),
+                cause: Rc::from(f.cause.as_str()),
+                location,
+                state: st.name.clone(),
+            })));
+            let (matched, retry) = self.retry_at(&mut a, &f);
+            match st.kind {
+                StateKind::Map(_) if retry.is_none() => events.push_back(EventKind::Lifecycle { event_type: "MapStateFailed" }),
+                StateKind::Parallel(_) if !matched => events.push_back(EventKind::Lifecycle { event_type: "ParallelStateFailed" }),
+                _ => {}
+            }
+            let then = match retry {
+                Some(at) => AfterAbort::Retry(at),
+                None => AfterAbort::CatchOrFail(f),
+            };
+            a.step = Step::Aborting { events, then };
+            self.threads[tid].stage = Stage::Active(a);
+            return Flow::Again;
+        }
         if let (_, Some(at)) = self.retry_at(&mut a, &f) {
             a.step = Step::RetryWait { at };
             self.threads[tid].stage = Stage::Active(a);
@@ -966,6 +1186,19 @@ impl Execution {
         };
         if let Some(c) = catch.iter().find(|c| matches_error(&c.error_equals, &f.error)) {
             let error_output = error_output(&f);
+            if st.query_language == QueryLanguage::Jsonata {
+                let outcome = self
+                    .jsonata_assign(tid, &a, &c.assign, None, Some(&error_output))
+                    .and_then(|assigned| Ok((assigned, self.jsonata_output(tid, &a, &c.output, &error_output, None, Some(&error_output))?)));
+                match outcome {
+                    Ok((assigned, output)) => {
+                        a.step = Step::Exit { output, next: Transition::Next(c.next), assigned };
+                        self.threads[tid].stage = Stage::Active(a);
+                    }
+                    Err(f2) => self.threads[tid].stage = Stage::Failed(f2),
+                }
+                return Flow::Again;
+            }
             let assigned = match self.assign(tid, &a, &c.assign, &error_output) {
                 Ok(v) => v,
                 Err(f2) => {
@@ -1042,6 +1275,13 @@ impl Execution {
         let tolerated_count = match &m.tolerated_failure_count {
             None => None,
             Some(NumberSource::Literal(n)) => Some(*n),
+            Some(NumberSource::Jsonata(t)) => {
+                let v = self.jsonata(tid, a, t, "ToleratedFailureCount", None, None)?;
+                match whole_number_strict(&v).filter(|n| *n >= 0) {
+                    Some(n) => Some(n as u64),
+                    None => return Err(self.query_error(a, "ToleratedFailureCount", &format!("The ToleratedFailureCount field must be a non-negative integer, but was: {}", v.to_json()))),
+                }
+            }
             Some(NumberSource::Path(p)) => {
                 let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
                     runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
@@ -1061,6 +1301,13 @@ impl Execution {
         let tolerated_percent = match &m.tolerated_failure_percentage {
             None => None,
             Some(PercentSource::Literal(n)) => Some(*n),
+            Some(PercentSource::Jsonata(t)) => {
+                let v = self.jsonata(tid, a, t, "ToleratedFailurePercentage", None, None)?;
+                match v.as_number().map(|n| n.as_f64()) {
+                    Some(n) if (0.0..=100.0).contains(&n) => Some(n),
+                    _ => return Err(self.query_error(a, "ToleratedFailurePercentage", "ToleratedFailurePercentage must be between 0 and 100.")),
+                }
+            }
             Some(PercentSource::Path(p)) => {
                 let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
                     runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
@@ -1240,9 +1487,18 @@ impl Execution {
                     ctx.map_item = Some((i, item, c.keys.as_ref().map(|k| k[i].clone())));
                     let eff = c.effective.clone();
                     let vars = self.threads[tid].vars.clone();
+                    let jsonata = st.query_language == QueryLanguage::Jsonata;
+                    let input = if jsonata { a.input.clone() } else { eff };
                     let r = {
-                        let mut env = StateEnv { input: eff, base: &self.context_base, state: &ctx, rng: &mut self.rng, vars: &vars, built: None };
-                        sel.evaluate(&mut env)
+                        let mut env = StateEnv { input, base: &self.context_base, state: &ctx, rng: &mut self.rng, vars: &vars, built: None, result: None, error_output: None, now: self.clock };
+                        if jsonata {
+                            sel.evaluate_jsonata(&mut env, "ItemSelector").map_err(|mut f| {
+                                f.cause = format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", a.ctx.name, a.entered_event, f.cause);
+                                f
+                            })
+                        } else {
+                            sel.evaluate(&mut env)
+                        }
                     };
                     match r {
                         Ok(v) => v,
@@ -1350,6 +1606,11 @@ fn error_output(f: &Failure) -> Value {
     eo.insert(Rc::from("Error"), field(&f.error, f.error_absent));
     eo.insert(Rc::from("Cause"), field(&f.cause, f.cause_absent));
     Value::object(eo)
+}
+
+/// A whole JSON number (JSONata results must be numbers, not numeric strings).
+fn whole_number_strict(v: &Value) -> Option<i64> {
+    v.as_number().and_then(|n| n.as_i64())
 }
 
 /// A whole number given as a JSON number or as a numeric string (AWS accepts `"1"` in `…Path` fields).
