@@ -397,6 +397,16 @@ impl Execution {
                 }
                 self.record_stage(a.state, "output", &output);
                 if let Some(assigned) = &assigned {
+                    // AWS: a state may assign up to 256 KiB of variables.
+                    let size: usize = assigned.iter().map(|(k, v)| k.len() + v.json_len()).sum();
+                    if size > MAX_PAYLOAD_BYTES {
+                        a.step = Step::Error(Failure::new(
+                            "States.DataLimitExceeded",
+                            format!("The state/task '{}' assigned variables with a size exceeding the maximum number of bytes service limit.", a.ctx.name),
+                        ));
+                        self.threads[tid].stage = Stage::Active(a);
+                        return Flow::Again;
+                    }
                     let mut cur = self.threads[tid].vars.vars.borrow_mut();
                     for (k, v) in assigned.iter() {
                         cur.insert(k.clone(), v.clone());
