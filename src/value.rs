@@ -457,20 +457,25 @@ impl Value {
     }
 }
 
-/// Bytes of an integer's decimal text.
+/// Bytes of an integer's decimal text (comparisons, not divisions: this runs on every new object).
 fn int_len(i: i64) -> usize {
-    let mut n = if i < 0 { 2 } else { 1 };
-    let mut u = i.unsigned_abs();
-    while u >= 10 {
-        u /= 10;
-        n += 1;
+    let sign = usize::from(i < 0);
+    let u = i.unsigned_abs();
+    let mut digits = 1;
+    let mut bound = 10u64;
+    while digits < 20 && u >= bound {
+        digits += 1;
+        bound = bound.saturating_mul(10);
     }
-    n
+    sign + digits
 }
 
 /// Bytes of a string's JSON literal, quotes and escapes included (as `json::write_string` writes it).
 fn string_json_len(s: &str) -> usize {
     let mut n = s.len() + 2;
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        return n;
+    }
     for &b in s.as_bytes() {
         match b {
             b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => n += 1,

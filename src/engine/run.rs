@@ -160,9 +160,6 @@ impl Thread {
     }
 }
 
-fn state_type(kind: &StateKind) -> crate::history::StateType {
-    crate::history::StateType::of(kind)
-}
 
 fn runtime(ctx: &StateContext, entered: u64, msg: impl AsRef<str>) -> Failure {
     Failure::runtime(format!(
@@ -228,7 +225,7 @@ impl Execution {
         let machine = self.machine.clone();
         let st = &machine.states[state];
         self.transitions += 1;
-        self.emit(tid, EventKind::StateEntered { state_type: state_type(&st.kind), name: st.name.clone(), input: input.clone() });
+        self.emit(tid, EventKind::StateEntered { state: state as u32, input: input.clone() });
         let entered_event = self.events.len() as u64;
         let retriable = matches!(st.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_));
         let ctx = StateContext { name: st.name.clone(), entered_time: self.clock, retriable, ..Default::default() };
@@ -377,8 +374,6 @@ impl Execution {
     }
 
     fn active(&mut self, tid: ThreadId, mut a: Box<Active>) -> Flow {
-        let machine = self.machine.clone();
-        let st = &machine.states[a.state];
         let step = std::mem::replace(&mut a.step, Step::Body);
         match step {
             Step::Body => {
@@ -412,7 +407,7 @@ impl Execution {
                         cur.insert(k.clone(), v.clone());
                     }
                 }
-                self.emit(tid, EventKind::StateExited { state_type: state_type(&st.kind), name: st.name.clone(), output: output.clone(), assigned });
+                self.emit(tid, EventKind::StateExited { state: a.state as u32, output: output.clone(), assigned });
                 self.threads[tid].spare = Some(a);
                 self.threads[tid].stage = match next {
                     Transition::Next(n) => Stage::Enter { state: n, input: output },
@@ -945,7 +940,7 @@ impl Execution {
                 let kind = match &task.resource {
                     Resource::LambdaFunction { .. } => EventKind::LambdaFunctionStarted,
                     Resource::Activity { .. } => EventKind::ActivityStarted { worker_name: Rc::from("asl-sim") },
-                    Resource::Integration { .. } => EventKind::TaskStarted { resource_type: rt.clone(), resource: res.clone() },
+                    Resource::Integration { .. } => EventKind::TaskStarted { state: a.state as u32 },
                 };
                 self.emit(tid, kind);
                 // Call the (mocked) service.
@@ -1012,7 +1007,7 @@ impl Execution {
             TaskPhase::Submit { then } => {
                 let mut out = Map::default();
                 out.insert(Rc::from("SdkHttpMetadata"), Value::empty_object());
-                self.emit(tid, EventKind::TaskSubmitted { resource_type: rt, resource: res, output: Value::object(out) });
+                self.emit(tid, EventKind::TaskSubmitted { state: a.state as u32, output: Value::object(out) });
                 let blocks = matches!(*then, TaskPhase::External { .. });
                 t.phase = *then;
                 a.step = Step::Task(t);
@@ -1041,16 +1036,16 @@ impl Execution {
                 let kind = match (&outcome, &task.resource) {
                     (Ok(v), Resource::LambdaFunction { .. }) => EventKind::LambdaFunctionSucceeded { output: v.clone() },
                     (Ok(v), Resource::Activity { .. }) => EventKind::ActivitySucceeded { output: v.clone() },
-                    (Ok(v), Resource::Integration { .. }) => EventKind::TaskSucceeded { resource_type: rt, resource: res, output: v.clone() },
+                    (Ok(v), Resource::Integration { .. }) => EventKind::TaskSucceeded { state: a.state as u32, output: v.clone() },
                     (Err(f), r) => {
                         let (error, cause) = (opt(&f.error), opt(&f.cause));
                         match r {
-                            Resource::LambdaFunction { .. } => EventKind::LambdaFunctionError {
+                            Resource::LambdaFunction { .. } => EventKind::LambdaFunctionError(Box::new(crate::history::LambdaFunctionErrorDetails {
                                 event_type: if timed_out { "LambdaFunctionTimedOut" } else { "LambdaFunctionFailed" },
                                 error,
                                 cause,
-                            },
-                            Resource::Activity { .. } => EventKind::ActivityError { event_type: if timed_out { "ActivityTimedOut" } else { "ActivityFailed" }, error, cause },
+                            })),
+                            Resource::Activity { .. } => EventKind::ActivityError(Box::new(crate::history::ActivityErrorDetails { event_type: if timed_out { "ActivityTimedOut" } else { "ActivityFailed" }, error, cause })),
                             Resource::Integration { .. } => EventKind::TaskError(Box::new(crate::history::TaskErrorDetails {
                                 event_type: if timed_out { "TaskTimedOut" } else { "TaskFailed" },
                                 resource_type: rt,
@@ -1420,7 +1415,7 @@ impl Execution {
                             continue;
                         }
                         if c.is_map {
-                            events.push_back(EventKind::MapIteration { event_type: "MapIterationAborted", name: st.name.clone(), index: i });
+                            events.push_back(EventKind::MapIteration { event_type: "MapIterationAborted", state: a.state as u32, index: i as u32 });
                         }
                     }
                 }
@@ -1452,7 +1447,7 @@ impl Execution {
                 Ok(v) => {
                     c.results[i] = Some(v);
                     if c.is_map {
-                        self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationSucceeded", name: st.name.clone(), index: i });
+                        self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationSucceeded", state: a.state as u32, index: i as u32 });
                         a.step = Step::Children(c);
                         self.threads[tid].stage = Stage::Active(a);
                         return Flow::Yield;
@@ -1460,7 +1455,7 @@ impl Execution {
                 }
                 Err(f) => {
                     if c.is_map {
-                        self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationFailed", name: st.name.clone(), index: i });
+                        self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationFailed", state: a.state as u32, index: i as u32 });
                         c.failures += 1;
                         let total = c.items.len().max(1) as f64;
                         let tolerated = c.tolerated_count.is_some_and(|n| c.failures as u64 <= n)
@@ -1524,7 +1519,7 @@ impl Execution {
             };
             c.next += 1;
             c.running += 1;
-            self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationStarted", name: st.name.clone(), index: i });
+            self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationStarted", state: a.state as u32, index: i as u32 });
             let last = self.threads[tid].last_event;
             let scope = Rc::new(VarScope { vars: Default::default(), parent: Some(self.threads[tid].vars.clone()) });
             let silent = self.threads[tid].silent || c.distributed;
@@ -1592,7 +1587,7 @@ impl Execution {
                             if self.threads[*child].alive {
                                 self.abort_thread(*child, out);
                                 if c.is_map {
-                                    out.push_back(EventKind::MapIteration { event_type: "MapIterationAborted", name: st.name.clone(), index: i });
+                                    out.push_back(EventKind::MapIteration { event_type: "MapIterationAborted", state: a.state as u32, index: i as u32 });
                                 }
                             }
                         }
