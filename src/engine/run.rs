@@ -364,6 +364,12 @@ impl Execution {
     }
 
     fn check_size(&self, a: &Active, v: &Value) -> Result<(), Failure> {
+        if v.depth() as usize > crate::json::MAX_DEPTH {
+            return Err(Failure::new(
+                "States.DataLimitExceeded",
+                format!("The state/task '{}' returned a result nested deeper than {} levels.", a.ctx.name, crate::json::MAX_DEPTH),
+            ));
+        }
         if v.json_len() > MAX_PAYLOAD_BYTES {
             return Err(Failure::new(
                 "States.DataLimitExceeded",
