@@ -21,6 +21,10 @@ for (let i = 0; i < repeat; i++) {
     report = ex.run({ maxSteps: 1e6 });
   } while (report.status === "RUNNING");
   total += ex.transitions();
+  if (i + 1 < repeat) {
+    ex.free();
+    sim.free();
+  }
 }
 const elapsed = performance.now() - t0;
 console.log(
