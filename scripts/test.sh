@@ -62,7 +62,8 @@ page_tests() {
 # The release wasm and pkg/, once: the Node and page tests use it as shipped.
 step "build (pkg/)" bash scripts/build.sh
 built=$((1 - failed))
-step "cargo test (native)" cargo test
+# --no-fail-fast: a failing test binary does not hide the results of the others.
+step "cargo test (native)" cargo test --no-fail-fast
 step "wasm-bindgen-test (headless Chromium)" wasm_tests
 step "wasm-bindgen-test hostile inputs (headless Chromium)" wasm_hostile_tests
 # The JSONata checks that only wasm can make (no trap on deep recursion, no OS

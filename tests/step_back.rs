@@ -86,7 +86,7 @@ fn step_back_and_forth(name: &str, ex: &mut Execution, golden: &[String]) -> usi
 
 #[test]
 fn step_back_then_step_gives_the_same_event_at_every_point() {
-    for name in ["determinism", "parallel_waits", "map_concurrency", "retry_jitter", "callback_mocked", "random_seeded", "start_time"] {
+    for name in ["determinism", "parallel_waits", "map_concurrency", "retry_jitter", "callback_mocked", "random_seeded", "start_time", "jsonata"] {
         let golden = golden_events(name);
         let mut ex = start(name);
         let stepped = step_back_and_forth(name, &mut ex, &golden);

@@ -11,8 +11,8 @@
 //!
 //! `npm test` runs it; by hand:
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web_hostile`.
-//! The cases that trap today are in `tests/web_hostile_traps.rs`, in an instance of
-//! their own.
+//! Cases that trap the instance (or did) run in fresh instances of `pkg/` in
+//! `tests/page/hostile.test.mjs`, since after a trap even this harness hangs.
 #![cfg(target_arch = "wasm32")]
 
 use asl_sim::wasm::JsSimulator;
@@ -478,4 +478,36 @@ fn lone_surrogates_cross_the_boundary_as_replacement_characters() {
     // And the validator's columns on a line holding one (counted in UTF-16 units).
     let diagnostics = asl_sim::wasm::validate("{\"StartAt\": \"\u{FFFD}\", \"States\": {\"\u{FFFD}\": {\"Type\": \"Pass\", \"Next\": \"X\"}}}").unwrap();
     assert!(Array::from(&diagnostics).length() > 0);
+}
+
+#[wasm_bindgen_test]
+fn nesting_built_at_run_time_fails_the_state() {
+    // Each turn wraps the data ten arrays deeper; the state fails at json::MAX_DEPTH
+    // levels (it used to overflow the stack while stepping: tests/page/hostile.test.mjs).
+    let ten = format!("{}$${}", "States.Array(".repeat(10), ")".repeat(10)).replace("$$", "$");
+    let definition = format!(
+        r#"{{"StartAt": "Deepen", "States": {{
+          "Deepen": {{"Type": "Pass", "Parameters": {{"d.$": "{ten}"}}, "Next": "Again?"}},
+          "Again?": {{"Type": "Choice", "Choices": [{{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}}], "Default": "Deepen"}},
+          "Done": {{"Type": "Succeed"}}}}}}"#
+    );
+    let ex = call(&simulator(&definition, "{}"), "start", &[]).unwrap();
+    timed("stepping through a loop that deepens its data", || loop {
+        let report = call(&ex, "step", &[]).unwrap();
+        if Array::from(&get(&report, "events")).length() == 0 {
+            break;
+        }
+    });
+    assert_eq!(call(&ex, "error", &[]).unwrap().as_string().as_deref(), Some("States.DataLimitExceeded"));
+    call(&ex, "history", &[]).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn deeply_nested_jsonpath_filters_are_refused() {
+    // Filters nest at most 64 deep (1,000 used to run the stack out while validating).
+    let filters = format!("$[?(@.a{}", "[?(@.a".repeat(999)) + &")]".repeat(1000);
+    let definition = pass(&format!("\"x.$\": \"{filters}\""));
+    let diagnostics = timed("1,000 nested filters", || asl_sim::wasm::validate(&definition).unwrap());
+    assert!(Array::from(&diagnostics).length() > 0, "1,000 nested filters validated");
+    assert_eq!(code("1,000 nested filters", construct(&definition.as_str().into(), &JsValue::UNDEFINED)), "INVALID_DEFINITION");
 }

@@ -26,6 +26,14 @@
         run: include_str!("determinism.run.json"),
     },
     GoldenCase {
+        name: "jsonata",
+        definition: include_str!("jsonata.asl.json"),
+        input: Some(include_str!("jsonata.input.json")),
+        mocks: Some(include_str!("jsonata.mocks.json")),
+        args: None,
+        run: include_str!("jsonata.run.json"),
+    },
+    GoldenCase {
         name: "map_concurrency",
         definition: include_str!("map_concurrency.asl.json"),
         input: Some(include_str!("map_concurrency.input.json")),
