@@ -1251,3 +1251,39 @@ hostile! {
         }
     }
 }
+
+hostile! {
+    /// JSONata in a definition: runaway expressions fail the state
+    /// (States.QueryEvaluationError) or its payload check (States.DataLimitExceeded).
+    fn jsonata_states_are_bounded() {
+        let state = |field: &str, expression: &str| {
+            format!(
+                r#"{{"QueryLanguage": "JSONata", "StartAt": "P", "States": {{"P": {{"Type": "Pass", {field}: {}, "End": true}}}}}}"#,
+                Value::from(format!("{{% {expression} %}}").as_str()).to_json()
+            )
+        };
+        for (field, expression) in [
+            ("\"Output\"", "($f := function($n){$n = 0 ? 0 : 1 + $f($n - 1)}; $f(100000))"),
+            ("\"Output\"", "($f := function($n){$f($n + 1)}; $f(0))"),
+            ("\"Output\"", "[1..100000000]"),
+            ("\"Output\"", "$range(0, 10000000)"),
+            ("\"Output\"", "$pad('', 100000000)"),
+            ("\"Output\"", "$parse($join([1..100000].'['))"),
+            ("\"Output\"", "1e308 * 10"),
+            ("\"Output\"", "$eval('1')"),
+            ("\"Output\"", "$states.input.missing.deeper"),
+            ("\"Assign\"", "{'v': $pad('', 300000)}"),
+        ] {
+            let definition = if field.contains("Assign") {
+                format!(r#"{{"QueryLanguage": "JSONata", "StartAt": "P", "States": {{"P": {{"Type": "Pass", "Assign": {{"v": {}}}, "End": true}}}}}}"#, Value::from(format!("{{% $pad('', 300000) %}}").as_str()).to_json())
+            } else {
+                state(field, expression)
+            };
+            let o = timed(expression, || run(&definition, "{}"));
+            match o.status {
+                Status::Succeeded => assert!(expression.contains("missing"), "{expression} succeeded"),
+                _ => assert_failed(&o, &["States.QueryEvaluationError", "States.DataLimitExceeded", "States.Runtime"], expression),
+            }
+        }
+    }
+}
