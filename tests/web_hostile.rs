@@ -511,3 +511,29 @@ fn deeply_nested_jsonpath_filters_are_refused() {
     assert!(Array::from(&diagnostics).length() > 0, "1,000 nested filters validated");
     assert_eq!(code("1,000 nested filters", construct(&definition.as_str().into(), &JsValue::UNDEFINED)), "INVALID_DEFINITION");
 }
+
+#[wasm_bindgen_test]
+fn eval_jsonata_is_bounded_under_its_default_limits() {
+    let eval = |expression: &str, limits: JsValue| {
+        asl_sim::wasm::eval_jsonata(expression, JsValue::NULL, None, if limits.is_undefined() { None } else { Some(limits) })
+    };
+    for (expression, want) in [
+        ("($f := function($n){$n = 0 ? 0 : 1 + $f($n - 1)}; $f(100000))", "D1011"),
+        ("($f := function($n){$f($n + 1)}; $f(0))", "D1012"),
+        ("$count([1..100000000])", "D2014"),
+        ("1e308 * 10", "D1001"),
+        (&nested("(", "1", ")", 100_000), "U1002"),
+    ] {
+        let outcome = timed(&short(expression), || eval(expression, JsValue::UNDEFINED)).unwrap_or_else(|e| {
+            no_trap(expression, &e);
+            panic!("{}: threw {}", short(expression), message(&e))
+        });
+        let error = get(&outcome, "error");
+        assert!(!error.is_undefined(), "{}: {}", short(expression), stringify(&outcome));
+        assert_eq!(get(&error, "code").as_string().as_deref(), Some(want), "{}: {}", short(expression), stringify(&outcome));
+    }
+    for limits in [r#"{"maxDepth": -1}"#, r#"{"maxSteps": 1.5}"#, r#"{"maxSequenceLength": "9"}"#, r#"{"depth": 1}"#, "5"] {
+        let r = eval("1", json(limits));
+        assert_eq!(code(limits, r), "INVALID_OPTION", "limits {limits}");
+    }
+}

@@ -100,3 +100,13 @@ test("a JSONPath filter of 10,000 && terms does not trap", async () => {
   const { value: sim } = noTrap("new Simulator", () => new Simulator(definition));
   if (sim) noTrap("run", () => sim.start({ a: [{ a: 1 }] }).run());
 });
+
+// BUG (src/wasm.rs, evalJsonata): a caller may raise `maxDepth` without bound, and a
+// recursion then runs the browser's stack out before the limit is reached (the
+// TypeScript doc says so: "from about 450"). An absurd option value should be refused
+// (INVALID_OPTION above a measured safe bound) or clamped, never trap the instance.
+test("evalJsonata with a huge maxDepth does not trap", async () => {
+  const { evalJsonata } = await fresh();
+  const recursion = "($f := function($n){$n = 0 ? 0 : 1 + $f($n - 1)}; $f(100000))";
+  noTrap("evalJsonata", () => evalJsonata(recursion, null, null, { maxDepth: 1_000_000 }));
+});
