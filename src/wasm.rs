@@ -310,6 +310,12 @@ fn read_limits(limits: Option<JsValue>) -> Result<crate::query::jsonata::Limits,
         }
     };
     if let Some(n) = get("maxDepth")? {
+        // Measured in Chromium: no recursion shape overflows the browser's stack at 400 levels,
+        // and some do from 450; a deeper limit could trap the instance instead of failing.
+        if n > MAX_SAFE_JSONATA_DEPTH {
+            let message = format!("`maxDepth` must be at most {MAX_SAFE_JSONATA_DEPTH} (deeper recursion overflows the browser's stack)");
+            return Err(throw("INVALID_OPTION", &message, &[]));
+        }
         result.max_depth = n as usize;
     }
     if let Some(n) = get("maxSteps")? {
@@ -360,6 +366,9 @@ impl JsSimulator {
         Ok(JsExecution { inner: self.inner.start(input)? })
     }
 }
+
+/// The deepest JSONata recursion `evalJsonata` accepts (see `read_limits`).
+const MAX_SAFE_JSONATA_DEPTH: u64 = 400;
 
 /// The recognised option names, in the order the docs list them.
 const OPTION_NAMES: [&str; 6] = ["mocks", "testCase", "stateMachine", "seed", "startTime", "maxEvents"];
