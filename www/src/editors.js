@@ -74,6 +74,7 @@ export function createEditor(parent, { text, label, testid, onChange, onKey }) {
         highlightSelectionMatches(),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap]),
         json(),
+        EditorView.lineWrapping,
         theme,
         readOnly.of([]),
         EditorView.contentAttributes.of({ "aria-label": label }),

@@ -394,10 +394,13 @@ export class GraphView {
   #applyZoom() {
     if (!this.svg || !this.model) return;
     if (this.fit) {
+      // Fit the whole graph when that keeps it readable; else fit the width and scroll down.
       const w = this.root.clientWidth - 16;
       const hgt = this.root.clientHeight - 16;
-      if (w > 0 && hgt > 0) this.zoom = Math.min(1.15, w / this.model.width, hgt / this.model.height);
-      this.zoom = Math.max(this.zoom, 0.35);
+      if (w > 0 && hgt > 0) {
+        const whole = Math.min(1.1, w / this.model.width, hgt / this.model.height);
+        this.zoom = whole >= 0.72 ? whole : Math.max(0.5, Math.min(1, w / this.model.width));
+      }
     }
     this.svg.setAttribute("width", String(Math.round(this.model.width * this.zoom)));
     this.svg.setAttribute("height", String(Math.round(this.model.height * this.zoom)));
@@ -467,9 +470,17 @@ export class GraphView {
     }
   }
 
-  /** Bring a state into view (after the inspector selected it some other way). */
+  /** Scroll the panel (and only the panel) so that a state is in view. */
   reveal(name) {
-    this.nodes.get(name)?.g.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+    const g = this.nodes.get(name)?.g.querySelector("rect.box");
+    if (!g) return;
+    const box = g.getBoundingClientRect();
+    const view = this.root.getBoundingClientRect();
+    const margin = 24;
+    if (box.top < view.top + margin) this.root.scrollTop -= view.top + margin - box.top;
+    else if (box.bottom > view.bottom - margin) this.root.scrollTop += Math.min(box.top - view.top - margin, box.bottom - view.bottom + margin);
+    if (box.left < view.left + margin) this.root.scrollLeft -= view.left + margin - box.left;
+    else if (box.right > view.right - margin) this.root.scrollLeft += box.right - view.right + margin;
   }
 
   focus(name) {

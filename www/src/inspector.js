@@ -103,7 +103,7 @@ export class Inspector {
           blurb ? h("span.stage-blurb", null, blurb) : null,
           same ? h("span.unchanged", null, "unchanged") : null),
         expression ? h("code.stage-expr", { title: expression }, truncate(expression, 160)) : null,
-        jsonBlock(value)));
+        same ? h("details.same", null, h("summary", null, "show the value"), jsonBlock(value)) : jsonBlock(value)));
       previous = value;
     }
     return list;

@@ -22,8 +22,8 @@ import { reindent } from "./json-text.js";
 const START_TIME = "2024-01-01T00:00:00.000Z";
 /** Time one run chunk may take before the page gets a turn. */
 const SLICE_MS = 12;
-/** Below this many events a running execution's history is read after every chunk. */
-const LIVE_HISTORY_LIMIT = 3000;
+/** How often a long run redraws the whole page. */
+const RENDER_MS = 120;
 const EDIT_DEBOUNCE_MS = 250;
 
 const $ = (id) => document.getElementById(id);
@@ -87,7 +87,7 @@ function flush() {
 const editorKeys = (e) => shortcuts(e, true);
 const editors = {
   definition: createEditor($("pane-definition"), { text: "", label: "State machine definition (JSON)", testid: "definition-editor", onChange: () => edited("definition"), onKey: editorKeys }),
-  input: createEditor($("pane-input"), { text: "", label: "Execution input (JSON)", testid: "input-editor", onChange: () => edited("input"), onKey: editorKeys }),
+  input: createEditor($("input-editor"), { text: "", label: "Execution input (JSON)", testid: "input-editor", onChange: () => edited("input"), onKey: editorKeys }),
   mocks: createEditor($("mock-editor"), { text: "", label: "Mocks (JSON): inline form or a MockConfigFile", testid: "mocks-editor", onChange: () => edited("mocks"), onKey: editorKeys }),
 };
 
@@ -304,7 +304,7 @@ function execution() {
   }
   page.trace = new Trace(page.definition);
   page.events = [];
-  readHistory();
+  take(page.execution.history()); // ExecutionStarted, recorded by start()
   return page.execution;
 }
 
@@ -314,22 +314,6 @@ function flashProblems() {
   void box.offsetWidth;
   box.classList.add("flash");
   toast("Fix the problems listed under the editors first.", "error");
-}
-
-/** Bring the event cache up to the engine's history (after a run, which reports only counts). */
-function readHistory() {
-  const ex = page.execution;
-  const all = ex.history();
-  const fresh = all.length < page.events.length || (page.events.length && all[page.events.length - 1]?.id !== page.events.at(-1).id);
-  if (fresh) {
-    page.events = all;
-    page.trace = new Trace(page.definition);
-    page.trace.add(all);
-  } else {
-    const more = all.slice(page.events.length);
-    page.events.push(...more);
-    page.trace.add(more);
-  }
 }
 
 /** The report of an execution without moving it: run() with a budget of nothing. */
@@ -342,10 +326,8 @@ function step() {
   page.mode = "step";
   page.pausedBefore = null;
   const report = ex.step();
-  if (report.events.length) {
-    page.events.push(...report.events);
-    page.trace.add(report.events);
-  } else if (report.status === "PAUSED") {
+  if (report.events.length) take(report.events);
+  else if (report.status === "PAUSED") {
     toast(`Waiting for ${report.waitingFor.map((w) => w.state).join(", ")}: answer it in the Waiting for panel.`);
   }
   page.report = report;
@@ -366,80 +348,65 @@ function stepBack() {
   render();
 }
 
-/** Run in chunks until finished or paused; the page stays responsive throughout. */
-async function run() {
-  flush();
-  const ex = execution();
-  if (!ex || page.running) return;
-  page.mode = "run";
-  page.pausedBefore = null;
-  const generation = ++page.generation;
-  page.running = true;
-  updateControls();
-  let budget = 500;
-  let report;
-  try {
-    for (;;) {
-      const t0 = performance.now();
-      report = ex.run({ maxSteps: budget });
-      const took = performance.now() - t0;
-      budget = Math.max(50, Math.min(50_000, Math.round(budget * (took > 0 ? SLICE_MS / took : 2))));
-      page.report = report;
-      if (report.status !== "RUNNING" || report.newEvents === 0) break;
-      if (report.eventCount < LIVE_HISTORY_LIMIT) {
-        readHistory();
-        render();
-      } else {
-        progress(report);
-      }
-      await yieldToBrowser();
-      if (generation !== page.generation) return;
-    }
-  } finally {
-    if (generation === page.generation) page.running = false;
-  }
-  readHistory();
-  render();
+/** Run until finished or paused; the page stays responsive throughout. */
+function run() {
+  return runLoop("run", null);
 }
 
 /** Run until the execution is about to enter one of `targets` (the breakpoints by default). */
-async function runToBreakpoint(targets = page.breakpoints) {
-  flush();
+function runToBreakpoint(targets = page.breakpoints) {
   if (targets.size === 0) {
+    flush();
     toast("No breakpoint set: Shift+click a state (or its dot, or press F9 on the selected state).");
-    return;
+    return Promise.resolve();
   }
+  return runLoop("step", targets);
+}
+
+/**
+ * The one run loop: step() in slices of SLICE_MS, the page redrawn between
+ * slices (at most every RENDER_MS), so even 25,000 events never block the tab.
+ * Stepping (rather than run({maxSteps})) hands over each event as it happens,
+ * so the page never has to read the whole history back.
+ */
+async function runLoop(mode, targets) {
+  flush();
   const ex = execution();
   if (!ex || page.running) return;
-  page.mode = "step";
+  page.mode = mode;
   const generation = ++page.generation;
   page.running = true;
   updateControls();
-  let report = page.report ?? peek(ex);
+  let report = page.report;
   // Paused before a breakpoint: enter it first, or we would stop where we are.
   if (page.pausedBefore) {
     report = ex.step();
-    page.events.push(...report.events);
-    page.trace.add(report.events);
+    take(report.events);
     page.pausedBefore = null;
   }
   let hit = null;
+  let drawn = performance.now();
   try {
     for (;;) {
       const t0 = performance.now();
+      let moved = false;
       while (performance.now() - t0 < SLICE_MS) {
         report = ex.step();
         const event = report.events[0];
         if (!event) break;
-        page.events.push(event);
-        page.trace.add([event]);
-        if (event.type.endsWith("StateEntered") && targets.has(event.stateEnteredEventDetails?.name)) {
+        moved = true;
+        take(report.events);
+        if (targets && event.type.endsWith("StateEntered") && targets.has(event.stateEnteredEventDetails?.name)) {
           hit = event.stateEnteredEventDetails.name;
           break;
         }
       }
-      if (hit || report.events.length === 0) break;
-      progress(report);
+      page.report = report;
+      if (hit || !moved || report.events.length === 0) break;
+      if (performance.now() - drawn > RENDER_MS) {
+        render();
+        drawn = performance.now();
+      } else progress(report);
       await yieldToBrowser();
       if (generation !== page.generation) return;
     }
@@ -453,10 +420,20 @@ async function runToBreakpoint(targets = page.breakpoints) {
     page.trace = new Trace(page.definition);
     page.trace.add(page.events);
     page.pausedBefore = hit;
-    select(hit);
+    page.selected = hit;
+    graph.setSelected(hit);
+  } else if (report.status === "PAUSED" && report.events.length === 0 && mode === "run" && !page.selected) {
+    page.selected = report.waitingFor[0]?.state ?? null;
   }
   page.report = report;
   render();
+  if (hit) graph.reveal(hit);
+}
+
+function take(events) {
+  if (events.length === 0) return;
+  page.events.push(...events);
+  page.trace.add(events);
 }
 
 function reset() {
@@ -669,6 +646,12 @@ function load(state, example = null) {
   page.stateMachine = state.stateMachine;
   page.breakpoints = new Set(state.breakpoints ?? []);
   page.selected = null;
+  try {
+    const start = JSON.parse(state.definition ?? "").StartAt;
+    if (typeof start === "string") page.selected = start;
+  } catch {
+    // no definition to read a start state from
+  }
   editors.definition.set(state.definition ?? "");
   editors.input.set(state.input ?? "{}");
   editors.mocks.set(state.mocks ?? "");

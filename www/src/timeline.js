@@ -56,10 +56,10 @@ export class TimelineView {
 
   #axis() {
     const seconds = this.span / 1000;
-    const step = STEPS.find((st) => seconds / st <= 8) ?? STEPS[STEPS.length - 1];
+    const step = STEPS.find((st) => seconds / st <= 6) ?? STEPS[STEPS.length - 1];
     const ticks = [];
     for (let t = 0; t <= seconds + 1e-9 && ticks.length < 12; t += step) {
-      ticks.push(h("span.tick", { style: `left: ${((t / seconds) * 100).toFixed(3)}%` }, formatSeconds(t)));
+      ticks.push(h("span.tick", { style: `left: ${((t / seconds) * 100).toFixed(3)}%` }, clockLabel(t, step)));
     }
     this.axis.replaceChildren(h("span.tl-label-space"), h("div.tl-ticks", null, ...ticks));
   }
@@ -114,6 +114,15 @@ export class TimelineView {
       h("span.tl-label", { style: `padding-left: ${6 + entry.depth * 12}px`, title: `${entry.state}${suffix}` }, h("span.dot"), entry.state, h("span.muted", null, suffix)),
       track);
   }
+}
+
+/** Axis labels: 0:15, 1:30, 1:02:00 (or milliseconds for sub-second steps). */
+function clockLabel(t, step) {
+  if (step < 1) return `${Math.round(t * 1000)} ms`;
+  const s = Math.round(t);
+  const two = (n) => String(n).padStart(2, "0");
+  if (s < 3600) return `${Math.floor(s / 60)}:${two(s % 60)}`;
+  return `${Math.floor(s / 3600)}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
 }
 
 /** 0 s, 2 s, 1 m 30 s, 2 h 5 m: readable virtual durations. */
