@@ -98,9 +98,9 @@ const OPERATORS = [
 ];
 
 /** A short text for a Choice rule: its Comment, a JSONata Condition, or `$.x > 3`. */
-export function ruleLabel(rule, i) {
+export function ruleLabel(rule, i, max = 34) {
   const text = rule?.Comment ?? describeRule(rule) ?? `Rule ${i + 1}`;
-  return text.length > 34 ? `${text.slice(0, 33)}\u2026` : text;
+  return text.length > max ? `${text.slice(0, max - 1)}\u2026` : text;
 }
 
 function describeRule(rule) {

@@ -117,7 +117,7 @@ export class Inspector {
     rules.forEach((rule, i) => {
       const hit = matched === i;
       list.append(h("li", { class: hit ? "matched" : "", dataset: { rule: String(i) } },
-        h("span.rule-text", null, ruleLabel(rule, i)),
+        h("span.rule-text", null, ruleLabel(rule, i, 200)),
         h("span.rule-next", null, `\u2192 ${rule?.Next ?? "?"}`),
         hit ? h("span.match-badge", null, "matched") : null));
     });
