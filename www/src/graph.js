@@ -399,7 +399,7 @@ export class GraphView {
       const hgt = this.root.clientHeight - 16;
       if (w > 0 && hgt > 0) {
         const whole = Math.min(1.1, w / this.model.width, hgt / this.model.height);
-        this.zoom = whole >= 0.72 ? whole : Math.max(0.5, Math.min(1, w / this.model.width));
+        this.zoom = whole >= 0.72 ? whole : Math.max(0.45, Math.min(1, w / this.model.width));
       }
     }
     this.svg.setAttribute("width", String(Math.round(this.model.width * this.zoom)));

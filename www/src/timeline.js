@@ -62,6 +62,8 @@ export class TimelineView {
       ticks.push(h("span.tick", { style: `left: ${((t / seconds) * 100).toFixed(3)}%` }, clockLabel(t, step)));
     }
     this.axis.replaceChildren(h("span.tl-label-space"), h("div.tl-ticks", null, ...ticks));
+    // The tracks' grid lines fall on the ticks.
+    this.root.style.setProperty("--tick", `${Math.min(100, (step / seconds) * 100).toFixed(4)}%`);
   }
 
   #render() {
