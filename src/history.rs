@@ -4,6 +4,7 @@
 //! when someone asks for it ([`Event::to_value`]), so recording history costs
 //! little in the step loop.
 
+use crate::definition::StateMachine;
 use crate::value::{Map, Value};
 use std::rc::Rc;
 
@@ -55,8 +56,8 @@ impl History {
 /// One history event. `id` is 1-based and equals its position in the history.
 #[derive(Clone, Debug)]
 pub struct Event {
-    pub id: u64,
-    pub previous_event_id: u64,
+    pub id: u32,
+    pub previous_event_id: u32,
     /// Virtual time, milliseconds since the Unix epoch.
     pub timestamp: i64,
     pub kind: EventKind,
@@ -71,33 +72,34 @@ pub enum EventKind {
     ExecutionAborted { error: Option<Rc<str>>, cause: Option<Rc<str>> },
     ExecutionTimedOut { error: Option<Rc<str>>, cause: Option<Rc<str>> },
     /// `{Type}StateEntered`
-    StateEntered { state_type: StateType, name: Rc<str>, input: Value },
+    StateEntered { state: u32, input: Value },
     /// `{Type}StateExited`
-    StateExited { state_type: StateType, name: Rc<str>, output: Value, assigned: Option<Rc<Map>> },
+    StateExited { state: u32, output: Value, assigned: Option<Rc<Map>> },
     /// `MapStateStarted` (length), `ParallelStateStarted`
     MapStateStarted { length: usize },
     ParallelStateStarted,
     /// `{Map,Parallel}State{Succeeded,Failed,Aborted}`, `TaskStateAborted`, `WaitStateAborted`: no details
     Lifecycle { event_type: &'static str },
-    MapIteration { event_type: &'static str, name: Rc<str>, index: usize },
+    MapIteration { event_type: &'static str, state: u32, index: u32 },
     MapRunStarted { map_run_arn: Rc<str> },
     MapRunFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
     TaskScheduled(Box<TaskScheduledDetails>),
-    TaskStarted { resource_type: Rc<str>, resource: Rc<str> },
-    TaskSubmitted { resource_type: Rc<str>, resource: Rc<str>, output: Value },
-    TaskSucceeded { resource_type: Rc<str>, resource: Rc<str>, output: Value },
+    /// Task events name their state; `resourceType`/`resource` come from its `Resource`.
+    TaskStarted { state: u32 },
+    TaskSubmitted { state: u32, output: Value },
+    TaskSucceeded { state: u32, output: Value },
     /// `TaskFailed`, `TaskTimedOut`, `TaskStartFailed`, `TaskSubmitFailed`
     TaskError(Box<TaskErrorDetails>),
     LambdaFunctionScheduled(Box<LambdaFunctionScheduledDetails>),
     LambdaFunctionStarted,
     LambdaFunctionSucceeded { output: Value },
     /// `LambdaFunctionFailed`, `LambdaFunctionTimedOut`, …
-    LambdaFunctionError { event_type: &'static str, error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    LambdaFunctionError(Box<LambdaFunctionErrorDetails>),
     ActivityScheduled(Box<ActivityScheduledDetails>),
     ActivityStarted { worker_name: Rc<str> },
     ActivitySucceeded { output: Value },
     /// `ActivityFailed`, `ActivityTimedOut`, `ActivityScheduleFailed`
-    ActivityError { event_type: &'static str, error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    ActivityError(Box<ActivityErrorDetails>),
     EvaluationFailed(Box<EvaluationFailedDetails>),
 }
 
@@ -144,10 +146,10 @@ impl StateType {
 
 impl EventKind {
     /// The event type AWS uses (`PassStateEntered`, `TaskScheduled`, …).
-    pub fn type_name(&self) -> String {
+    pub fn type_name(&self, machine: &StateMachine) -> String {
         match self {
-            EventKind::StateEntered { state_type, .. } => format!("{}StateEntered", state_type.as_str()),
-            EventKind::StateExited { state_type, .. } => format!("{}StateExited", state_type.as_str()),
+            EventKind::StateEntered { state, .. } => format!("{}StateEntered", machine.states[*state as usize].kind.type_name()),
+            EventKind::StateExited { state, .. } => format!("{}StateExited", machine.states[*state as usize].kind.type_name()),
             other => other.static_type().to_string(),
         }
     }
@@ -174,19 +176,21 @@ impl EventKind {
             EventKind::LambdaFunctionScheduled(..) => "LambdaFunctionScheduled",
             EventKind::LambdaFunctionStarted => "LambdaFunctionStarted",
             EventKind::LambdaFunctionSucceeded { .. } => "LambdaFunctionSucceeded",
-            EventKind::LambdaFunctionError { event_type, .. } => event_type,
+            EventKind::LambdaFunctionError(d) => d.event_type,
             EventKind::ActivityScheduled(..) => "ActivityScheduled",
             EventKind::ActivityStarted { .. } => "ActivityStarted",
             EventKind::ActivitySucceeded { .. } => "ActivitySucceeded",
-            EventKind::ActivityError { event_type, .. } => event_type,
+            EventKind::ActivityError(d) => d.event_type,
             EventKind::EvaluationFailed(..) => "EvaluationFailed",
         }
     }
 
     /// The state name this event is about, when it names one.
-    pub fn state_name(&self) -> Option<&str> {
+    pub fn state_name<'m>(&'m self, machine: &'m StateMachine) -> Option<&'m str> {
         match self {
-            EventKind::StateEntered { name, .. } | EventKind::StateExited { name, .. } | EventKind::MapIteration { name, .. } => Some(name),
+            EventKind::StateEntered { state, .. } | EventKind::StateExited { state, .. } | EventKind::MapIteration { state, .. } => {
+                Some(&machine.states[*state as usize].name)
+            }
             EventKind::EvaluationFailed(d) => Some(&d.state),
             _ => None,
         }
@@ -200,7 +204,7 @@ fn text(v: &Value) -> Value {
     Value::from(v.to_json())
 }
 fn details_truncated() -> Value {
-    let mut m = Map::default();
+    let mut m = Map::new();
     m.insert(Rc::from("truncated"), Value::Bool(false));
     Value::object(m)
 }
@@ -216,13 +220,23 @@ fn put_opt(m: &mut Map, k: &str, v: &Option<Rc<str>>) {
 impl Event {
     /// The event as GetExecutionHistory returns it: `timestamp`, `type`, `id`,
     /// `previousEventId` and the details object under AWS's key for the type.
-    pub fn to_value(&self) -> Value {
-        let mut m = Map::default();
+    pub fn to_value(&self, machine: &StateMachine) -> Value {
+        let name = |state: &u32| Value::String(machine.states[*state as usize].name.clone());
+        let task = |state: &u32| -> (Rc<str>, Rc<str>) {
+            match &machine.states[*state as usize].kind {
+                crate::definition::StateKind::Task(t) => match &t.resource {
+                    crate::definition::Resource::Integration { resource_type, resource, .. } => (Rc::from(resource_type.as_str()), Rc::from(resource.as_str())),
+                    other => (Rc::from(""), Rc::from(other.arn())),
+                },
+                _ => (Rc::from(""), Rc::from("")),
+            }
+        };
+        let mut m = Map::new();
         put(&mut m, "timestamp", s(&crate::engine::clock::format_timestamp(self.timestamp)));
-        put(&mut m, "type", Value::from(self.kind.type_name()));
+        put(&mut m, "type", Value::from(self.kind.type_name(machine)));
         put(&mut m, "id", Value::int(self.id as i64));
         put(&mut m, "previousEventId", Value::int(self.previous_event_id as i64));
-        let mut d = Map::default();
+        let mut d = Map::new();
         let key: &str = match &self.kind {
             EventKind::ExecutionStarted { input, role_arn } => {
                 put(&mut d, "input", text(input));
@@ -250,14 +264,14 @@ impl Event {
                 put_opt(&mut d, "cause", cause);
                 "executionTimedOutEventDetails"
             }
-            EventKind::StateEntered { name, input, .. } => {
-                put(&mut d, "name", Value::String(name.clone()));
+            EventKind::StateEntered { state, input } => {
+                put(&mut d, "name", name(state));
                 put(&mut d, "input", text(input));
                 put(&mut d, "inputDetails", details_truncated());
                 "stateEnteredEventDetails"
             }
-            EventKind::StateExited { name, output, assigned, .. } => {
-                put(&mut d, "name", Value::String(name.clone()));
+            EventKind::StateExited { state, output, assigned } => {
+                put(&mut d, "name", name(state));
                 put(&mut d, "output", text(output));
                 put(&mut d, "outputDetails", details_truncated());
                 if let Some(a) = assigned {
@@ -272,8 +286,8 @@ impl Event {
                 "mapStateStartedEventDetails"
             }
             EventKind::ParallelStateStarted | EventKind::Lifecycle { .. } | EventKind::LambdaFunctionStarted => "",
-            EventKind::MapIteration { event_type, name, index } => {
-                put(&mut d, "name", Value::String(name.clone()));
+            EventKind::MapIteration { event_type, state, index } => {
+                put(&mut d, "name", name(state));
                 put(&mut d, "index", Value::int(*index as i64));
                 match *event_type {
                     "MapIterationStarted" => "mapIterationStartedEventDetails",
@@ -304,18 +318,20 @@ impl Event {
                     put(&mut d, "heartbeatInSeconds", Value::int(*h as i64));
                 }
                 if let Some(r) = role_arn {
-                    let mut c = Map::default();
+                    let mut c = Map::new();
                     put(&mut c, "roleArn", r.clone());
                     put(&mut d, "taskCredentials", Value::object(c));
                 }
                 "taskScheduledEventDetails"
             }
-            EventKind::TaskStarted { resource_type, resource } => {
+            EventKind::TaskStarted { state } => {
+                let (resource_type, resource) = task(state);
                 put(&mut d, "resourceType", Value::String(resource_type.clone()));
                 put(&mut d, "resource", Value::String(resource.clone()));
                 "taskStartedEventDetails"
             }
-            EventKind::TaskSubmitted { resource_type, resource, output } | EventKind::TaskSucceeded { resource_type, resource, output } => {
+            EventKind::TaskSubmitted { state, output } | EventKind::TaskSucceeded { state, output } => {
+                let (resource_type, resource) = task(state);
                 put(&mut d, "resourceType", Value::String(resource_type.clone()));
                 put(&mut d, "resource", Value::String(resource.clone()));
                 put(&mut d, "output", text(output));
@@ -348,7 +364,7 @@ impl Event {
                     put(&mut d, "timeoutInSeconds", Value::int(*t as i64));
                 }
                 if let Some(r) = role_arn {
-                    let mut c = Map::default();
+                    let mut c = Map::new();
                     put(&mut c, "roleArn", r.clone());
                     put(&mut d, "taskCredentials", Value::object(c));
                 }
@@ -359,7 +375,8 @@ impl Event {
                 put(&mut d, "outputDetails", details_truncated());
                 "lambdaFunctionSucceededEventDetails"
             }
-            EventKind::LambdaFunctionError { event_type, error, cause } => {
+            EventKind::LambdaFunctionError(details) => {
+                let LambdaFunctionErrorDetails { event_type, error, cause } = &**details;
                 put_opt(&mut d, "error", error);
                 put_opt(&mut d, "cause", cause);
                 match *event_type {
@@ -391,7 +408,8 @@ impl Event {
                 put(&mut d, "outputDetails", details_truncated());
                 "activitySucceededEventDetails"
             }
-            EventKind::ActivityError { event_type, error, cause } => {
+            EventKind::ActivityError(details) => {
+                let ActivityErrorDetails { event_type, error, cause } = &**details;
                 put_opt(&mut d, "error", error);
                 put_opt(&mut d, "cause", cause);
                 match *event_type {
@@ -471,4 +489,20 @@ pub struct EvaluationFailedDetails {
     pub cause: Rc<str>,
     pub location: Rc<str>,
     pub state: Rc<str>,
+}
+
+/// Details of [`EventKind::LambdaFunctionError`] (boxed: rare).
+#[derive(Clone, Debug)]
+pub struct LambdaFunctionErrorDetails {
+    pub event_type: &'static str,
+    pub error: Option<Rc<str>>,
+    pub cause: Option<Rc<str>>,
+}
+
+/// Details of [`EventKind::ActivityError`] (boxed: rare).
+#[derive(Clone, Debug)]
+pub struct ActivityErrorDetails {
+    pub event_type: &'static str,
+    pub error: Option<Rc<str>>,
+    pub cause: Option<Rc<str>>,
 }

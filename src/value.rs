@@ -276,24 +276,26 @@ pub enum Value {
 pub struct Array {
     items: Vec<Value>,
     json_len: Cell<usize>,
+    depth: Cell<u32>,
 }
 
 /// An object node: its members and the cached length of its JSON text.
 pub struct Object {
     members: Map,
     json_len: Cell<usize>,
+    depth: Cell<u32>,
 }
 
 const UNKNOWN: usize = usize::MAX;
 
 impl Clone for Array {
     fn clone(&self) -> Array {
-        Array { items: self.items.clone(), json_len: Cell::new(self.json_len.get()) }
+        Array { items: self.items.clone(), json_len: Cell::new(self.json_len.get()), depth: Cell::new(self.depth.get()) }
     }
 }
 impl Clone for Object {
     fn clone(&self) -> Object {
-        Object { members: self.members.clone(), json_len: Cell::new(self.json_len.get()) }
+        Object { members: self.members.clone(), json_len: Cell::new(self.json_len.get()), depth: Cell::new(self.depth.get()) }
     }
 }
 
@@ -313,11 +315,11 @@ impl std::ops::Deref for Object {
 impl Value {
     /// An array value.
     pub fn array(items: Vec<Value>) -> Value {
-        Value::Array(Rc::new(Array { items, json_len: Cell::new(UNKNOWN) }))
+        Value::Array(Rc::new(Array { items, json_len: Cell::new(UNKNOWN), depth: Cell::new(u32::MAX) }))
     }
     /// An object value.
     pub fn object(members: Map) -> Value {
-        Value::Object(Rc::new(Object { members, json_len: Cell::new(UNKNOWN) }))
+        Value::Object(Rc::new(Object { members, json_len: Cell::new(UNKNOWN), depth: Cell::new(u32::MAX) }))
     }
     /// An empty object.
     pub fn empty_object() -> Value {
@@ -380,6 +382,7 @@ impl Value {
             Value::Object(o) => {
                 let o = Rc::make_mut(o);
                 o.json_len.set(UNKNOWN);
+                o.depth.set(u32::MAX);
                 Some(&mut o.members)
             }
             _ => None,
@@ -391,6 +394,7 @@ impl Value {
             Value::Array(a) => {
                 let a = Rc::make_mut(a);
                 a.json_len.set(UNKNOWN);
+                a.depth.set(u32::MAX);
                 Some(&mut a.items)
             }
             _ => None,
@@ -449,6 +453,23 @@ impl Value {
         }
     }
 
+    /// How deeply arrays and objects nest in this value (a scalar is 0), memoised on composites.
+    /// The engine bounds it on every state output, so recursive walks never meet a value
+    /// deeper than the parser accepts.
+    pub fn depth(&self) -> u32 {
+        let (cell, children): (&Cell<u32>, Box<dyn Iterator<Item = &Value>>) = match self {
+            Value::Array(a) => (&a.depth, Box::new(a.items.iter())),
+            Value::Object(o) => (&o.depth, Box::new(o.members.values())),
+            _ => return 0,
+        };
+        if cell.get() != u32::MAX {
+            return cell.get();
+        }
+        let d = 1 + children.map(Value::depth).max().unwrap_or(0);
+        cell.set(d);
+        d
+    }
+
     /// Compact JSON text.
     pub fn to_json(&self) -> String {
         let mut s = String::new();
@@ -457,20 +478,25 @@ impl Value {
     }
 }
 
-/// Bytes of an integer's decimal text.
+/// Bytes of an integer's decimal text (comparisons, not divisions: this runs on every new object).
 fn int_len(i: i64) -> usize {
-    let mut n = if i < 0 { 2 } else { 1 };
-    let mut u = i.unsigned_abs();
-    while u >= 10 {
-        u /= 10;
-        n += 1;
+    let sign = usize::from(i < 0);
+    let u = i.unsigned_abs();
+    let mut digits = 1;
+    let mut bound = 10u64;
+    while digits < 20 && u >= bound {
+        digits += 1;
+        bound = bound.saturating_mul(10);
     }
-    n
+    sign + digits
 }
 
 /// Bytes of a string's JSON literal, quotes and escapes included (as `json::write_string` writes it).
 fn string_json_len(s: &str) -> usize {
     let mut n = s.len() + 2;
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        return n;
+    }
     for &b in s.as_bytes() {
         match b {
             b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => n += 1,

@@ -259,13 +259,22 @@ fn spans_and_positions() {
 }
 
 #[test]
-fn jsonata_is_reported_not_parsed() {
+fn jsonata_states_parse_and_mixing_is_checked() {
     let jsonata = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% 1 %}","End":true}}}"#;
-    assert_eq!(codes(jsonata), [("SCHEMA_VALIDATION_FAILED", "/QueryLanguage".into())]);
-    let state_level = one(r#"{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% 1 %}","End":true}"#);
-    let diagnostics = parse(&state_level).diagnostics;
-    assert_eq!(diagnostics.len(), 1);
-    assert!(diagnostics[0].message.contains("JSONata is not supported yet"));
+    assert_eq!(codes(jsonata), []);
+    let state_level = one(r#"{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $states.input %}","End":true}"#);
+    assert!(parse(&state_level).machine.is_some());
+    // A JSONPath-only field in a JSONata state, and a JSONPath state in a JSONata machine.
+    let mixed = one(r#"{"Type":"Pass","QueryLanguage":"JSONata","InputPath":"$.a","End":true}"#);
+    let d = parse(&mixed).diagnostics;
+    assert!(d[0].message.contains("only supported for the 'JSONPath' QueryLanguage"), "{:?}", d);
+    let reverse = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONPath","End":true}}}"#;
+    assert_eq!(codes(reverse), [("SCHEMA_VALIDATION_FAILED", "/States/A".into())]);
+    // A JSONata syntax error is a diagnostic at the field.
+    let broken = one(r#"{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% 1 + %}","End":true}"#);
+    let d = parse(&broken).diagnostics;
+    assert_eq!(d.len(), 1, "{:?}", d);
+    assert!(d[0].pointer.ends_with("/Output"), "{:?}", d);
 }
 
 #[test]

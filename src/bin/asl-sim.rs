@@ -176,10 +176,46 @@ fn validate(args: &[String]) {
     exit(if errors { 1 } else { 0 })
 }
 
+/// Try a JSONata expression as AWS evaluates it: the input is `$states.input` and the
+/// context `$`; variables come from a JSON object; the clock is the default start time and
+/// randomness the default seed, as in `run`.
 fn eval(args: &[String]) {
-    let _ = flags(args, &["--jsonata", "--input", "--variables"], &[]);
-    println!("{}", serde_json::json!({"error": "States.QueryEvaluationError", "cause": "JSONata is not supported yet"}));
-    exit(1)
+    let f = flags(args, &["--jsonata", "--input", "--variables"], &[]);
+    let text = f.get("--jsonata").unwrap_or_else(|| die(format!("eval needs --jsonata EXPR\n{}", USAGE)));
+    let text = asl_sim::query::jsonata_text(text.trim()).unwrap_or(text);
+    let input = f.get("--input").map(|p| parse_json(&read(p), "the input")).unwrap_or(Value::empty_object());
+    let variables = f.get("--variables").map(|p| parse_json(&read(p), "the variables")).unwrap_or(Value::empty_object());
+    let Some(vars) = variables.as_object() else { die("--variables must hold a JSON object of variable names") };
+    let fail = |error: &str, cause: String| -> ! {
+        println!("{}", serde_json::json!({"error": error, "cause": cause}));
+        exit(1)
+    };
+    let expr = asl_sim::query::jsonata::Expression::compile(text)
+        .unwrap_or_else(|e| fail("States.QueryEvaluationError", format!("The JSONata expression '{}' is invalid: {}", text.trim(), e)));
+    let mut states = asl_sim::Map::new();
+    states.insert(Rc::from("input"), input.clone());
+    let mut bindings: Vec<(&str, Value)> = vec![("states", Value::object(states))];
+    for (k, v) in vars.iter() {
+        bindings.push((k, v.clone()));
+    }
+    struct Host(asl_sim::engine::rng::Rng);
+    impl asl_sim::query::jsonata::Host for Host {
+        fn now_millis(&self) -> i64 {
+            asl_sim::engine::clock::DEFAULT_START
+        }
+        fn next_random(&mut self) -> u64 {
+            self.0.next_u64()
+        }
+    }
+    let mut host = Host(asl_sim::engine::rng::Rng::new(0));
+    match asl_sim::query::jsonata::evaluate(&expr, &input, &bindings, &mut host) {
+        Ok(Some(v)) => {
+            println!("{{\"result\":{}}}", v.to_json());
+            exit(0)
+        }
+        Ok(None) => fail("States.QueryEvaluationError", format!("The JSONata expression '{}' returned nothing (undefined).", text.trim())),
+        Err(e) => fail("States.QueryEvaluationError", format!("The JSONata expression '{}' threw an error during evaluation. {}", text.trim(), e)),
+    }
 }
 
 // ---------------------------------------------------------------- conformance
@@ -496,11 +532,16 @@ fn test(args: &[String]) {
 /// The benchmark runner contract of `../shared/bench/README.md`: one JSON line with
 /// `elapsed_ms` measured inside the process (parse + validation + execution, history recorded).
 fn bench(args: &[String]) {
-    let f = flags(args, &["--definition", "--input", "--mocks", "--max-events"], &[]);
+    let f = flags(args, &["--definition", "--input", "--mocks", "--max-events", "--repeat"], &[]);
+    // A machine whose size AWS's payload limit caps (map_fanout) is run several times to last long enough.
+    let repeat: u32 = f.get("--repeat").map(|r| r.parse().unwrap_or_else(|_| die("--repeat takes a whole number"))).unwrap_or(1).max(1);
     let def = read(f.get("--definition").unwrap_or_else(|| die("bench needs --definition")));
     let input_text = read(f.get("--input").unwrap_or_else(|| die("bench needs --input")));
     let mocks_text = f.get("--mocks").map(read);
     let started = std::time::Instant::now();
+    let mut transitions = 0u64;
+    let mut last = None;
+    for _ in 0..repeat {
     let input = parse_json(&input_text, "the input");
     let mut options = Options { max_events: usize::MAX, ..Options::default() };
     if let Some(n) = f.get("--max-events") {
@@ -512,6 +553,10 @@ fn bench(args: &[String]) {
     let sim = Simulator::new(&def, options).unwrap_or_else(|d| die(format!("invalid definition: {:?}", d.first().map(|d| &d.message))));
     let mut ex = sim.start(input).unwrap_or_else(|e| die(e.to_string()));
     ex.run(None);
+    transitions += ex.transitions();
+    last = Some(ex);
+    }
+    let ex = last.unwrap_or_else(|| die("nothing ran"));
     let elapsed = started.elapsed().as_secs_f64() * 1000.0;
     let peak_kib = std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -528,6 +573,8 @@ fn bench(args: &[String]) {
         out.insert("cause".into(), c.into());
     }
     out.insert("transitions".into(), ex.transitions().into());
+    out.insert("total_transitions".into(), transitions.into());
+    out.insert("runs".into(), repeat.into());
     out.insert("events".into(), ex.events().len().into());
     out.insert("elapsed_ms".into(), elapsed.into());
     if let Some(k) = peak_kib {

@@ -71,8 +71,11 @@ pub struct State {
     pub input_path: Option<Path>,
     /// `OutputPath`: `None` for `null` (the output becomes `{}`); defaults to `$`.
     pub output_path: Option<Path>,
-    /// `Assign` (JSONPath mode: a payload template whose `.$` keys are evaluated).
+    /// `Assign` (JSONPath mode: a payload template whose `.$` keys are evaluated; JSONata
+    /// mode: a template whose `{% %}` strings are evaluated).
     pub assign: Option<Template>,
+    /// JSONata `Output` (absent: the state's default output).
+    pub output: Option<Template>,
     pub kind: StateKind,
 }
 
@@ -154,11 +157,14 @@ pub enum IntegrationPattern {
 pub enum NumberSource {
     Literal(u64),
     Path(Path),
+    /// JSONata: a `{% %}` expression giving the number.
+    Jsonata(Template),
 }
 
 #[derive(Debug)]
 pub struct TaskState {
     pub resource: Resource,
+    /// `Parameters` (JSONPath) or `Arguments` (JSONata).
     pub parameters: Option<Template>,
     pub result_selector: Option<Template>,
     pub result_path: Option<ReferencePath>,
@@ -184,6 +190,8 @@ pub struct ChoiceRule {
     pub next: StateId,
     /// Rule-level `Assign`, used instead of the state's when this rule matches.
     pub assign: Option<Template>,
+    /// JSONata rule-level `Output`, used instead of the state's when this rule matches.
+    pub output: Option<Template>,
 }
 
 /// A Choice rule's test.
@@ -193,6 +201,8 @@ pub enum Condition {
     Or(Vec<Condition>),
     Not(Box<Condition>),
     Compare { variable: Path, operator: Operator, operand: Operand },
+    /// JSONata `Condition`: `true`, `false` or a `{% %}` expression.
+    Jsonata(Template),
 }
 
 /// The right-hand side of a comparison: a literal, or a `…Path` field's path.
@@ -243,6 +253,10 @@ pub enum WaitFor {
     Timestamp(i64),
     SecondsPath(Path),
     TimestampPath(Path),
+    /// JSONata `Seconds` given by an expression.
+    SecondsJsonata(Template),
+    /// JSONata `Timestamp` given by an expression.
+    TimestampJsonata(Template),
 }
 
 #[derive(Debug)]
@@ -256,11 +270,14 @@ pub struct FailState {
 pub enum FailField {
     Literal(String),
     Expr(Expr),
+    /// JSONata: a `{% %}` expression giving the string.
+    Jsonata(Template),
 }
 
 #[derive(Debug)]
 pub struct ParallelState {
     pub branches: Vec<Scope>,
+    /// `Parameters` (JSONPath) or `Arguments` (JSONata).
     pub parameters: Option<Template>,
     pub result_selector: Option<Template>,
     pub result_path: Option<ReferencePath>,
@@ -274,6 +291,8 @@ pub struct MapState {
     pub processor: Scope,
     /// `ItemsPath`, default `$`.
     pub items_path: Path,
+    /// JSONata `Items` (absent: the state's input).
+    pub items: Option<Template>,
     /// `ItemSelector` (or the deprecated `Parameters`).
     pub item_selector: Option<Template>,
     /// `MaxConcurrency` / `MaxConcurrencyPath`; 0 means no limit.
@@ -360,6 +379,7 @@ pub struct WriterConfig {
 pub enum PercentSource {
     Literal(f64),
     Path(Path),
+    Jsonata(Template),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -388,6 +408,8 @@ pub struct Catcher {
     /// Default `$`: the error output replaces the input; `None` for `null`.
     pub result_path: Option<ReferencePath>,
     pub assign: Option<Template>,
+    /// JSONata `Output` of the catcher (absent: the error output).
+    pub output: Option<Template>,
 }
 
 impl StateMachine {

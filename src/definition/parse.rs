@@ -586,10 +586,6 @@ impl<'a, 'v> Builder<'a, 'v> {
         let version = self.ctx.string(&o, "Version").map(String::from);
         let timeout_seconds = self.ctx.uint(&o, "TimeoutSeconds", 1, 99_999_999);
         self.machine_language = self.query_language(&o);
-        if o.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata") {
-            let message = "JSONata is not supported yet: the state machine sets 'QueryLanguage' to 'JSONata'";
-            self.ctx.error_value(SCHEMA, "/QueryLanguage", message.into());
-        }
 
         self.scope(o, ScopeKind::Root, 0);
         self.repeated_keys();

@@ -78,6 +78,11 @@ pub(crate) struct StateEnv<'a> {
     pub rng: &'a mut super::rng::Rng,
     pub vars: &'a VarScope,
     pub built: Option<Value>,
+    /// JSONata: `$states.result` / `$states.errorOutput` for the field being evaluated.
+    pub result: Option<Value>,
+    pub error_output: Option<Value>,
+    /// The virtual clock.
+    pub now: i64,
 }
 
 impl Env for StateEnv<'_> {
@@ -97,5 +102,23 @@ impl Env for StateEnv<'_> {
     }
     fn next_random(&mut self) -> u64 {
         self.rng.next_u64()
+    }
+    fn jsonata_states(&mut self) -> Value {
+        let mut m = Map::new();
+        put(&mut m, "input", self.input.clone());
+        put(&mut m, "context", self.context());
+        if let Some(r) = &self.result {
+            put(&mut m, "result", r.clone());
+        }
+        if let Some(e) = &self.error_output {
+            put(&mut m, "errorOutput", e.clone());
+        }
+        Value::object(m)
+    }
+    fn visible_variables(&self) -> Map {
+        self.vars.visible()
+    }
+    fn now_millis(&self) -> i64 {
+        self.now
     }
 }

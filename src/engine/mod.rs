@@ -299,7 +299,7 @@ impl Execution {
 
     pub(crate) fn record(&mut self, previous: u64, kind: EventKind) -> u64 {
         let id = self.events.len() as u64 + 1;
-        self.events.push(Event { id, previous_event_id: previous, timestamp: self.clock, kind });
+        self.events.push(Event { id: id as u32, previous_event_id: previous as u32, timestamp: self.clock, kind });
         id
     }
 
@@ -494,7 +494,7 @@ impl Execution {
 
     fn report(&self, before: usize, waiting: Vec<WaitingFor>) -> StepReport {
         let mut r = self.summary(before, waiting);
-        r.events = self.events.iter_from(before).map(Event::to_value).collect();
+        r.events = self.events.iter_from(before).map(|e| e.to_value(&self.machine)).collect();
         r
     }
 
@@ -541,7 +541,7 @@ impl Execution {
 
     /// The history so far, as GetExecutionHistory's `events` array.
     pub fn history(&self) -> Value {
-        Value::array(self.events.iter().map(Event::to_value).collect())
+        Value::array(self.events.iter().map(|e| e.to_value(&self.machine)).collect())
     }
     /// The recorded events.
     pub fn events(&self) -> &History {

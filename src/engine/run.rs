@@ -3,7 +3,7 @@
 use super::context::{StateContext, StateEnv};
 use super::{Execution, Inspection, Status, ThreadId, VarScope, MAX_PAYLOAD_BYTES};
 use crate::definition::{
-    Catcher, ChoiceRule, Condition, FailField, IntegrationPattern, Jitter, NumberSource, Operand, Operator, PercentSource,
+    QueryLanguage, Catcher, ChoiceRule, Condition, FailField, IntegrationPattern, Jitter, NumberSource, Operand, Operator, PercentSource,
     Resource, Retrier, StateId, StateKind, Transition, WaitFor,
 };
 use crate::history::EventKind;
@@ -160,9 +160,6 @@ impl Thread {
     }
 }
 
-fn state_type(kind: &StateKind) -> crate::history::StateType {
-    crate::history::StateType::of(kind)
-}
 
 fn runtime(ctx: &StateContext, entered: u64, msg: impl AsRef<str>) -> Failure {
     Failure::runtime(format!(
@@ -228,7 +225,7 @@ impl Execution {
         let machine = self.machine.clone();
         let st = &machine.states[state];
         self.transitions += 1;
-        self.emit(tid, EventKind::StateEntered { state_type: state_type(&st.kind), name: st.name.clone(), input: input.clone() });
+        self.emit(tid, EventKind::StateEntered { state: state as u32, input: input.clone() });
         let entered_event = self.events.len() as u64;
         let retriable = matches!(st.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_));
         let ctx = StateContext { name: st.name.clone(), entered_time: self.clock, retriable, ..Default::default() };
@@ -276,8 +273,57 @@ impl Execution {
     /// Evaluate with the state's environment.
     fn with_env<R>(&mut self, tid: ThreadId, ctx: &StateContext, input: &Value, f: impl FnOnce(&mut StateEnv) -> R) -> R {
         let vars = self.threads[tid].vars.clone();
-        let mut env = StateEnv { input: input.clone(), base: &self.context_base, state: ctx, rng: &mut self.rng, vars: &vars, built: None };
+        let mut env = StateEnv { input: input.clone(), base: &self.context_base, state: ctx, rng: &mut self.rng, vars: &vars, built: None, result: None, error_output: None, now: self.clock };
         f(&mut env)
+    }
+
+    /// Evaluate a JSONata-mode field with `$states` = {input, context, result?, errorOutput?}.
+    fn jsonata(&mut self, tid: ThreadId, a: &Active, t: &Template, location: &str, result: Option<&Value>, error_output: Option<&Value>) -> Result<Value, Failure> {
+        let vars = self.threads[tid].vars.clone();
+        let mut env = StateEnv {
+            input: a.input.clone(),
+            base: &self.context_base,
+            state: &a.ctx,
+            rng: &mut self.rng,
+            vars: &vars,
+            built: None,
+            result: result.cloned(),
+            error_output: error_output.cloned(),
+            now: self.clock,
+        };
+        t.evaluate_jsonata(&mut env, location).map_err(|mut f| {
+            if f.error == "States.QueryEvaluationError" || f.error == "States.Runtime" {
+                f.cause = format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", a.ctx.name, a.entered_event, f.cause);
+            }
+            f
+        })
+    }
+
+    /// JSONata `Output` (absent: `default`).
+    fn jsonata_output(&mut self, tid: ThreadId, a: &Active, t: &Option<Template>, default: &Value, result: Option<&Value>, error_output: Option<&Value>) -> Result<Value, Failure> {
+        match t {
+            None => Ok(default.clone()),
+            Some(t) => self.jsonata(tid, a, t, "Output", result, error_output),
+        }
+    }
+
+    /// JSONata `Assign`: the variables to write when the state exits.
+    fn jsonata_assign(&mut self, tid: ThreadId, a: &Active, t: &Option<Template>, result: Option<&Value>, error_output: Option<&Value>) -> Result<Option<Rc<Map>>, Failure> {
+        let Some(t) = t else { return Ok(None) };
+        let v = self.jsonata(tid, a, t, "Assign", result, error_output)?;
+        Ok(Some(Rc::new(v.as_object().cloned().unwrap_or_default())))
+    }
+
+    /// `States.QueryEvaluationError` in `location`, with AWS's "An error occurred…" prefix.
+    fn query_error(&self, a: &Active, location: &str, message: &str) -> Failure {
+        Failure::query_evaluation(
+            location,
+            format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", a.ctx.name, a.entered_event, message),
+        )
+    }
+
+    fn is_jsonata(&self, a: &Active) -> bool {
+        self.machine.states[a.state].query_language == QueryLanguage::Jsonata
     }
 
     fn apply_path(&mut self, tid: ThreadId, a: &Active, path: &Option<Path>, value: &Value) -> Result<Value, Failure> {
@@ -318,6 +364,12 @@ impl Execution {
     }
 
     fn check_size(&self, a: &Active, v: &Value) -> Result<(), Failure> {
+        if v.depth() as usize > crate::json::MAX_DEPTH {
+            return Err(Failure::new(
+                "States.DataLimitExceeded",
+                format!("The state/task '{}' returned a result nested deeper than {} levels.", a.ctx.name, crate::json::MAX_DEPTH),
+            ));
+        }
         if v.json_len() > MAX_PAYLOAD_BYTES {
             return Err(Failure::new(
                 "States.DataLimitExceeded",
@@ -328,8 +380,6 @@ impl Execution {
     }
 
     fn active(&mut self, tid: ThreadId, mut a: Box<Active>) -> Flow {
-        let machine = self.machine.clone();
-        let st = &machine.states[a.state];
         let step = std::mem::replace(&mut a.step, Step::Body);
         match step {
             Step::Body => {
@@ -348,12 +398,22 @@ impl Execution {
                 }
                 self.record_stage(a.state, "output", &output);
                 if let Some(assigned) = &assigned {
+                    // AWS: a state may assign up to 256 KiB of variables.
+                    let size: usize = assigned.iter().map(|(k, v)| k.len() + v.json_len()).sum();
+                    if size > MAX_PAYLOAD_BYTES {
+                        a.step = Step::Error(Failure::new(
+                            "States.DataLimitExceeded",
+                            format!("The state/task '{}' assigned variables with a size exceeding the maximum number of bytes service limit.", a.ctx.name),
+                        ));
+                        self.threads[tid].stage = Stage::Active(a);
+                        return Flow::Again;
+                    }
                     let mut cur = self.threads[tid].vars.vars.borrow_mut();
                     for (k, v) in assigned.iter() {
                         cur.insert(k.clone(), v.clone());
                     }
                 }
-                self.emit(tid, EventKind::StateExited { state_type: state_type(&st.kind), name: st.name.clone(), output: output.clone(), assigned });
+                self.emit(tid, EventKind::StateExited { state: a.state as u32, output: output.clone(), assigned });
                 self.threads[tid].spare = Some(a);
                 self.threads[tid].stage = match next {
                     Transition::Next(n) => Stage::Enter { state: n, input: output },
@@ -411,6 +471,78 @@ impl Execution {
         let machine = self.machine.clone();
         let st = &machine.states[a.state];
         let raw = a.input.clone();
+        if st.query_language == QueryLanguage::Jsonata {
+            match &st.kind {
+                StateKind::Pass(p) => {
+                    let assigned = self.jsonata_assign(tid, a, &st.assign, None, None)?;
+                    let output = self.jsonata_output(tid, a, &st.output, &raw, None, None)?;
+                    a.step = Step::Exit { output, next: p.transition, assigned };
+                    return Ok(());
+                }
+                StateKind::Succeed => {
+                    let output = self.jsonata_output(tid, a, &st.output, &raw, None, None)?;
+                    a.step = Step::Exit { output, next: Transition::End, assigned: None };
+                    return Ok(());
+                }
+                StateKind::Choice(c) => {
+                    let mut chosen = None;
+                    for (i, rule) in c.choices.iter().enumerate() {
+                        if self.condition(tid, a, &rule.condition, &raw)? {
+                            chosen = Some((i, rule));
+                            break;
+                        }
+                    }
+                    let (next, assign, output) = match chosen {
+                        Some((i, rule)) => {
+                            if let Some(ins) = &mut self.inspections[a.state] {
+                                ins.matched_rule = Some(i);
+                            }
+                            (rule.next, if rule.assign.is_some() { &rule.assign } else { &st.assign }, if rule.output.is_some() { &rule.output } else { &st.output })
+                        }
+                        None => match c.default {
+                            Some(d) => (d, &st.assign, &st.output),
+                            None => return Err(Failure::new("States.NoChoiceMatched", format!("No Matches! from state '{}' for input '{}'", a.ctx.name, raw.to_json()))),
+                        },
+                    };
+                    let assigned = self.jsonata_assign(tid, a, assign, None, None)?;
+                    let output = self.jsonata_output(tid, a, output, &raw, None, None)?;
+                    a.step = Step::Exit { output, next: Transition::Next(next), assigned };
+                    return Ok(());
+                }
+                StateKind::Wait(w) => {
+                    let at = match &w.wait {
+                        WaitFor::Seconds(s) => self.clock.saturating_add((*s as i64).saturating_mul(1000)),
+                        WaitFor::Timestamp(t) => *t,
+                        WaitFor::SecondsJsonata(t) => {
+                            let v = self.jsonata(tid, a, t, "Seconds", None, None)?;
+                            match whole_number_strict(&v) {
+                                Some(n) if n >= 0 => self.clock.saturating_add(n.saturating_mul(1000)),
+                                _ => return Err(self.query_error(a, "Seconds", &format!("The Seconds field must be a non-negative integer, but was: {}", v.to_json()))),
+                            }
+                        }
+                        WaitFor::TimestampJsonata(t) => {
+                            let v = self.jsonata(tid, a, t, "Timestamp", None, None)?;
+                            match v.as_str().and_then(super::clock::parse_timestamp) {
+                                Some(ms) => ms,
+                                None => {
+                                    return Err(self.query_error(
+                                        a,
+                                        "Timestamp",
+                                        &format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}", plain(&v)),
+                                    ))
+                                }
+                            }
+                        }
+                        _ => self.clock,
+                    };
+                    let assigned = self.jsonata_assign(tid, a, &st.assign, None, None)?;
+                    let output = self.jsonata_output(tid, a, &st.output, &raw, None, None)?;
+                    a.step = Step::WaitUntil { at, output, next: w.transition, assigned };
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
         match &st.kind {
             StateKind::Pass(p) => {
                 let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
@@ -479,6 +611,7 @@ impl Execution {
                 let at = match &w.wait {
                     WaitFor::Seconds(s) => self.clock.saturating_add((*s as i64).saturating_mul(1000)),
                     WaitFor::Timestamp(t) => *t,
+                    WaitFor::SecondsJsonata(_) | WaitFor::TimestampJsonata(_) => self.clock,
                     WaitFor::SecondsPath(p) => {
                         let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
                             runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
@@ -526,10 +659,21 @@ impl Execution {
                 } else {
                     None
                 };
-                let params = self.template(tid, a, &t.parameters, &effective)?;
-                if t.parameters.is_some() {
-                    self.record_stage(a.state, "afterParameters", &params);
-                }
+                let params = match (&t.parameters, self.is_jsonata(a)) {
+                    (Some(args), true) => {
+                        let v = self.jsonata(tid, a, args, "Arguments", None, None)?;
+                        self.record_stage(a.state, "afterArguments", &v);
+                        v
+                    }
+                    (_, true) => effective.clone(),
+                    _ => {
+                        let v = self.template(tid, a, &t.parameters, &effective)?;
+                        if t.parameters.is_some() {
+                            self.record_stage(a.state, "afterParameters", &v);
+                        }
+                        v
+                    }
+                };
                 let timeout = match &t.timeout_seconds {
                     None => DEFAULT_TASK_TIMEOUT,
                     Some(src) => self.number_source(tid, a, src, &effective, "TimeoutSecondsPath")?,
@@ -542,7 +686,11 @@ impl Execution {
             }
             StateKind::Parallel(p) => {
                 let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
-                let params = self.template(tid, a, &p.parameters, &effective)?;
+                let params = match (&p.parameters, self.is_jsonata(a)) {
+                    (Some(args), true) => self.jsonata(tid, a, args, "Arguments", None, None)?,
+                    (_, true) => effective.clone(),
+                    _ => self.template(tid, a, &p.parameters, &effective)?,
+                };
                 let n = p.branches.len();
                 a.step = Step::Children(Box::new(Children {
                     is_map: false,
@@ -568,7 +716,29 @@ impl Execution {
             StateKind::Map(m) => {
                 let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
                 self.record_stage(a.state, "afterInputPath", &effective);
-                let items_value = if m.items_path.is_identity() {
+                let jsonata = self.is_jsonata(a);
+                let items_value = if jsonata {
+                    let v = match &m.items {
+                        Some(t) => self.jsonata(tid, a, t, "Items", None, None)?,
+                        None => effective.clone(),
+                    };
+                    if v.as_array().is_none() {
+                        return Err(match &m.items {
+                            Some(Template::Jsonata(f)) => self.query_error(
+                                a,
+                                "Items",
+                                &format!(
+                                    "The JSONata expression '{}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {}",
+                                    f.expr.text().trim(),
+                                    v.type_name(),
+                                    v.to_json()
+                                ),
+                            ),
+                            _ => self.query_error(a, "Items", &format!("Map state input must be an array but was: {}", v.to_json())),
+                        });
+                    }
+                    v
+                } else if m.items_path.is_identity() {
                     effective.clone()
                 } else {
                     self.with_env(tid, &a.ctx, &effective, |env| query::select(&m.items_path, env)).map_err(|e| {
@@ -589,6 +759,13 @@ impl Execution {
                 self.record_stage(a.state, "afterItemsPath", &items_value);
                 let max_concurrency = match &m.max_concurrency {
                     NumberSource::Literal(n) => *n as usize,
+                    NumberSource::Jsonata(t) => {
+                        let v = self.jsonata(tid, a, t, "MaxConcurrency", None, None)?;
+                        match whole_number_strict(&v).filter(|n| *n >= 0) {
+                            Some(n) => n as usize,
+                            None => return Err(self.query_error(a, "MaxConcurrency", &format!("The MaxConcurrency field must be a non-negative integer, but was: {}", v.to_json()))),
+                        }
+                    }
                     NumberSource::Path(p) => {
                         let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
                             runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
@@ -634,6 +811,14 @@ impl Execution {
     fn number_source(&mut self, tid: ThreadId, a: &Active, src: &NumberSource, input: &Value, field: &str) -> Result<u64, Failure> {
         match src {
             NumberSource::Literal(n) => Ok(*n),
+            NumberSource::Jsonata(t) => {
+                let name = field.trim_end_matches("Path");
+                let v = self.jsonata(tid, a, t, name, None, None)?;
+                match whole_number_strict(&v).filter(|n| *n > 0) {
+                    Some(n) => Ok(n as u64),
+                    None => Err(self.query_error(a, name, &format!("The {} field must be a positive integer, but was: {}", name, v.to_json()))),
+                }
+            }
             NumberSource::Path(p) => {
                 let v = self.with_env(tid, &a.ctx, input, |env| query::select(p, env)).map_err(|e| {
                     runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
@@ -650,6 +835,10 @@ impl Execution {
         match f {
             None => Ok(None),
             Some(FailField::Literal(s)) => Ok(Some(s.clone())),
+            Some(FailField::Jsonata(t)) => {
+                let v = self.jsonata(tid, a, t, field.trim_end_matches("Path"), None, None)?;
+                Ok(Some(plain(&v)))
+            }
             Some(FailField::Expr(e)) => {
                 let raw = a.input.clone();
                 let v = self.with_env(tid, &a.ctx, &raw, |env| e.evaluate(env, field));
@@ -681,6 +870,17 @@ impl Execution {
                 Ok(false)
             }
             Condition::Not(c) => Ok(!self.condition(tid, a, c, input)?),
+            Condition::Jsonata(t) => {
+                let v = self.jsonata(tid, a, t, "Condition", None, None)?;
+                match v {
+                    Value::Bool(b) => Ok(b),
+                    other => Err(self.query_error(
+                        a,
+                        "Condition",
+                        &format!("The Condition field must evaluate to a boolean, but was '{}' for value: {}", other.type_name(), other.to_json()),
+                    )),
+                }
+            }
             Condition::Compare { variable, operator, operand } => {
                 let value = self.with_env(tid, &a.ctx, input, |env| query::select(variable, env));
                 let value = match value {
@@ -746,7 +946,7 @@ impl Execution {
                 let kind = match &task.resource {
                     Resource::LambdaFunction { .. } => EventKind::LambdaFunctionStarted,
                     Resource::Activity { .. } => EventKind::ActivityStarted { worker_name: Rc::from("asl-sim") },
-                    Resource::Integration { .. } => EventKind::TaskStarted { resource_type: rt.clone(), resource: res.clone() },
+                    Resource::Integration { .. } => EventKind::TaskStarted { state: a.state as u32 },
                 };
                 self.emit(tid, kind);
                 // Call the (mocked) service.
@@ -813,7 +1013,7 @@ impl Execution {
             TaskPhase::Submit { then } => {
                 let mut out = Map::default();
                 out.insert(Rc::from("SdkHttpMetadata"), Value::empty_object());
-                self.emit(tid, EventKind::TaskSubmitted { resource_type: rt, resource: res, output: Value::object(out) });
+                self.emit(tid, EventKind::TaskSubmitted { state: a.state as u32, output: Value::object(out) });
                 let blocks = matches!(*then, TaskPhase::External { .. });
                 t.phase = *then;
                 a.step = Step::Task(t);
@@ -842,16 +1042,16 @@ impl Execution {
                 let kind = match (&outcome, &task.resource) {
                     (Ok(v), Resource::LambdaFunction { .. }) => EventKind::LambdaFunctionSucceeded { output: v.clone() },
                     (Ok(v), Resource::Activity { .. }) => EventKind::ActivitySucceeded { output: v.clone() },
-                    (Ok(v), Resource::Integration { .. }) => EventKind::TaskSucceeded { resource_type: rt, resource: res, output: v.clone() },
+                    (Ok(v), Resource::Integration { .. }) => EventKind::TaskSucceeded { state: a.state as u32, output: v.clone() },
                     (Err(f), r) => {
                         let (error, cause) = (opt(&f.error), opt(&f.cause));
                         match r {
-                            Resource::LambdaFunction { .. } => EventKind::LambdaFunctionError {
+                            Resource::LambdaFunction { .. } => EventKind::LambdaFunctionError(Box::new(crate::history::LambdaFunctionErrorDetails {
                                 event_type: if timed_out { "LambdaFunctionTimedOut" } else { "LambdaFunctionFailed" },
                                 error,
                                 cause,
-                            },
-                            Resource::Activity { .. } => EventKind::ActivityError { event_type: if timed_out { "ActivityTimedOut" } else { "ActivityFailed" }, error, cause },
+                            })),
+                            Resource::Activity { .. } => EventKind::ActivityError(Box::new(crate::history::ActivityErrorDetails { event_type: if timed_out { "ActivityTimedOut" } else { "ActivityFailed" }, error, cause })),
                             Resource::Integration { .. } => EventKind::TaskError(Box::new(crate::history::TaskErrorDetails {
                                 event_type: if timed_out { "TaskTimedOut" } else { "TaskFailed" },
                                 resource_type: rt,
@@ -904,6 +1104,11 @@ impl Execution {
         };
         self.check_size(a, &result)?;
         self.record_stage(a.state, "result", &result);
+        if st.query_language == QueryLanguage::Jsonata {
+            let assigned = self.jsonata_assign(tid, a, &st.assign, Some(&result), None)?;
+            let output = self.jsonata_output(tid, a, &st.output, &result, Some(&result), None)?;
+            return Ok((output, assigned));
+        }
         let selected = self.template(tid, a, rs, &result)?;
         if rs.is_some() {
             self.record_stage(a.state, "afterResultSelector", &selected);
@@ -917,7 +1122,33 @@ impl Execution {
 
     // ------------------------------------------------------------ errors
 
-    fn handle_error(&mut self, tid: ThreadId, mut a: Box<Active>, f: Failure) -> Flow {
+    fn handle_error(&mut self, tid: ThreadId, mut a: Box<Active>, mut f: Failure) -> Flow {
+        // A JSONata evaluation error is recorded as `EvaluationFailed` first (and, for a Map or
+        // Parallel that had not started, `…StateFailed`), as AWS does.
+        if let Some(location) = f.location.take() {
+            let machine = self.machine.clone();
+            let st = &machine.states[a.state];
+            let mut events = VecDeque::new();
+            events.push_back(EventKind::EvaluationFailed(Box::new(crate::history::EvaluationFailedDetails {
+                error: Rc::from(f.error.as_str()),
+                cause: Rc::from(f.cause.as_str()),
+                location,
+                state: st.name.clone(),
+            })));
+            let (matched, retry) = self.retry_at(&mut a, &f);
+            match st.kind {
+                StateKind::Map(_) if retry.is_none() => events.push_back(EventKind::Lifecycle { event_type: "MapStateFailed" }),
+                StateKind::Parallel(_) if !matched => events.push_back(EventKind::Lifecycle { event_type: "ParallelStateFailed" }),
+                _ => {}
+            }
+            let then = match retry {
+                Some(at) => AfterAbort::Retry(at),
+                None => AfterAbort::CatchOrFail(f),
+            };
+            a.step = Step::Aborting { events, then };
+            self.threads[tid].stage = Stage::Active(a);
+            return Flow::Again;
+        }
         if let (_, Some(at)) = self.retry_at(&mut a, &f) {
             a.step = Step::RetryWait { at };
             self.threads[tid].stage = Stage::Active(a);
@@ -966,6 +1197,19 @@ impl Execution {
         };
         if let Some(c) = catch.iter().find(|c| matches_error(&c.error_equals, &f.error)) {
             let error_output = error_output(&f);
+            if st.query_language == QueryLanguage::Jsonata {
+                let outcome = self
+                    .jsonata_assign(tid, &a, &c.assign, None, Some(&error_output))
+                    .and_then(|assigned| Ok((assigned, self.jsonata_output(tid, &a, &c.output, &error_output, None, Some(&error_output))?)));
+                match outcome {
+                    Ok((assigned, output)) => {
+                        a.step = Step::Exit { output, next: Transition::Next(c.next), assigned };
+                        self.threads[tid].stage = Stage::Active(a);
+                    }
+                    Err(f2) => self.threads[tid].stage = Stage::Failed(f2),
+                }
+                return Flow::Again;
+            }
             let assigned = match self.assign(tid, &a, &c.assign, &error_output) {
                 Ok(v) => v,
                 Err(f2) => {
@@ -1042,6 +1286,13 @@ impl Execution {
         let tolerated_count = match &m.tolerated_failure_count {
             None => None,
             Some(NumberSource::Literal(n)) => Some(*n),
+            Some(NumberSource::Jsonata(t)) => {
+                let v = self.jsonata(tid, a, t, "ToleratedFailureCount", None, None)?;
+                match whole_number_strict(&v).filter(|n| *n >= 0) {
+                    Some(n) => Some(n as u64),
+                    None => return Err(self.query_error(a, "ToleratedFailureCount", &format!("The ToleratedFailureCount field must be a non-negative integer, but was: {}", v.to_json()))),
+                }
+            }
             Some(NumberSource::Path(p)) => {
                 let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
                     runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
@@ -1061,6 +1312,13 @@ impl Execution {
         let tolerated_percent = match &m.tolerated_failure_percentage {
             None => None,
             Some(PercentSource::Literal(n)) => Some(*n),
+            Some(PercentSource::Jsonata(t)) => {
+                let v = self.jsonata(tid, a, t, "ToleratedFailurePercentage", None, None)?;
+                match v.as_number().map(|n| n.as_f64()) {
+                    Some(n) if (0.0..=100.0).contains(&n) => Some(n),
+                    _ => return Err(self.query_error(a, "ToleratedFailurePercentage", "ToleratedFailurePercentage must be between 0 and 100.")),
+                }
+            }
             Some(PercentSource::Path(p)) => {
                 let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
                     runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
@@ -1163,7 +1421,7 @@ impl Execution {
                             continue;
                         }
                         if c.is_map {
-                            events.push_back(EventKind::MapIteration { event_type: "MapIterationAborted", name: st.name.clone(), index: i });
+                            events.push_back(EventKind::MapIteration { event_type: "MapIterationAborted", state: a.state as u32, index: i as u32 });
                         }
                     }
                 }
@@ -1195,7 +1453,7 @@ impl Execution {
                 Ok(v) => {
                     c.results[i] = Some(v);
                     if c.is_map {
-                        self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationSucceeded", name: st.name.clone(), index: i });
+                        self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationSucceeded", state: a.state as u32, index: i as u32 });
                         a.step = Step::Children(c);
                         self.threads[tid].stage = Stage::Active(a);
                         return Flow::Yield;
@@ -1203,7 +1461,7 @@ impl Execution {
                 }
                 Err(f) => {
                     if c.is_map {
-                        self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationFailed", name: st.name.clone(), index: i });
+                        self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationFailed", state: a.state as u32, index: i as u32 });
                         c.failures += 1;
                         let total = c.items.len().max(1) as f64;
                         let tolerated = c.tolerated_count.is_some_and(|n| c.failures as u64 <= n)
@@ -1240,9 +1498,18 @@ impl Execution {
                     ctx.map_item = Some((i, item, c.keys.as_ref().map(|k| k[i].clone())));
                     let eff = c.effective.clone();
                     let vars = self.threads[tid].vars.clone();
+                    let jsonata = st.query_language == QueryLanguage::Jsonata;
+                    let input = if jsonata { a.input.clone() } else { eff };
                     let r = {
-                        let mut env = StateEnv { input: eff, base: &self.context_base, state: &ctx, rng: &mut self.rng, vars: &vars, built: None };
-                        sel.evaluate(&mut env)
+                        let mut env = StateEnv { input, base: &self.context_base, state: &ctx, rng: &mut self.rng, vars: &vars, built: None, result: None, error_output: None, now: self.clock };
+                        if jsonata {
+                            sel.evaluate_jsonata(&mut env, "ItemSelector").map_err(|mut f| {
+                                f.cause = format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", a.ctx.name, a.entered_event, f.cause);
+                                f
+                            })
+                        } else {
+                            sel.evaluate(&mut env)
+                        }
                     };
                     match r {
                         Ok(v) => v,
@@ -1258,7 +1525,7 @@ impl Execution {
             };
             c.next += 1;
             c.running += 1;
-            self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationStarted", name: st.name.clone(), index: i });
+            self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationStarted", state: a.state as u32, index: i as u32 });
             let last = self.threads[tid].last_event;
             let scope = Rc::new(VarScope { vars: Default::default(), parent: Some(self.threads[tid].vars.clone()) });
             let silent = self.threads[tid].silent || c.distributed;
@@ -1326,7 +1593,7 @@ impl Execution {
                             if self.threads[*child].alive {
                                 self.abort_thread(*child, out);
                                 if c.is_map {
-                                    out.push_back(EventKind::MapIteration { event_type: "MapIterationAborted", name: st.name.clone(), index: i });
+                                    out.push_back(EventKind::MapIteration { event_type: "MapIterationAborted", state: a.state as u32, index: i as u32 });
                                 }
                             }
                         }
@@ -1350,6 +1617,11 @@ fn error_output(f: &Failure) -> Value {
     eo.insert(Rc::from("Error"), field(&f.error, f.error_absent));
     eo.insert(Rc::from("Cause"), field(&f.cause, f.cause_absent));
     Value::object(eo)
+}
+
+/// A whole JSON number (JSONata results must be numbers, not numeric strings).
+fn whole_number_strict(v: &Value) -> Option<i64> {
+    v.as_number().and_then(|n| n.as_i64())
 }
 
 /// A whole number given as a JSON number or as a numeric string (AWS accepts `"1"` in `…Path` fields).

@@ -22,6 +22,9 @@ pub struct Failure {
     /// a catcher then sees `null`, where an empty one (a timeout's cause) is `""`.
     pub error_absent: bool,
     pub cause_absent: bool,
+    /// For a JSONata evaluation error: the field it happened in (`Output/result`), which
+    /// AWS records in an `EvaluationFailed` event.
+    pub location: Option<Rc<str>>,
 }
 
 impl Failure {
@@ -35,7 +38,12 @@ impl Failure {
             cause: cause.unwrap_or_default().to_string(),
             error_absent: error.is_none(),
             cause_absent: cause.is_none(),
+            location: None,
         }
+    }
+    /// `States.QueryEvaluationError` in the field `location`.
+    pub fn query_evaluation(location: &str, cause: impl Into<String>) -> Failure {
+        Failure { location: Some(Rc::from(location)), ..Failure::new("States.QueryEvaluationError", cause) }
     }
     pub fn runtime(cause: impl Into<String>) -> Failure {
         Failure::new("States.Runtime", cause)
@@ -56,6 +64,83 @@ pub trait Env {
     fn variable(&self, name: &str) -> Option<Value>;
     /// The next 64 random bits from the execution's seeded generator.
     fn next_random(&mut self) -> u64;
+    /// JSONata: the `$states` variable for the field being evaluated.
+    fn jsonata_states(&mut self) -> Value {
+        Value::empty_object()
+    }
+    /// JSONata: every workflow variable in scope.
+    fn visible_variables(&self) -> Map {
+        Map::new()
+    }
+    /// The virtual clock, for JSONata's `$now()` and `$millis()`.
+    fn now_millis(&self) -> i64 {
+        0
+    }
+}
+
+/// A `{% … %}` expression in a JSONata-mode field.
+#[derive(Clone, Debug)]
+pub struct JsonataField {
+    pub expr: jsonata::Expression,
+}
+
+/// Whether a string is a JSONata expression field: `{%` … `%}` with nothing outside.
+pub fn jsonata_text(s: &str) -> Option<&str> {
+    s.strip_prefix("{%").and_then(|r| r.strip_suffix("%}"))
+}
+
+struct HostAdapter<'e>(&'e mut dyn Env);
+
+impl jsonata::Host for HostAdapter<'_> {
+    fn now_millis(&self) -> i64 {
+        self.0.now_millis()
+    }
+    fn next_random(&mut self) -> u64 {
+        self.0.next_random()
+    }
+}
+
+/// The error text AWS shows: jsonata-js's message, `CODE: message`.
+fn aws_jsonata_message(e: &jsonata::EvalError) -> String {
+    let message = match &e.code {
+        Some(c) if !e.message.starts_with(c.as_str()) => format!("{}: {}", c, e.message),
+        _ => e.message.clone(),
+    };
+    // jsonata-core names the callee ("…non-function: $f"); jsonata-js, and so AWS, does not.
+    match message.find("Attempted to invoke a non-function") {
+        Some(i) if e.code.as_deref() == Some("T1006") => message[..i + "Attempted to invoke a non-function".len()].to_string(),
+        _ => message,
+    }
+}
+
+impl JsonataField {
+    /// Evaluate; `location` names the field for AWS's messages (`Arguments/FunctionName`).
+    pub fn evaluate(&self, env: &mut dyn Env, location: &str) -> Result<Value, Failure> {
+        let states = env.jsonata_states();
+        let vars = env.visible_variables();
+        let mut bindings: Vec<(&str, Value)> = Vec::with_capacity(vars.len() + 1);
+        bindings.push(("states", states));
+        for (k, v) in vars.iter() {
+            bindings.push((k, v.clone()));
+        }
+        let text = self.expr.text().trim();
+        match jsonata::evaluate_with(&self.expr, None, &bindings, &mut HostAdapter(env), &jsonata::Limits::default()) {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => Err(Failure::query_evaluation(
+                location,
+                format!("The JSONata expression '{}' specified for the field '{}' returned nothing (undefined).", text, location),
+            )),
+            Err(e) => Err(Failure::query_evaluation(
+                location,
+                format!(
+                    "The JSONata expression '{}' specified for the field '{}' threw an error during evaluation. {}",
+                    text,
+                    location,
+                    aws_jsonata_message(&e)
+                ),
+            )),
+        }
+    }
 }
 
 /// An expression in a `.$` value: a path on the input, the context or a
@@ -117,8 +202,10 @@ pub fn select(path: &Path, env: &mut dyn Env) -> Result<Value, PathError> {
 /// static parts kept as values, `.$` members compiled.
 #[derive(Clone, Debug)]
 pub enum Template {
-    /// A subtree with no `.$` key anywhere: used as is.
+    /// A subtree with no `.$` key (or, in JSONata mode, no `{% %}` string) anywhere: used as is.
     Static(Value),
+    /// JSONata mode: a `{% … %}` string.
+    Jsonata(Rc<JsonataField>),
     Object(Vec<(Rc<str>, TemplateMember)>),
     Array(Vec<Template>),
 }
@@ -181,10 +268,79 @@ impl Template {
         }
     }
 
+    /// Compile a JSONata-mode field: `{% … %}` strings anywhere in the value are expressions;
+    /// `.$` keys mean nothing special. Errors carry a JSON pointer suffix and a message.
+    pub fn compile_jsonata(v: &Value) -> Result<Template, (String, String)> {
+        Self::compile_jsonata_at(v, &mut String::new())
+    }
+
+    fn compile_jsonata_at(v: &Value, ptr: &mut String) -> Result<Template, (String, String)> {
+        match v {
+            Value::String(s) => match jsonata_text(s) {
+                Some(text) => match jsonata::Expression::compile(text) {
+                    Ok(expr) => Ok(Template::Jsonata(Rc::new(JsonataField { expr }))),
+                    Err(e) => Err((ptr.clone(), format!("The JSONata expression '{}' is invalid: {}", text.trim(), e))),
+                },
+                None => Ok(Template::Static(v.clone())),
+            },
+            Value::Object(o) if has_jsonata(v) => {
+                let mut members = Vec::with_capacity(o.len());
+                for (k, val) in o.iter() {
+                    let len = ptr.len();
+                    ptr.push('/');
+                    crate::json::escape_pointer_token(k, ptr);
+                    members.push((k.clone(), TemplateMember::Plain(Self::compile_jsonata_at(val, ptr)?)));
+                    ptr.truncate(len);
+                }
+                Ok(Template::Object(members))
+            }
+            Value::Array(a) if has_jsonata(v) => {
+                let mut items = Vec::with_capacity(a.len());
+                for (i, item) in a.iter().enumerate() {
+                    let len = ptr.len();
+                    ptr.push('/');
+                    ptr.push_str(&i.to_string());
+                    items.push(Self::compile_jsonata_at(item, ptr)?);
+                    ptr.truncate(len);
+                }
+                Ok(Template::Array(items))
+            }
+            _ => Ok(Template::Static(v.clone())),
+        }
+    }
+
+    /// Evaluate a JSONata-mode template; `location` is the field (`Output`), extended with
+    /// member names for nested expressions (`Output/result`) as AWS reports them.
+    pub fn evaluate_jsonata(&self, env: &mut dyn Env, location: &str) -> Result<Value, Failure> {
+        match self {
+            Template::Static(v) => Ok(v.clone()),
+            Template::Jsonata(f) => f.evaluate(env, location),
+            Template::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, t) in items.iter().enumerate() {
+                    out.push(t.evaluate_jsonata(env, &format!("{}[{}]", location, i))?);
+                }
+                Ok(Value::array(out))
+            }
+            Template::Object(members) => {
+                let mut out = Map::with_capacity(members.len());
+                for (k, m) in members {
+                    let v = match m {
+                        TemplateMember::Plain(t) => t.evaluate_jsonata(env, &format!("{}/{}", location, k))?,
+                        TemplateMember::Dynamic { field, expr } => expr.evaluate(env, field)?,
+                    };
+                    out.insert(k.clone(), v);
+                }
+                Ok(Value::object(out))
+            }
+        }
+    }
+
     /// Build the payload.
     pub fn evaluate(&self, env: &mut dyn Env) -> Result<Value, Failure> {
         match self {
             Template::Static(v) => Ok(v.clone()),
+            Template::Jsonata(f) => f.evaluate(env, "?"),
             Template::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for t in items {
@@ -209,7 +365,7 @@ impl Template {
     /// Every `.$` member, with its key (for validation and the inspector).
     pub fn dynamic_members(&self, out: &mut Vec<(Rc<str>, Expr)>) {
         match self {
-            Template::Static(_) => {}
+            Template::Static(_) | Template::Jsonata(_) => {}
             Template::Array(items) => items.iter().for_each(|t| t.dynamic_members(out)),
             Template::Object(members) => {
                 for (_, m) in members {
@@ -220,6 +376,15 @@ impl Template {
                 }
             }
         }
+    }
+}
+
+fn has_jsonata(v: &Value) -> bool {
+    match v {
+        Value::String(s) => jsonata_text(s).is_some(),
+        Value::Object(o) => o.values().any(has_jsonata),
+        Value::Array(a) => a.iter().any(has_jsonata),
+        _ => false,
     }
 }
 

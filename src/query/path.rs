@@ -371,7 +371,12 @@ struct Lexer<'a> {
     text: &'a str,
     s: &'a [u8],
     i: usize,
+    /// Nesting of filter sub-expressions, bounded so no path can exhaust the stack.
+    depth: usize,
 }
+
+/// Deepest nesting of parentheses, `!` and filters within one path.
+const MAX_FILTER_DEPTH: usize = 64;
 
 /// A name character in dot notation: anything but the path's punctuation.
 fn is_name_byte(c: u8) -> bool {
@@ -380,7 +385,7 @@ fn is_name_byte(c: u8) -> bool {
 
 impl<'a> Lexer<'a> {
     fn new(text: &'a str) -> Lexer<'a> {
-        Lexer { text, s: text.as_bytes(), i: 0 }
+        Lexer { text, s: text.as_bytes(), i: 0, depth: 0 }
     }
 
     fn err<T>(&self, what: &str) -> Result<T, String> {
@@ -633,6 +638,16 @@ impl<'a> Lexer<'a> {
     }
 
     fn filter_unary(&mut self) -> Result<Filter, String> {
+        self.depth += 1;
+        if self.depth > MAX_FILTER_DEPTH {
+            return self.err(&format!("filter expressions nest deeper than {} levels", MAX_FILTER_DEPTH));
+        }
+        let r = self.filter_unary_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn filter_unary_inner(&mut self) -> Result<Filter, String> {
         self.skip_ws();
         if self.s.get(self.i) == Some(&b'!') && self.s.get(self.i + 1) != Some(&b'=') {
             self.i += 1;
@@ -680,7 +695,13 @@ impl<'a> Lexer<'a> {
         match self.s.get(self.i) {
             Some(b'@') => {
                 self.i += 1;
-                Ok(Operand::Current(self.segments(true)?))
+                self.depth += 1;
+                if self.depth > MAX_FILTER_DEPTH {
+                    return self.err(&format!("filter expressions nest deeper than {} levels", MAX_FILTER_DEPTH));
+                }
+                let segs = self.segments(true);
+                self.depth -= 1;
+                Ok(Operand::Current(segs?))
             }
             Some(b'$') => {
                 self.i += 1;

@@ -179,6 +179,11 @@ fn range(args: &[JValue], max_items: usize) -> HostFnResult {
             format!("The size of the sequence allocated by $range must not exceed {}", max_items),
         ));
     }
+    // AWS returns a JSONata sequence: one item comes back as that item, not as an array
+    // (`$range(1, 9, 9)` is `1` on AWS, as recorded).
+    if count == 1.0 {
+        return Ok(JValue::Number(start));
+    }
     Ok(JValue::array((0..count as usize).map(|k| JValue::Number(start + k as f64 * step)).collect()))
 }
 
