@@ -106,3 +106,21 @@ test("Save → History downloads GetExecutionHistory JSON", async () => {
   assert.equal(history.events.at(-1).type, "TaskSubmitted");
   await close();
 });
+
+test("for a JSONata machine the inspector shows Arguments and Output, and the Condition that matched", async () => {
+  const { page, close } = await open();
+  await page.getByTestId("examples").selectOption("jsonata");
+  await status(page, "READY");
+  await testid(page, "run").click();
+  await status(page, "SUCCEEDED");
+  await node(page, "Price").click();
+  const inspector = testid(page, "inspector");
+  const stages = await inspector.locator(".stage").evaluateAll((list) => list.map((s) => s.dataset.stage));
+  assert.deepEqual(stages, ["input", "afterArguments", "result", "output"]);
+  assert.equal(await inspector.locator('.stage[data-stage="afterArguments"] .stage-title').textContent(), "Arguments");
+  assert.match(await inspector.locator('.stage[data-stage="output"] .stage-expr').textContent(), /^Output: \{"index":"\{% \$states\.input\.index %\}"/);
+  await node(page, "Check").click();
+  assert.match(await inspector.locator(".rules li.matched").textContent(), /\$grand > 100.*Charge.*matched/);
+  assert.match(await inspector.textContent(), /"grand": 105/);
+  await close();
+});

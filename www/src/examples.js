@@ -493,7 +493,164 @@ const variables = {
   mocks: {},
 };
 
-export const EXAMPLES = [onboarding, hello, retryCatch, choice, wait, parallel, map, callback, mockConfig, failure, variables, loop];
+const jsonata = {
+  id: "jsonata",
+  title: "JSONata: Arguments, Output, Assign, Condition",
+  summary:
+    "QueryLanguage JSONata: {% %} expressions in Arguments, Output, Assign and Choice Conditions, a Map with MaxConcurrency, " +
+    "a retry with FULL jitter from the seed, and a Catch with its own Output.",
+  definition: {
+    "Comment": "JSONata with variables, a Map over items, a Catch, $uuid/$random from the seed and $now from the virtual clock",
+    "QueryLanguage": "JSONata",
+    "StartAt": "Init",
+    "States": {
+      "Init": {
+        "Type": "Pass",
+        "Assign": {
+          "rate": "{% $states.input.rate %}",
+          "runId": "{% $uuid() %}",
+          "startedAt": "{% $now() %}"
+        },
+        "Output": {
+          "orders": "{% $states.input.orders %}"
+        },
+        "Next": "PriceAll"
+      },
+      "PriceAll": {
+        "Type": "Map",
+        "Items": "{% $states.input.orders %}",
+        "MaxConcurrency": 2,
+        "ItemSelector": {
+          "order": "{% $states.context.Map.Item.Value %}",
+          "index": "{% $states.context.Map.Item.Index %}"
+        },
+        "ItemProcessor": {
+          "StartAt": "Price",
+          "States": {
+            "Price": {
+              "Type": "Task",
+              "Resource": "arn:aws:states:::lambda:invoke",
+              "Arguments": {
+                "FunctionName": "price",
+                "Payload": {
+                  "qty": "{% $states.input.order.qty %}",
+                  "rate": "{% $rate %}"
+                }
+              },
+              "Retry": [
+                {
+                  "ErrorEquals": [
+                    "Throttled"
+                  ],
+                  "IntervalSeconds": 2,
+                  "BackoffRate": 2,
+                  "JitterStrategy": "FULL"
+                }
+              ],
+              "Output": {
+                "index": "{% $states.input.index %}",
+                "total": "{% $states.result.Payload.total %}"
+              },
+              "End": true
+            }
+          }
+        },
+        "Assign": {
+          "grand": "{% $sum($states.result.total) %}"
+        },
+        "Output": "{% $states.result %}",
+        "Next": "Check"
+      },
+      "Check": {
+        "Type": "Choice",
+        "Choices": [
+          {
+            "Condition": "{% $grand > 100 %}",
+            "Next": "Charge",
+            "Assign": {
+              "tier": "big"
+            }
+          }
+        ],
+        "Default": "Charge",
+        "Assign": {
+          "tier": "small"
+        }
+      },
+      "Charge": {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke",
+        "Arguments": {
+          "FunctionName": "charge",
+          "Payload": {
+            "amount": "{% $grand %}",
+            "tier": "{% $tier %}"
+          }
+        },
+        "Catch": [
+          {
+            "ErrorEquals": [
+              "States.ALL"
+            ],
+            "Next": "Refund",
+            "Output": {
+              "failed": "{% $states.errorOutput.Error %}",
+              "amount": "{% $grand %}"
+            }
+          }
+        ],
+        "End": true
+      },
+      "Refund": {
+        "Type": "Pass",
+        "Output": {
+          "refunded": "{% $states.input.amount %}",
+          "tier": "{% $tier %}",
+          "runId": "{% $runId %}",
+          "lucky": "{% $random() < 2 %}",
+          "at": "{% $startedAt %}"
+        },
+        "End": true
+      }
+    }
+  },
+  input: {"rate": 3, "orders": [{"qty": 10}, {"qty": 20}, {"qty": 5}]},
+  mocks: {
+    "Price": [
+      {
+        "Throw": {
+          "Error": "Throttled",
+          "Cause": "slow down"
+        }
+      },
+      {
+        "Return": {
+          "total": 30
+        },
+        "DelaySeconds": 1
+      },
+      {
+        "Return": {
+          "total": 60
+        },
+        "DelaySeconds": 3
+      },
+      {
+        "Return": {
+          "total": 15
+        }
+      }
+    ],
+    "Charge": {
+      "Throw": {
+        "Error": "Card.Declined",
+        "Cause": "insufficient funds"
+      }
+    }
+  },
+};
+
+export const EXAMPLES = [onboarding, hello, retryCatch, choice, wait, parallel, map, callback, mockConfig, failure, variables, jsonata, loop];
 export const DEFAULT_EXAMPLE = onboarding;
 
 /** An example as the texts the editors hold. */

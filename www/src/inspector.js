@@ -76,7 +76,8 @@ export class Inspector {
     const attempts = this.#attempts(view.entries ?? []);
     if (attempts) parts.push(section("Attempts", attempts, "Latest run"));
     const vars = view.variables && Object.keys(view.variables).length ? view.variables : inspection?.variables;
-    parts.push(section("Variables in scope", vars && Object.keys(vars).length ? jsonBlock(vars) : h("p.muted", null, "None (Assign sets variables; later states read them as $name).")));
+    const assign = state.Assign !== undefined ? h("code.stage-expr", { title: JSON.stringify(state.Assign) }, truncate(`Assign (on exit): ${JSON.stringify(state.Assign)}`, 160)) : null;
+    parts.push(section("Variables in scope", [assign, vars && Object.keys(vars).length ? jsonBlock(vars) : h("p.muted", null, "None (Assign sets variables; later states read them as $name).")], "at entry"));
     if (view.context) parts.push(section("Context object ($$)", jsonBlock(view.context.value), view.context.note));
     parts.push(section("Definition", jsonBlock(state), null, true));
     this.root.replaceChildren(...parts);
@@ -85,11 +86,15 @@ export class Inspector {
   #stages(inspection, state, language) {
     const list = h("ol.stages");
     let previous;
-    const keys = Object.keys(inspection).filter((k) => !NOT_STAGES.has(k));
+    // JSONata has no InputPath: the engine's identity stage is left out there.
+    const keys = Object.keys(inspection).filter((k) => !NOT_STAGES.has(k) && !(language === "JSONata" && k === "afterInputPath"));
     for (const key of keys) {
       const value = inspection[key];
-      const [title, field, blurb] = STAGES[key] ?? [key, null, ""];
+      let [title, field, blurb] = STAGES[key] ?? [key, null, ""];
+      if (language === "JSONata" && key === "afterItemsPath") [title, field, blurb] = ["Items", "Items", "The array the Map iterates over"];
+      if (language === "JSONata" && key === "output") blurb = "The Output expression, evaluated (the next state's input)";
       let fieldName = field;
+      if (key === "output" && language === "JSONata") fieldName = "Output";
       if (key === "afterParameters" && state.Type === "Map" && state.ItemSelector !== undefined) fieldName = "ItemSelector";
       let expression;
       if (fieldName && state[fieldName] !== undefined) expression = `${fieldName}: ${JSON.stringify(state[fieldName])}`;
