@@ -71,3 +71,19 @@ test("garbage in #state= shows an error message and the default example, not a b
     await close();
   }
 });
+
+test("Open loads a saved workspace or a definition file; Save → Workspace writes one", async () => {
+  const { page, close } = await open();
+  await page.locator("#save-menu summary").click();
+  const [saved] = await Promise.all([page.waitForEvent("download"), page.locator('[data-save="workspace"]').click()]);
+  const workspace = JSON.parse(await (await import("node:fs/promises")).readFile(await saved.path(), "utf8"));
+  assert.equal(typeof workspace.definition, "string");
+  assert.match(workspace.definition, /RequestApproval/);
+  await page.locator("#open-file").setInputFiles({ name: "machine.asl.json", mimeType: "application/json", buffer: Buffer.from(machine.definition) });
+  await node(page, "Échelle ✓").waitFor();
+  assert.equal((await texts(page)).definition, machine.definition);
+  await page.locator("#open-file").setInputFiles({ name: "workspace.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(workspace)) });
+  await node(page, "RequestApproval").waitFor();
+  assert.equal((await texts(page)).input, workspace.input);
+  await close();
+});
