@@ -413,7 +413,7 @@ export class GraphView {
       if (g.dataset.status !== next) g.dataset.status = next;
       const n = runs(name);
       const badge = n > 1 ? `\u00d7${n}` : "";
-      const holder = g.querySelector(".badges");
+      const holder = g.querySelector(":scope > .badges");
       if (holder.dataset.text !== badge) {
         holder.dataset.text = badge;
         holder.replaceChildren();
@@ -431,7 +431,7 @@ export class GraphView {
 
   #badge(g, w, text) {
     // Node coordinates are container-relative; the box's drawn position is absolute.
-    const box = g.querySelector("rect.box");
+    const box = g.querySelector(":scope > rect.box");
     const bx = Number(box.getAttribute("x")) + Number(box.getAttribute("width")) - w + 6;
     const by = Number(box.getAttribute("y")) - 8;
     return s("g.badge", null, s("rect", { x: bx, y: by, width: w, height: 16, rx: 8 }), s("text", { x: bx + w / 2, y: by + 12, "text-anchor": "middle" }, text));
@@ -472,7 +472,7 @@ export class GraphView {
 
   /** Scroll the panel (and only the panel) so that a state is in view. */
   reveal(name) {
-    const g = this.nodes.get(name)?.g.querySelector("rect.box");
+    const g = this.nodes.get(name)?.g.querySelector(":scope > rect.box");
     if (!g) return;
     const box = g.getBoundingClientRect();
     const view = this.root.getBoundingClientRect();

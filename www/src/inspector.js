@@ -170,9 +170,13 @@ function truncate(text, n) {
   return text.length > n ? `${text.slice(0, n - 1)}\u2026` : text;
 }
 
+/** Which sections the user opened or closed, kept across redraws and states. */
+const opened = new Map();
+
 function section(title, body, note, collapsed = false) {
-  const details = h("details.section", { open: !collapsed },
+  const details = h("details.section", { open: opened.get(title) ?? !collapsed, dataset: { section: title } },
     h("summary", null, h("span", null, title), note ? h("span.muted", null, note) : null),
     body);
+  details.addEventListener("toggle", () => opened.set(title, details.open));
   return details;
 }
