@@ -120,3 +120,41 @@ test("an endless loop runs in slices: the page stays responsive until the 25,000
   assert.ok(rendered > 0 && rendered < 200, `only the rows in view are in the DOM (${rendered})`);
   await close();
 });
+
+test("a Map over 3,000 items runs to the end without blocking the page, its iterations in the timeline", async () => {
+  const { page, close } = await open();
+  await setDefinition(page, {
+    StartAt: "Each",
+    States: {
+      Each: {
+        Type: "Map",
+        MaxConcurrency: 40,
+        ItemProcessor: { StartAt: "Double", States: { Double: { Type: "Pass", Parameters: { "n.$": "States.MathAdd($, $)" }, End: true } } },
+        End: true,
+      },
+    },
+  });
+  await page.evaluate((n) => window.aslSim.setInput(JSON.stringify(Array.from({ length: n }, (_, i) => i))), 3000);
+  await page.evaluate(() => {
+    window.gaps = { last: performance.now(), max: 0 };
+    window.tick = setInterval(() => {
+      const now = performance.now();
+      window.gaps.max = Math.max(window.gaps.max, now - window.gaps.last);
+      window.gaps.last = now;
+    }, 10);
+  });
+  await testid(page, "run").click();
+  await status(page, "SUCCEEDED", 60_000);
+  const gaps = await page.evaluate(() => (clearInterval(window.tick), window.gaps));
+  console.log(`# Map over 3,000 items: ${await count(page)} events; longest gap between timer ticks ${gaps.max.toFixed(1)} ms`);
+  assert.ok(gaps.max < 250, `longest gap ${gaps.max} ms`);
+  const output = JSON.parse(await testid(page, "output").textContent());
+  assert.equal(output.length, 3000);
+  assert.deepEqual(output[2999], { n: 5998 });
+  assert.equal(await nodeStatus(page, "Double"), "succeeded");
+  assert.equal(await node(page, "Double").locator(".badge text").textContent(), "\u00d73000");
+  await page.locator("#tab-timeline").click();
+  const rows = await testid(page, "timeline").locator(".tl-row").count();
+  assert.ok(rows > 0 && rows < 200, `timeline rows in the DOM: ${rows} (virtualised)`);
+  await close();
+});
