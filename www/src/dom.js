@@ -49,8 +49,6 @@ function append(node, children) {
   }
 }
 
-/** `[data-testid=…]` */
-export const byTestId = (id, root = document) => root.querySelector(`[data-testid="${id}"]`);
 
 /** Give the browser a turn (input, paint) before going on. */
 export function yieldToBrowser() {

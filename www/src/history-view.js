@@ -39,10 +39,9 @@ export class HistoryView {
 
   /** Show `events` (the array is read, not copied; it may grow between calls). */
   set(events, trace) {
-    const shrunk = events.length < this.#renderedCount;
     this.events = events;
     this.trace = trace;
-    if (shrunk) for (const id of this.expanded.keys()) if (id > events.length) this.expanded.delete(id);
+    for (const id of this.expanded.keys()) if (id > events.length) this.expanded.delete(id);
     this.#refilter();
     this.#layout();
     if (this.follow) this.root.scrollTop = this.root.scrollHeight;
@@ -54,10 +53,6 @@ export class HistoryView {
     this.#refilter();
     this.#layout();
     this.#render();
-  }
-
-  get #renderedCount() {
-    return this.events.length;
   }
 
   #refilter() {

@@ -6,7 +6,7 @@
 // echoes back) reaches the page as text, never as HTML.
 
 import init, { validate, Simulator } from "../../pkg/asl_sim.js";
-import { h, byTestId, yieldToBrowser, toast, download } from "./dom.js";
+import { h, yieldToBrowser, toast, download } from "./dom.js";
 import { createEditor, jsonError } from "./editors.js";
 import { GraphView, legend } from "./graph.js";
 import { HistoryView, formatElapsed } from "./history-view.js";
@@ -63,7 +63,6 @@ const page = {
   seed: 0,
   testCase: undefined,
   stateMachine: undefined,
-  dirty: { definition: true },
 };
 
 // ---------------------------------------------------------------------------
@@ -946,5 +945,3 @@ async function main() {
 }
 
 main();
-
-export { byTestId };

@@ -197,7 +197,7 @@ export class Trace {
   statusOf(name) {
     const list = this.byState.get(name);
     if (!list) return "idle";
-    let latest = list[list.length - 1];
+    const latest = list[list.length - 1];
     for (let i = list.length - 1; i >= 0 && i >= list.length - 64; i--) {
       const e = list[i];
       if (e.end === undefined && (e.phase === "active" || e.phase === "waiting" || e.phase === "retrying")) return e.phase;
