@@ -31,6 +31,11 @@ test("the timeline shows the welcome email's two retries with their backoff inte
   }
   assert.equal(await timeline.locator('.tl-row[data-state="CreateDatabaseSchema"] .seg.attempt').getAttribute("data-seconds"), "8");
   assert.equal(await timeline.locator('.tl-row[data-state="RequestApproval"] .seg.callback').count(), 1);
+  // Double-click the row to zoom to it: the 2 s backoff, a sliver of the 109 s run, becomes wide.
+  const narrow = (await backoffs.first().boundingBox()).width;
+  await email.dblclick();
+  const wide = (await backoffs.first().boundingBox()).width;
+  assert.ok(wide > 40 && wide > narrow * 5, `backoff bar ${narrow.toFixed(1)} px → ${wide.toFixed(1)} px`);
   await close();
 });
 

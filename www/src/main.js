@@ -794,7 +794,11 @@ const showEditorTab = setupTabs(document.querySelector(".editors .tabs"), (id) =
 function selectTab(which) {
   showEditorTab(`tab-${which}`);
 }
-setupTabs(document.querySelector(".bottom .tabs"), () => requestAnimationFrame(() => render()));
+setupTabs(document.querySelector(".bottom .tabs"), (id) => {
+  // The filter is the history's; the timeline has its zoom instead.
+  document.querySelector(".bottom .filter").hidden = id !== "tab-history";
+  requestAnimationFrame(() => render());
+});
 
 const THEMES = ["auto", "light", "dark"];
 function applyTheme(theme) {

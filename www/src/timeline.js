@@ -8,6 +8,8 @@
 import { h } from "./dom.js";
 
 const ROW = 24;
+/** The label column's width in px (as in style.css). */
+const LABEL_WIDTH = 210;
 const MARGIN = 10;
 const STEPS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400, 604800];
 
@@ -22,13 +24,31 @@ export class TimelineView {
     this.spacer.append(this.body);
     this.scroll.append(this.spacer);
     this.empty = h("p.empty", null, "Run or step the execution to see it on the virtual clock.");
-    root.append(this.axis, this.scroll, this.empty);
+    this.scroll.prepend(this.axis);
+    // Zoom controls in the corner above the labels (or Ctrl+wheel; double-click a row to zoom to it).
+    this.corner = h("span.tl-label-space", { title: "Zoom the time axis: Ctrl+wheel works too; double-click a row to zoom to it" },
+      h("button.small", { type: "button", "aria-label": "Zoom the timeline out", onclick: () => this.setZoom(this.zoom / 2) }, "\u2212"),
+      h("button.small", { type: "button", "aria-label": "Fit the whole run", onclick: () => this.setZoom(1) }, "Fit"),
+      h("button.small", { type: "button", "aria-label": "Zoom the timeline in", onclick: () => this.setZoom(this.zoom * 2) }, "+"));
+    root.append(this.scroll, this.empty);
     this.trace = null;
+    this.zoom = 1;
     this.scroll.addEventListener("scroll", () => this.#render());
     this.scroll.addEventListener("click", (e) => {
       const row = e.target.closest("[data-state]");
       if (row) this.onSelectState(row.dataset.state);
     });
+    // Double-click a row: zoom to that state run.
+    this.scroll.addEventListener("dblclick", (e) => {
+      const row = e.target.closest(".tl-row");
+      const entry = row && this.trace?.entries[Number(row.dataset.index)];
+      if (entry) this.zoomTo(entry.start, entry.end ?? this.t1);
+    });
+    this.scroll.addEventListener("wheel", (e) => {
+      if (!e.ctrlKey) return;
+      e.preventDefault();
+      this.setZoom(this.zoom * (e.deltaY < 0 ? 1.25 : 0.8));
+    }, { passive: false });
     new ResizeObserver(() => this.#render()).observe(this.scroll);
   }
 
@@ -46,6 +66,26 @@ export class TimelineView {
     this.#render();
   }
 
+  /** Zoom the time axis (1 = the whole run fits), keeping the left edge's time in view. */
+  setZoom(z) {
+    const next = Math.min(2000, Math.max(1, z));
+    const trackWidth = this.scroll.clientWidth - LABEL_WIDTH;
+    const leftTime = (this.scroll.scrollLeft / Math.max(1, trackWidth * this.zoom)) * this.span;
+    this.zoom = next;
+    this.scroll.style.setProperty("--zoom", String(next));
+    this.#axis();
+    this.scroll.scrollLeft = (leftTime / this.span) * trackWidth * next;
+    this.#render();
+  }
+
+  /** Zoom so that [a, b] fills most of the view, and scroll to it. */
+  zoomTo(a, b) {
+    const span = Math.max(b - a, this.span / 2000, 1);
+    this.setZoom(this.span / (span * 1.3));
+    const trackWidth = this.scroll.clientWidth - LABEL_WIDTH;
+    this.scroll.scrollLeft = ((a - this.t0 - span * 0.15) / this.span) * trackWidth * this.zoom;
+  }
+
   #x(t) {
     return `${(((t - this.t0) / this.span) * 100).toFixed(4)}%`;
   }
@@ -56,12 +96,12 @@ export class TimelineView {
 
   #axis() {
     const seconds = this.span / 1000;
-    const step = STEPS.find((st) => seconds / st <= 6) ?? STEPS[STEPS.length - 1];
+    const step = STEPS.find((st) => seconds / st <= 6 * this.zoom) ?? STEPS[STEPS.length - 1];
     const ticks = [];
-    for (let t = 0; t <= seconds + 1e-9 && ticks.length < 12; t += step) {
+    for (let t = 0; t <= seconds + 1e-9 && ticks.length < 600; t += step) {
       ticks.push(h("span.tick", { style: `left: ${((t / seconds) * 100).toFixed(3)}%` }, clockLabel(t, step)));
     }
-    this.axis.replaceChildren(h("span.tl-label-space"), h("div.tl-ticks", null, ...ticks));
+    this.axis.replaceChildren(this.corner, h("div.tl-ticks", null, ...ticks));
     // The tracks' grid lines fall on the ticks.
     this.root.style.setProperty("--tick", `${Math.min(100, (step / seconds) * 100).toFixed(4)}%`);
   }
@@ -111,7 +151,7 @@ export class TimelineView {
       role: "listitem",
       class: `phase-${entry.phase}`,
       style: `transform: translateY(${i * ROW}px)`,
-      dataset: { state: entry.state, phase: entry.phase },
+      dataset: { state: entry.state, phase: entry.phase, index: String(i) },
     },
       h("span.tl-label", { style: `padding-left: ${6 + entry.depth * 12}px`, title: `${entry.state}${suffix}` }, h("span.dot"), entry.state, h("span.muted", null, suffix)),
       track);
