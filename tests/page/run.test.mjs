@@ -158,3 +158,33 @@ test("a Map over 3,000 items runs to the end without blocking the page, its iter
   assert.ok(rows > 0 && rows < 200, `timeline rows in the DOM: ${rows} (virtualised)`);
   await close();
 });
+
+test("the callback example: heartbeat, then an activity; a refusal is caught", async () => {
+  const { page, close } = await open();
+  await page.getByTestId("examples").selectOption("callback");
+  await runToApproval(page);
+  let pending = testid(page, "pending-task");
+  assert.equal(await pending.getAttribute("data-kind"), "taskToken");
+  await pending.getByRole("button", { name: "Send heartbeat" }).click();
+  await page.locator(".toast", { hasText: "Heartbeat sent" }).waitFor();
+  assert.equal(await statusText(page), "PAUSED");
+  await pending.getByRole("button", { name: "Send task success" }).click();
+  await status(page, "PAUSED");
+  pending = testid(page, "pending-task");
+  assert.equal(await pending.getAttribute("data-state"), "Archive");
+  assert.equal(await pending.getAttribute("data-kind"), "activity");
+  await pending.getByRole("button", { name: "Send task success" }).click();
+  await status(page, "SUCCEEDED");
+  assert.deepEqual(JSON.parse(await testid(page, "output").textContent()).archive, { location: "s3://archive/contract-42.pdf" });
+
+  await testid(page, "reset").click();
+  await testid(page, "run").click();
+  await status(page, "PAUSED");
+  await testid(page, "pending-task").getByLabel("Error").fill("Signature.Refused");
+  await testid(page, "pending-task").getByRole("button", { name: "Send task failure" }).click();
+  await status(page, "FAILED");
+  assert.equal(await nodeStatus(page, "AskForSignature"), "caught");
+  assert.equal(await nodeStatus(page, "Refused"), "failed");
+  assert.equal(await nodeStatus(page, "Archive"), "idle");
+  await close();
+});
