@@ -406,13 +406,14 @@ export class GraphView {
     this.svg.setAttribute("height", String(Math.round(this.model.height * this.zoom)));
   }
 
-  /** Colour every state: `status(name)` → idle | active | succeeded | failed | caught | retrying | waiting; `runs(name)` → count. */
-  setStatuses(status, runs, taken) {
+  /** Colour every state: `status(name)` → idle | active | succeeded | failed | caught | retrying | waiting; badges for `runs(name)` and `retries(name)`. */
+  setStatuses(status, runs, taken, retries) {
     for (const [name, { g }] of this.nodes) {
       const next = status(name);
       if (g.dataset.status !== next) g.dataset.status = next;
       const n = runs(name);
-      const badge = n > 1 ? `\u00d7${n}` : "";
+      const r = retries?.(name) ?? 0;
+      const badge = [n > 1 ? `\u00d7${n}` : "", r ? `\u21bb${r}` : ""].filter(Boolean).join(" ");
       const holder = g.querySelector(":scope > .badges");
       if (holder.dataset.text !== badge) {
         holder.dataset.text = badge;
@@ -422,9 +423,11 @@ export class GraphView {
         }
       }
     }
-    for (const { edge, g } of this.edges) {
+    for (const { edge, g, path } of this.edges) {
       const isTaken = edge.from === START ? taken.size > 0 || status(edge.to) !== "idle" : taken.has(`${edge.from}\u2192${edge.to}`);
+      if (g.classList.contains("taken") === isTaken) continue;
       g.classList.toggle("taken", isTaken);
+      if (edge.kind !== "catch") path.setAttribute("marker-end", `url(#${isTaken ? "arrow-taken" : "arrow"})`);
     }
     this.#refreshMarks();
   }

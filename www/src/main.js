@@ -490,7 +490,7 @@ function render() {
   // The graph: history-derived status, with what the execution waits on.
   const waiting = new Set((report?.waitingFor ?? []).filter((w) => w.kind !== "breakpoint").map((w) => w.state));
   const trace = page.trace;
-  graph.setStatuses((name) => (waiting.has(name) ? "waiting" : trace.statusOf(name)), (name) => trace.runsOf(name), trace.taken);
+  graph.setStatuses((name) => (waiting.has(name) ? "waiting" : trace.statusOf(name)), (name) => trace.runsOf(name), trace.taken, (name) => trace.retriesOf(name));
   graph.setPausedBefore(page.pausedBefore);
 
   historyView.set(page.events, trace);

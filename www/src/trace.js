@@ -210,6 +210,13 @@ export class Trace {
     return this.byState.get(name)?.length ?? 0;
   }
 
+  /** How many retries a state made, over all its runs. */
+  retriesOf(name) {
+    let n = 0;
+    for (const e of this.byState.get(name) ?? []) n += e.backoffs.length;
+    return n;
+  }
+
   /** The state an event belongs to ("" for execution events). */
   stateOf(id) {
     return this.info[id]?.entry?.state ?? "";
