@@ -188,3 +188,14 @@ test("the callback example: heartbeat, then an activity; a refusal is caught", a
   assert.equal(await nodeStatus(page, "Archive"), "idle");
   await close();
 });
+
+test("Abort stops a paused execution: ABORTED, with ExecutionAborted last in the history", async () => {
+  const { page, close } = await open();
+  await runToApproval(page);
+  await testid(page, "abort").click();
+  await status(page, "ABORTED");
+  assert.equal((await rowTypes(page)).at(-1), "ExecutionAborted");
+  assert.match(await testid(page, "error").textContent(), /Aborted: Stopped from the playground/);
+  assert.equal(await testid(page, "abort").isVisible(), false);
+  await close();
+});

@@ -440,6 +440,19 @@ function reset() {
   resetExecution();
 }
 
+/** StopExecution: the engine records ExecutionAborted at once. */
+function abort() {
+  const ex = page.execution;
+  if (!ex) return;
+  page.generation++;
+  page.running = false;
+  ex.stop("Aborted", "Stopped from the playground");
+  take(ex.history().slice(page.events.length));
+  page.pausedBefore = null;
+  page.report = peek(ex);
+  render();
+}
+
 function answer(send) {
   send();
   page.report = peek(page.execution);
@@ -619,6 +632,7 @@ function updateControls() {
     : "Run to breakpoint (F8): set a breakpoint first with Shift+click on a state, its dot, or F9";
   ui.stepBack.disabled = page.running || !has || page.events.length <= 1;
   ui.reset.disabled = !has && !page.running;
+  $("abort").hidden = !has || finished;
 }
 
 // ---------------------------------------------------------------------------
@@ -851,6 +865,7 @@ function wire() {
   ui.run.addEventListener("click", run);
   ui.runToBreakpoint.addEventListener("click", () => runToBreakpoint());
   ui.reset.addEventListener("click", reset);
+  $("abort").addEventListener("click", abort);
   $("share").addEventListener("click", share);
   $("open").addEventListener("click", () => $("open-file").click());
   $("open-file").addEventListener("change", (e) => {
