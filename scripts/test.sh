@@ -45,6 +45,12 @@ wasm_tests() {
   need_browser && cargo test --target wasm32-unknown-unknown --test web
 }
 
+# The hostile-input cases through the JS API (tests/web_hostile.rs; the ones that
+# trap today run in fresh instances in tests/page/hostile.test.mjs).
+wasm_hostile_tests() {
+  need_browser && cargo test --target wasm32-unknown-unknown --test web_hostile
+}
+
 page_tests() {
   if [ "$built" != 1 ]; then
     echo "not run: the build failed, so pkg/ is missing or stale" >&2
@@ -56,8 +62,13 @@ page_tests() {
 # The release wasm and pkg/, once: the Node and page tests use it as shipped.
 step "build (pkg/)" bash scripts/build.sh
 built=$((1 - failed))
-step "cargo test (native)" cargo test
+# --no-fail-fast: a failing test binary does not hide the results of the others.
+step "cargo test (native)" cargo test --no-fail-fast
 step "wasm-bindgen-test (headless Chromium)" wasm_tests
+step "wasm-bindgen-test hostile inputs (headless Chromium)" wasm_hostile_tests
+# The JSONata checks that only wasm can make (no trap on deep recursion, no OS
+# entropy): this test binary asks for no browser, so it runs in Node.
+step "wasm-bindgen-test JSONata (Node)" cargo test --target wasm32-unknown-unknown --test jsonata_suite
 step "node --test (pkg in Node, page in Chromium)" page_tests
 # The AWS-recorded cases: every case runs; the ignore list names those not expected
 # to pass (each with its reason), and they count as failed in the printed pass rates.

@@ -95,6 +95,25 @@ export interface RunUntilOptions extends RunOptions {
   state: string;
 }
 
+/** Bounds on one `evalJsonata` evaluation; each defaults to the engine's (as in a state machine). */
+export interface JsonataLimits {
+  /** How deeply evaluation may nest (`D1011` beyond). Default 200. Well above it the browser's stack can
+   *  overflow first (a `RangeError`): in Chromium a recursion through `$reduce` does from about 450. */
+  maxDepth?: number;
+  /** How many function bodies may run (`D1012` beyond). Default 100,000. */
+  maxSteps?: number;
+  /** The longest sequence a step may produce (`D2015` beyond). Default 10,000,000. */
+  maxSequenceLength?: number;
+}
+
+/** What `evalJsonata` returns: exactly one of the three shapes. */
+export type JsonataOutcome =
+  | { result: Json }
+  /** JSONata's `undefined`: the expression produced no value (not `null`). */
+  | { undefined: true }
+  /** A syntax or evaluation error, e.g. `{code: "T2002", message: "T2002: …"}`; `code` is null when JSONata gives none. */
+  | { error: { code: string | null; message: string } };
+
 /** What every throwing call throws. */
 export interface AslSimError extends Error {
   /** e.g. `INVALID_DEFINITION`, `INVALID_OPTION`, `INVALID_JSON`, `INVALID_MOCKS`, or a Step Functions API error name. */
@@ -190,6 +209,124 @@ pub fn validate(definition: &str) -> Result<JsValue, JsValue> {
     positioned(&crate::validate(definition), definition)
 }
 
+/// Evaluate one JSONata expression as a state machine's JSONata fields would (AWS's
+/// functions, `$eval` refused, `??` and `?:` rejected), on its own: the clock reads the
+/// default start time (2024-01-01T00:00:00Z) and `$random`, `$uuid` and `$shuffle` draw
+/// from seed 0, so every call gives the same answer. `expression` may keep its `{% %}`;
+/// `input` is JSON text or a value, and `undefined` (or absent) is no input at all, not
+/// `null`; `bindings` maps names to values (`{x: 1}` is `$x`). JSONata's own errors are
+/// data (`{error: {code, message}}`); only misuse of the arguments throws.
+#[wasm_bindgen(js_name = evalJsonata, unchecked_return_type = "JsonataOutcome")]
+pub fn eval_jsonata(
+    expression: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | Json")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "{ [name: string]: Json } | null")] bindings: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "JsonataLimits | null")] limits: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    use crate::query::jsonata::{evaluate_with, Expression, Host};
+    install_panic_hook();
+    let text = crate::query::jsonata_text(expression.trim()).unwrap_or(expression);
+    // A plain JsValue, not an Option: wasm-bindgen's glue would turn `null` into None too.
+    let input = if input.is_undefined() { None } else { Some(from_js(&input, "input")?) };
+    let bindings = read_bindings(bindings)?;
+    let bindings: Vec<(&str, Value)> = bindings.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let limits = read_limits(limits)?;
+
+    struct Fixed(crate::engine::rng::Rng);
+    impl Host for Fixed {
+        fn now_millis(&self) -> i64 {
+            crate::engine::clock::DEFAULT_START
+        }
+        fn next_random(&mut self) -> u64 {
+            self.0.next_u64()
+        }
+    }
+    let mut host = Fixed(crate::engine::rng::Rng::new(0));
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    enum Outcome<'a> {
+        Result(&'a Value),
+        Undefined(bool),
+        Error { code: Option<&'a str>, message: &'a str },
+    }
+    let error = |code: &Option<String>, message: &str| to_js(&Outcome::Error { code: code.as_deref(), message });
+    let expr = match Expression::compile(text) {
+        Ok(expr) => expr,
+        Err(e) => return error(&e.code, &e.message),
+    };
+    match evaluate_with(&expr, input.as_ref(), &bindings, &mut host, &limits) {
+        Ok(Some(value)) => to_js(&Outcome::Result(&value)),
+        Ok(None) => to_js(&Outcome::Undefined(true)),
+        Err(e) => error(&e.code, &e.message),
+    }
+}
+
+/// `{name: value}` → the bindings `$name`. Values are JS values (a string is a string,
+/// not JSON text), turned into JSON with `JSON.stringify` like every other value.
+fn read_bindings(bindings: Option<JsValue>) -> Result<Vec<(String, Value)>, JsValue> {
+    let Some(bindings) = bindings.filter(|b| !b.is_null()) else { return Ok(Vec::new()) };
+    let Some(object) = bindings.dyn_ref::<js_sys::Object>().filter(|o| o.is_object() && !js_sys::Array::is_array(o)) else {
+        return Err(throw("INVALID_OPTION", "bindings must be an object of names and values", &[]));
+    };
+    let mut out = Vec::new();
+    for entry in js_sys::Object::entries(object).iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        let name = entry.get(0).as_string().unwrap_or_default();
+        let value = entry.get(1);
+        let what = format!("binding `{name}`");
+        let text = match js_sys::JSON::stringify(&value) {
+            Ok(s) if s.is_string() => String::from(s),
+            _ => return Err(throw("INVALID_JSON", &format!("{what} is not a JSON value"), &[])),
+        };
+        let value = crate::json::parse(&text).map_err(|e| throw("INVALID_JSON", &format!("{what}: {e}"), &[]))?;
+        out.push((name, value));
+    }
+    Ok(out)
+}
+
+/// The recognised `JsonataLimits` names.
+const LIMIT_NAMES: [&str; 3] = ["maxDepth", "maxSteps", "maxSequenceLength"];
+
+fn read_limits(limits: Option<JsValue>) -> Result<crate::query::jsonata::Limits, JsValue> {
+    let mut result = crate::query::jsonata::Limits::default();
+    let Some(limits) = limits.filter(|l| !l.is_null()) else { return Ok(result) };
+    let Some(object) = limits.dyn_ref::<js_sys::Object>().filter(|o| o.is_object()) else {
+        return Err(throw("INVALID_OPTION", "limits must be an object", &[]));
+    };
+    for key in js_sys::Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !LIMIT_NAMES.contains(&key.as_str()) {
+            let message = format!("unknown limit `{key}` (known: {})", LIMIT_NAMES.join(", "));
+            return Err(throw("INVALID_OPTION", &message, &[]));
+        }
+    }
+    let get = |name: &str| -> Result<Option<u64>, JsValue> {
+        let v = js_sys::Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED);
+        if v.is_undefined() {
+            Ok(None)
+        } else {
+            whole_number(&v, name).map(Some)
+        }
+    };
+    if let Some(n) = get("maxDepth")? {
+        // Measured in Chromium: no recursion shape overflows the browser's stack at 400 levels,
+        // and some do from 450; a deeper limit could trap the instance instead of failing.
+        if n > MAX_SAFE_JSONATA_DEPTH {
+            let message = format!("`maxDepth` must be at most {MAX_SAFE_JSONATA_DEPTH} (deeper recursion overflows the browser's stack)");
+            return Err(throw("INVALID_OPTION", &message, &[]));
+        }
+        result.max_depth = n as usize;
+    }
+    if let Some(n) = get("maxSteps")? {
+        result.max_steps = n;
+    }
+    if let Some(n) = get("maxSequenceLength")? {
+        result.max_sequence_length = n as usize;
+    }
+    Ok(result)
+}
+
 /// A validated state machine with its execution options; `start` runs it.
 #[wasm_bindgen(js_name = Simulator)]
 pub struct JsSimulator {
@@ -229,6 +366,9 @@ impl JsSimulator {
         Ok(JsExecution { inner: self.inner.start(input)? })
     }
 }
+
+/// The deepest JSONata recursion `evalJsonata` accepts (see `read_limits`).
+const MAX_SAFE_JSONATA_DEPTH: u64 = 400;
 
 /// The recognised option names, in the order the docs list them.
 const OPTION_NAMES: [&str; 6] = ["mocks", "testCase", "stateMachine", "seed", "startTime", "maxEvents"];

@@ -2,8 +2,10 @@
 //!
 //! `npm test` runs it; by hand:
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web`.
-//! The determinism check compares the wasm run's history with a golden file the
-//! native CLI wrote (`scripts/regen-golden.sh`), byte for byte.
+//! The determinism checks hold the wasm build to every golden run the native CLI
+//! wrote (`tests/golden/`, listed in `tests/golden/index.rs` by
+//! `scripts/regen-golden.sh`): histories byte for byte, through the Rust API and
+//! the JS API, and step back + step at every point of each.
 #![cfg(target_arch = "wasm32")]
 
 use asl_sim::wasm::{self, JsExecution, JsSimulator, JsonArg, OptionsArg};
@@ -17,11 +19,20 @@ const HELLO: &str = r#"{"StartAt": "Hello", "States": {
   "Hello": {"Type": "Pass", "Result": {"greeting": "hi", "n": 1}, "ResultPath": "$.hello", "Next": "Done"},
   "Done": {"Type": "Succeed"}}}"#;
 
-const GOLDEN_DEFINITION: &str = include_str!("golden/determinism.asl.json");
-const GOLDEN_INPUT: &str = include_str!("golden/determinism.input.json");
-const GOLDEN_MOCKS: &str = include_str!("golden/determinism.mocks.json");
-/// The CLI's stdout for `run determinism.asl.json --input … --mocks … --history`.
-const GOLDEN_RUN: &str = include_str!("golden/determinism.run.json");
+/// One golden run: the texts the CLI read and its stdout for `run … --history`
+/// (`scripts/regen-golden.sh` writes them and the listing below).
+struct GoldenCase {
+    name: &'static str,
+    definition: &'static str,
+    input: Option<&'static str>,
+    mocks: Option<&'static str>,
+    /// Extra CLI flags, e.g. `--seed 7 --start-time 2030-01-01T00:00:00Z`.
+    args: Option<&'static str>,
+    run: &'static str,
+}
+
+/// Every case in `tests/golden/` (tests/determinism.rs checks that none is missing).
+const GOLDEN: &[GoldenCase] = include!("golden/index.rs");
 
 fn get(v: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(v, &key.into()).unwrap()
@@ -146,34 +157,160 @@ fn first_difference(expected: &str, actual: &str) -> String {
     format!("first difference at byte {at}:\n expected …{}…\n   actual …{}…", context(expected), context(actual))
 }
 
-fn expected_history() -> String {
-    let run = asl_sim::json::parse(GOLDEN_RUN).expect("golden run is JSON");
-    run.get("history").expect("golden run has a history (--history)").to_json()
+impl GoldenCase {
+    /// The CLI's flags from `args`, as (flag, value) pairs.
+    fn flags(&self) -> Vec<(&'static str, &'static str)> {
+        let words: Vec<&str> = self.args.unwrap_or("").split_whitespace().collect();
+        words.chunks(2).map(|p| (p[0], *p.get(1).unwrap_or_else(|| panic!("{}: {} needs a value", self.name, p[0])))).collect()
+    }
+
+    /// The options the CLI builds, for the Rust API.
+    fn rust_options(&self) -> asl_sim::Options {
+        let mut options = asl_sim::Options::default();
+        if let Some(mocks) = self.mocks {
+            options.mocks = asl_sim::mocks::Mocks::from_value(&asl_sim::json::parse(mocks).unwrap(), None, None).unwrap();
+        }
+        for (flag, value) in self.flags() {
+            match flag {
+                "--seed" => options.seed = value.parse().unwrap(),
+                "--start-time" => options.start_time = asl_sim::engine::clock::parse_timestamp(value).unwrap(),
+                "--max-events" => options.max_events = value.parse().unwrap(),
+                _ => panic!("{}: flag {flag} is not known to this test", self.name),
+            }
+        }
+        options
+    }
+
+    /// The same options as a JS object, the way a page passes them: mocks as text, a seed
+    /// beyond 2^53 as a BigInt, the start time as the RFC 3339 text the CLI was given.
+    fn js_options(&self) -> OptionsArg {
+        let options = js_sys::Object::new();
+        let set = |key: &str, value: JsValue| {
+            js_sys::Reflect::set(&options, &key.into(), &value).unwrap();
+        };
+        if let Some(mocks) = self.mocks {
+            set("mocks", mocks.into());
+        }
+        for (flag, value) in self.flags() {
+            match flag {
+                "--seed" => {
+                    let seed: u64 = value.parse().unwrap();
+                    if seed > (1 << 53) {
+                        set("seed", js_sys::BigInt::from(seed).into());
+                    } else {
+                        set("seed", (seed as f64).into());
+                    }
+                }
+                "--start-time" => set("startTime", value.into()),
+                "--max-events" => set("maxEvents", value.parse::<f64>().unwrap().into()),
+                _ => panic!("{}: flag {flag} is not known to this test", self.name),
+            }
+        }
+        options.unchecked_into()
+    }
+
+    fn expected(&self) -> asl_sim::Value {
+        asl_sim::json::parse(self.run).unwrap_or_else(|e| panic!("{}: golden run is not JSON: {e}", self.name))
+    }
+
+    /// The golden history as compact JSON, checked to be exactly what the file holds.
+    fn expected_history(&self) -> String {
+        let history = self.expected().get("history").expect("golden run has a history (--history)").to_json();
+        assert!(self.run.contains(&format!("\"history\":{history}")), "{}: the golden file is not compact CLI output", self.name);
+        history
+    }
+
+    fn expected_events(&self) -> Vec<String> {
+        self.expected().get("history").unwrap().as_array().unwrap().iter().map(asl_sim::Value::to_json).collect()
+    }
+
+    fn js_execution(&self) -> JsExecution {
+        let simulator = JsSimulator::new(self.definition, Some(self.js_options()))
+            .unwrap_or_else(|e| panic!("{}: {}", self.name, stringify(&e)));
+        simulator.start(self.input.and_then(arg)).unwrap_or_else(|e| panic!("{}: {}", self.name, stringify(&e)))
+    }
 }
 
-fn assert_golden_history(actual: &str) {
-    let expected = expected_history();
-    assert!(GOLDEN_RUN.contains(&format!("\"history\":{expected}")), "the golden file is not compact CLI output");
-    assert!(expected == actual, "wasm history differs from the native CLI's: {}", first_difference(&expected, actual));
+fn assert_golden_history(case: &GoldenCase, actual: &str) {
+    let expected = case.expected_history();
+    assert!(expected == actual, "{}: wasm history differs from the native CLI's: {}", case.name, first_difference(&expected, actual));
+}
+
+#[wasm_bindgen_test]
+fn the_golden_index_lists_every_case() {
+    // determinism.rs checks the listing against the folder; here, that it is not empty
+    // and that every case is distinct.
+    assert!(GOLDEN.len() >= 8, "only {} golden cases", GOLDEN.len());
+    let mut names: Vec<&str> = GOLDEN.iter().map(|c| c.name).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), GOLDEN.len());
 }
 
 #[wasm_bindgen_test]
 fn wasm_history_matches_the_native_cli_byte_for_byte() {
-    let input = asl_sim::json::parse(GOLDEN_INPUT).unwrap();
-    let mocks = asl_sim::mocks::Mocks::from_value(&asl_sim::json::parse(GOLDEN_MOCKS).unwrap(), None, None).unwrap();
-    let options = asl_sim::Options { mocks, ..asl_sim::Options::default() };
-    let simulator = asl_sim::Simulator::new(GOLDEN_DEFINITION, options).unwrap_or_else(|_| panic!("invalid"));
-    let mut ex = simulator.start(input).unwrap();
-    ex.run(None);
-    assert_golden_history(&ex.history().to_json());
+    for case in GOLDEN {
+        let input = case.input.map(|t| asl_sim::json::parse(t).unwrap()).unwrap_or_else(asl_sim::Value::empty_object);
+        let simulator = asl_sim::Simulator::new(case.definition, case.rust_options()).unwrap_or_else(|_| panic!("{}: invalid", case.name));
+        let mut ex = simulator.start(input).unwrap();
+        ex.run(None);
+        assert_golden_history(case, &ex.history().to_json());
+        assert_eq!(Some(ex.status().as_str()), case.expected().get("status").and_then(asl_sim::Value::as_str), "{}", case.name);
+    }
 }
 
 #[wasm_bindgen_test]
-fn js_api_history_matches_the_native_cli() {
-    let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &"mocks".into(), &GOLDEN_MOCKS.into()).unwrap();
-    let simulator = JsSimulator::new(GOLDEN_DEFINITION, Some(options.unchecked_into())).unwrap_or_else(|_| panic!("invalid"));
-    let mut ex = simulator.start(arg(GOLDEN_INPUT)).unwrap();
-    run(&mut ex);
-    assert_golden_history(&stringify(&ex.history().unwrap()));
+fn js_api_run_matches_the_native_cli() {
+    for case in GOLDEN {
+        let mut ex = case.js_execution();
+        let report = run(&mut ex);
+        assert_golden_history(case, &stringify(&ex.history().unwrap()));
+        let expected = case.expected();
+        let field = |k: &str| expected.get(k).cloned();
+        assert_eq!(Some(asl_sim::Value::from(text(&report, "status"))), field("status"), "{}: status", case.name);
+        assert_eq!(Some(asl_sim::Value::from(ex.status())), field("status"), "{}: status()", case.name);
+        // Output, error and cause as the CLI printed them (absent when it printed none).
+        let output = ex.output().unwrap();
+        let output = if output.is_undefined() { None } else { Some(asl_sim::json::parse(&stringify(&output)).unwrap()) };
+        assert_eq!(output, field("output"), "{}: output", case.name);
+        assert_eq!(ex.error().map(asl_sim::Value::from), field("error"), "{}: error", case.name);
+        assert_eq!(ex.cause().map(asl_sim::Value::from), field("cause"), "{}: cause", case.name);
+        // What a paused execution waits for, tokens included (the CLI prints it only when paused).
+        let waiting = asl_sim::json::parse(&stringify(&get(&report, "waitingFor"))).unwrap();
+        match field("waitingFor") {
+            Some(w) => assert_eq!(waiting, w, "{}: waitingFor", case.name),
+            None => assert_eq!(waiting.to_json(), "[]", "{}: waitingFor", case.name),
+        }
+        if let Some(stop) = field("stopTime") {
+            assert_eq!(asl_sim::Value::from(text(&report, "clock")), stop, "{}: clock at the end", case.name);
+        }
+    }
+}
+
+/// As `tests/step_back.rs` natively: at every point, `stepBack()` then `step()` gives
+/// the event `step()` gave before, and the same report, through the JS API.
+#[wasm_bindgen_test]
+fn js_step_back_then_step_gives_the_same_event_at_every_point() {
+    for case in GOLDEN {
+        let golden = case.expected_events();
+        let mut ex = case.js_execution();
+        let mut at = 1;
+        loop {
+            let forward = ex.step().unwrap();
+            let events = js_sys::Array::from(&get(&forward, "events"));
+            if events.length() == 0 {
+                break;
+            }
+            assert_eq!(events.length(), 1, "{}: one step, one event", case.name);
+            assert_eq!(stringify(&events.get(0)), golden[at], "{}: event {}", case.name, at + 1);
+            let back = ex.step_back().unwrap();
+            assert_eq!(get(&back, "eventCount").as_f64(), Some(at as f64), "{}: stepBack from {} events", case.name, at + 1);
+            assert_eq!(js_sys::Array::from(&get(&back, "events")).length(), 0);
+            let again = ex.step().unwrap();
+            assert_eq!(stringify(&again), stringify(&forward), "{}: step after stepBack at event {}", case.name, at + 1);
+            at += 1;
+        }
+        assert_eq!(at, golden.len(), "{}: events stepped", case.name);
+        assert_eq!(stringify(&ex.history().unwrap()), case.expected_history(), "{}: the whole history", case.name);
+    }
 }

@@ -9,6 +9,14 @@ use std::collections::BTreeMap;
 use std::process::exit;
 use std::rc::Rc;
 
+/// `println!` that does not panic when stdout is closed (`asl-sim run … | head`).
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 const USAGE: &str = "usage:
   asl-sim run DEFINITION.json [--input FILE | --input-json TEXT] [--mocks FILE] [--test-case NAME]
               [--state-machine NAME] [--seed N] [--start-time RFC3339] [--history] [--max-events N]
@@ -43,7 +51,7 @@ fn main() {
         Some("test") => test(&args[1..]),
         Some("eval") => eval(&args[1..]),
         Some("bench") => bench(&args[1..]),
-        Some("--help") | Some("-h") | Some("help") => println!("{}", USAGE),
+        Some("--help") | Some("-h") | Some("help") => outln!("{}", USAGE),
         _ => die(format!("expected a command\n{}", USAGE)),
     }
 }
@@ -67,7 +75,7 @@ fn flags(args: &[String], with_value: &[&str], switches: &[&str]) -> Flags {
             f.switches.push(a.clone());
             i += 1;
         } else if a.starts_with("--") {
-            die(format!("unknown option {}\n{}", a, USAGE));
+            die(format!("unknown option {} (see `asl-sim --help`)", a));
         } else {
             f.positional.push(a.clone());
             i += 1;
@@ -123,7 +131,7 @@ fn run(args: &[String]) {
         Ok(s) => s,
         Err(diags) => {
             let d: Vec<_> = diags.iter().map(|d| d.positioned(&text, false)).collect();
-            println!("{}", serde_json::json!({"status": "INVALID", "diagnostics": d}));
+            outln!("{}", serde_json::json!({"status": "INVALID", "diagnostics": d}));
             exit(2)
         }
     };
@@ -157,7 +165,7 @@ fn run(args: &[String]) {
         line.push_str(&ex.history().to_json());
         line.push('}');
     }
-    println!("{}", line);
+    outln!("{}", line);
     exit(match ex.status() {
         Status::Succeeded => 0,
         Status::Paused | Status::Running => 3,
@@ -172,7 +180,7 @@ fn validate(args: &[String]) {
     let diags = asl_sim::validate(&text);
     let errors = diags.iter().any(|d| d.severity == Severity::Error);
     let d: Vec<_> = diags.iter().map(|d| d.positioned(&text, false)).collect();
-    println!("{}", serde_json::json!({"diagnostics": d}));
+    outln!("{}", serde_json::json!({"diagnostics": d}));
     exit(if errors { 1 } else { 0 })
 }
 
@@ -187,7 +195,7 @@ fn eval(args: &[String]) {
     let variables = f.get("--variables").map(|p| parse_json(&read(p), "the variables")).unwrap_or(Value::empty_object());
     let Some(vars) = variables.as_object() else { die("--variables must hold a JSON object of variable names") };
     let fail = |error: &str, cause: String| -> ! {
-        println!("{}", serde_json::json!({"error": error, "cause": cause}));
+        outln!("{}", serde_json::json!({"error": error, "cause": cause}));
         exit(1)
     };
     let expr = asl_sim::query::jsonata::Expression::compile(text)
@@ -210,7 +218,7 @@ fn eval(args: &[String]) {
     let mut host = Host(asl_sim::engine::rng::Rng::new(0));
     match asl_sim::query::jsonata::evaluate(&expr, &input, &bindings, &mut host) {
         Ok(Some(v)) => {
-            println!("{{\"result\":{}}}", v.to_json());
+            outln!("{{\"result\":{}}}", v.to_json());
             exit(0)
         }
         Ok(None) => fail("States.QueryEvaluationError", format!("The JSONata expression '{}' returned nothing (undefined).", text.trim())),
@@ -500,32 +508,32 @@ fn test(args: &[String]) {
             (true, false) => passed += 1,
             (true, true) => {
                 unexpected_pass += 1;
-                println!("UNEXPECTED PASS {} (on the ignore list: {})", case.id, ignore[&case.id]);
+                outln!("UNEXPECTED PASS {} (on the ignore list: {})", case.id, ignore[&case.id]);
             }
             (false, true) => {
                 skipped += 1;
                 if f.has("--verbose") {
-                    println!("ignored {}: {}", case.id, result.err().unwrap_or_default());
+                    outln!("ignored {}: {}", case.id, result.err().unwrap_or_default());
                 }
             }
             (false, false) => {
                 failed += 1;
-                println!("FAIL {}: {}", case.id, result.err().unwrap_or_default());
+                outln!("FAIL {}: {}", case.id, result.err().unwrap_or_default());
             }
         }
     }
     let total = passed + failed + skipped + unexpected_pass;
-    println!("pass rate by feature (passed/selected, ignored cases counted as failed):");
+    outln!("pass rate by feature (passed/selected, ignored cases counted as failed):");
     for (tag, (p, n)) in &by_tag {
-        println!("  {:<32} {:>4}/{:<4} {:>6.1}%", tag, p, n, 100.0 * *p as f64 / (*n).max(1) as f64);
+        outln!("  {:<32} {:>4}/{:<4} {:>6.1}%", tag, p, n, 100.0 * *p as f64 / (*n).max(1) as f64);
     }
     let good = passed + unexpected_pass;
-    println!("overall: {}/{} = {:.1}%; history-checked cases passing: {}/{}", good, total, 100.0 * good as f64 / total.max(1) as f64, history_cases.0, history_cases.1);
+    outln!("overall: {}/{} = {:.1}%; history-checked cases passing: {}/{}", good, total, 100.0 * good as f64 / total.max(1) as f64, history_cases.0, history_cases.1);
     let stale: Vec<&String> = ignore.keys().filter(|k| !seen.contains(*k)).collect();
     if !stale.is_empty() && f.has("--verbose") {
-        println!("ignore-list entries not selected: {}", stale.len());
+        outln!("ignore-list entries not selected: {}", stale.len());
     }
-    println!("{} passed, {} failed, {} skipped", good, failed + unexpected_pass, skipped);
+    outln!("{} passed, {} failed, {} skipped", good, failed + unexpected_pass, skipped);
     exit(if failed > 0 || unexpected_pass > 0 { 1 } else { 0 })
 }
 
@@ -580,5 +588,5 @@ fn bench(args: &[String]) {
     if let Some(k) = peak_kib {
         out.insert("peak_rss_kib".into(), k.into());
     }
-    println!("{}", serde_json::Value::Object(out));
+    outln!("{}", serde_json::Value::Object(out));
 }

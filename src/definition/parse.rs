@@ -38,7 +38,15 @@ pub struct ParseOutcome {
 pub const MAX_NESTING: usize = 32;
 
 /// Parse and validate definition text.
+/// AWS's hard quota on a definition's size.
+pub const MAX_DEFINITION_BYTES: usize = 1_048_576;
+
 pub fn parse(text: &str) -> ParseOutcome {
+    // AWS refuses definitions over 1 MB (the hard quota), before looking inside them.
+    if text.len() > MAX_DEFINITION_BYTES {
+        let message = format!("The definition is {} bytes; AWS Step Functions accepts at most {} (1 MB)", text.len(), MAX_DEFINITION_BYTES);
+        return ParseOutcome { machine: None, diagnostics: vec![Diagnostic::error(SCHEMA, "", message)] };
+    }
     if text.trim().is_empty() {
         let d = Diagnostic::error("MISSING_DESCRIPTION", "", "The state machine definition is empty");
         return ParseOutcome { machine: None, diagnostics: vec![d] };

@@ -311,6 +311,12 @@ impl Execution {
     fn jsonata_assign(&mut self, tid: ThreadId, a: &Active, t: &Option<Template>, result: Option<&Value>, error_output: Option<&Value>) -> Result<Option<Rc<Map>>, Failure> {
         let Some(t) = t else { return Ok(None) };
         let v = self.jsonata(tid, a, t, "Assign", result, error_output)?;
+        if v.depth() as usize > crate::json::MAX_DEPTH {
+            return Err(Failure::new(
+                "States.DataLimitExceeded",
+                format!("The state/task '{}' assigned a variable nested deeper than {} levels.", a.ctx.name, crate::json::MAX_DEPTH),
+            ));
+        }
         Ok(Some(Rc::new(v.as_object().cloned().unwrap_or_default())))
     }
 
@@ -359,6 +365,12 @@ impl Execution {
     fn assign(&mut self, tid: ThreadId, a: &Active, assign: &Option<Template>, value: &Value) -> Result<Option<Rc<Map>>, Failure> {
         let Some(t) = assign else { return Ok(None) };
         let v = self.template(tid, a, &Some(t.clone()), value)?;
+        if v.depth() as usize > crate::json::MAX_DEPTH {
+            return Err(Failure::new(
+                "States.DataLimitExceeded",
+                format!("The state/task '{}' assigned a variable nested deeper than {} levels.", a.ctx.name, crate::json::MAX_DEPTH),
+            ));
+        }
         // Written to the scope when the state exits: every field of the state sees the old values.
         Ok(Some(Rc::new(v.as_object().cloned().unwrap_or_default())))
     }

@@ -282,8 +282,9 @@ fn slice_indexes(len: usize, start: Option<i64>, end: Option<i64>, step: i64) ->
 
 #[derive(Clone, Debug, PartialEq)]
 enum Filter {
-    Or(Box<Filter>, Box<Filter>),
-    And(Box<Filter>, Box<Filter>),
+    /// `a || b || …`, flat (a chain of thousands of terms must not nest).
+    Or(Vec<Filter>),
+    And(Vec<Filter>),
     Not(Box<Filter>),
     Compare(Operand, CmpOp, Operand),
     Exists(Operand),
@@ -311,8 +312,8 @@ enum CmpOp {
 impl Filter {
     fn test(&self, root: &Value, current: &Value) -> bool {
         match self {
-            Filter::Or(a, b) => a.test(root, current) || b.test(root, current),
-            Filter::And(a, b) => a.test(root, current) && b.test(root, current),
+            Filter::Or(terms) => terms.iter().any(|t| t.test(root, current)),
+            Filter::And(terms) => terms.iter().all(|t| t.test(root, current)),
             Filter::Not(a) => !a.test(root, current),
             Filter::Exists(op) => match op.resolve(root, current) {
                 Some(Value::Bool(b)) => b,
@@ -610,29 +611,27 @@ impl<'a> Lexer<'a> {
     }
 
     fn filter_or(&mut self) -> Result<Filter, String> {
-        let mut left = self.filter_and()?;
+        let mut terms = vec![self.filter_and()?];
         loop {
             self.skip_ws();
             if self.text[self.i..].starts_with("||") {
                 self.i += 2;
-                let right = self.filter_and()?;
-                left = Filter::Or(Box::new(left), Box::new(right));
+                terms.push(self.filter_and()?);
             } else {
-                return Ok(left);
+                return Ok(if terms.len() == 1 { terms.pop().unwrap_or(Filter::And(Vec::new())) } else { Filter::Or(terms) });
             }
         }
     }
 
     fn filter_and(&mut self) -> Result<Filter, String> {
-        let mut left = self.filter_unary()?;
+        let mut terms = vec![self.filter_unary()?];
         loop {
             self.skip_ws();
             if self.text[self.i..].starts_with("&&") {
                 self.i += 2;
-                let right = self.filter_unary()?;
-                left = Filter::And(Box::new(left), Box::new(right));
+                terms.push(self.filter_unary()?);
             } else {
-                return Ok(left);
+                return Ok(if terms.len() == 1 { terms.pop().unwrap_or(Filter::And(Vec::new())) } else { Filter::And(terms) });
             }
         }
     }
