@@ -257,14 +257,22 @@ fn oversized_payloads_are_refused() {
 
 #[wasm_bindgen_test]
 fn many_states_validate_in_bounded_time() {
-    let n = 100_000;
-    let mut definition = String::from("{\"StartAt\": \"S0\", \"States\": {");
-    for i in 0..n - 1 {
-        definition.push_str(&format!("\"S{i}\": {{\"Type\": \"Pass\", \"Next\": \"S{}\"}}, ", i + 1));
-    }
-    definition.push_str(&format!("\"S{}\": {{\"Type\": \"Succeed\"}}}}}}", n - 1));
-    let (report, ex) = timed("validate and run 100,000 states", || run(&definition, "{}", JsValue::UNDEFINED));
-    assert_status(&report, &ex, "FAILED", &["States.Runtime"], "100,000 states");
+    let chain = |n: usize| {
+        let mut definition = String::from("{\"StartAt\": \"S0\", \"States\": {");
+        for i in 0..n - 1 {
+            definition.push_str(&format!("\"S{i}\": {{\"Type\": \"Pass\", \"Next\": \"S{}\"}}, ", i + 1));
+        }
+        definition.push_str(&format!("\"S{}\": {{\"Type\": \"Succeed\"}}}}}}", n - 1));
+        definition
+    };
+    // As many states as fit in AWS's 1 MB definition quota: validated, then run to the event limit.
+    let (report, ex) = timed("validate and run 15,000 states", || run(&chain(15_000), "{}", JsValue::UNDEFINED));
+    assert_status(&report, &ex, "FAILED", &["States.Runtime"], "15,000 states");
+    // Past the quota, refused at once.
+    let big = chain(100_000);
+    let e = timed("refuse a 5 MB definition", || construct(&big.as_str().into(), &json("{}")).expect_err("over 1 MB is refused"));
+    let code = Reflect::get(&e, &"code".into()).ok().and_then(|c| c.as_string());
+    assert_eq!(code.as_deref(), Some("INVALID_DEFINITION"), "{}", message(&e));
 }
 
 #[wasm_bindgen_test]
