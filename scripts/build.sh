@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Build the npm package in pkg/: release wasm → wasm-bindgen glue → wasm-opt.
+# Build the npm package in pkg/: release wasm → wasm-bindgen glue → wasm-opt,
+# then the playground bundle in www/dist/ (esbuild).
 #   scripts/build.sh          the release build
 #   scripts/build.sh --fast   skip wasm-opt (npm start)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -31,3 +32,6 @@ fi
 raw=$(wc -c < "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 printf 'pkg/asl_sim_bg.wasm: %d bytes (%d KiB), gzipped %d bytes (%d KiB)\n' "$raw" $((raw / 1024)) "$gz" $((gz / 1024))
+
+say "esbuild: the playground bundle (www/dist/)"
+node scripts/bundle.mjs

@@ -1,0 +1,44 @@
+// Screenshots of the playground for the README (docs/) and for looking at
+// the page (target/screenshots/): the default example paused at its approval,
+// the inspector, light and dark, 1280×720 and a narrow phone screen.
+//
+//   node tests/page/screenshots.mjs        (after npm run build)
+import { mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { serve } from "../../scripts/serve.mjs";
+
+// As in helpers.mjs (not imported: it registers node:test hooks).
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const root = new URL("../../", import.meta.url);
+const docs = new URL("docs/", root).pathname;
+const more = new URL("target/screenshots/", root).pathname;
+mkdirSync(more, { recursive: true });
+
+const server = await serve({ port: 0 });
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ARGS });
+
+async function shot(path, { width = 1280, height = 720, colorScheme = "light", inspect, fullPage = false, timeline = false, approve = false } = {}) {
+  const page = await browser.newPage({ viewport: { width, height }, colorScheme, deviceScaleFactor: width < 600 ? 2 : 1 });
+  await page.goto(`${server.url}www/`);
+  await page.waitForFunction(() => window.aslSim?.readyAt !== undefined);
+  await page.getByTestId("run").click();
+  await page.getByTestId("status").filter({ hasText: "PAUSED" }).waitFor();
+  if (approve) {
+    await page.getByTestId("pending-task").getByRole("button", { name: "Send task success" }).click();
+    await page.getByTestId("status").filter({ hasText: "SUCCEEDED" }).waitFor();
+  }
+  if (inspect) await page.locator(`g.node[data-state="${inspect}"]`).click();
+  if (timeline) await page.locator("#tab-timeline").click();
+  await page.waitForTimeout(150);
+  await page.screenshot({ path, fullPage });
+  console.log(path);
+  await page.close();
+}
+
+await shot(`${docs}playground.png`, { timeline: true });
+await shot(`${docs}inspector.png`, { inspect: "CreateAccount", approve: true, width: 1280, height: 900 });
+await shot(`${more}dark.png`, { colorScheme: "dark", inspect: "SendWelcomeEmail" });
+await shot(`${more}narrow.png`, { width: 390, height: 844, fullPage: true });
+await shot(`${more}narrow-dark.png`, { width: 390, height: 844, colorScheme: "dark" });
+await browser.close();
+await server.close();

@@ -1,0 +1,155 @@
+// The three JSON editors: CodeMirror 6 with JSON highlighting, line numbers,
+// bracket matching, folding, search, and diagnostics underlined in place.
+// Tab is left to move focus (keyboard users must be able to leave an editor);
+// indent with the usual auto-indent on Enter instead.
+
+import { EditorState, Compartment } from "@codemirror/state";
+import {
+  EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection,
+  highlightSpecialChars, rectangularSelection, dropCursor,
+} from "@codemirror/view";
+import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
+import {
+  syntaxHighlighting, HighlightStyle, bracketMatching, foldGutter, foldKeymap, indentOnInput,
+} from "@codemirror/language";
+import { json } from "@codemirror/lang-json";
+import { setDiagnostics, lintGutter, lintKeymap } from "@codemirror/lint";
+import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
+import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
+import { tags } from "@lezer/highlight";
+
+const highlight = HighlightStyle.define([
+  { tag: tags.propertyName, color: "var(--tok-key)" },
+  { tag: tags.string, color: "var(--tok-string)" },
+  { tag: tags.number, color: "var(--tok-number)" },
+  { tag: [tags.bool, tags.null], color: "var(--tok-literal)" },
+  { tag: [tags.brace, tags.squareBracket, tags.separator, tags.punctuation], color: "var(--tok-punct)" },
+  { tag: tags.invalid, color: "var(--bad)" },
+]);
+
+const theme = EditorView.theme({
+  "&": { height: "100%", fontSize: "12.5px", backgroundColor: "var(--editor-bg)", color: "var(--text)" },
+  ".cm-scroller": { fontFamily: "var(--mono)", lineHeight: "1.5" },
+  ".cm-content": { caretColor: "var(--text)" },
+  ".cm-gutters": { backgroundColor: "var(--editor-gutter)", color: "var(--muted)", border: "none", borderRight: "1px solid var(--line)" },
+  ".cm-activeLine": { backgroundColor: "var(--editor-active)" },
+  ".cm-activeLineGutter": { backgroundColor: "var(--editor-active)", color: "var(--text)" },
+  "&.cm-focused": { outline: "2px solid var(--focus)", outlineOffset: "-2px" },
+  "&.cm-focused .cm-matchingBracket": { backgroundColor: "var(--match)", outline: "1px solid var(--accent)" },
+  ".cm-selectionBackground, &.cm-focused .cm-selectionBackground, ::selection": { backgroundColor: "var(--selection) !important" },
+  ".cm-cursor": { borderLeftColor: "var(--text)" },
+  ".cm-foldPlaceholder": { backgroundColor: "var(--panel-2)", border: "1px solid var(--line)", color: "var(--muted)" },
+  ".cm-tooltip": { backgroundColor: "var(--panel)", border: "1px solid var(--line)", color: "var(--text)" },
+  ".cm-diagnostic-error": { borderLeftColor: "var(--bad)" },
+  ".cm-diagnostic-warning": { borderLeftColor: "var(--warn)" },
+  ".cm-panels": { backgroundColor: "var(--panel)", color: "var(--text)" },
+});
+
+/**
+ * An editor in `parent`. `onChange(text)` fires on every edit (the caller debounces);
+ * the returned handle gets and sets the text and shows diagnostics.
+ */
+export function createEditor(parent, { text, label, testid, onChange, onKey }) {
+  const readOnly = new Compartment();
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc: text,
+      extensions: [
+        lineNumbers(),
+        highlightActiveLineGutter(),
+        highlightSpecialChars(),
+        history(),
+        foldGutter(),
+        lintGutter(),
+        drawSelection(),
+        dropCursor(),
+        EditorState.allowMultipleSelections.of(true),
+        indentOnInput(),
+        syntaxHighlighting(highlight),
+        bracketMatching(),
+        closeBrackets(),
+        rectangularSelection(),
+        highlightActiveLine(),
+        highlightSelectionMatches(),
+        keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap]),
+        json(),
+        EditorView.lineWrapping,
+        theme,
+        readOnly.of([]),
+        EditorView.contentAttributes.of({ "aria-label": label }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) onChange(update.state.doc.toString());
+        }),
+        EditorView.domEventHandlers({ keydown: (e) => onKey?.(e) }),
+      ],
+    }),
+  });
+  view.dom.dataset.testid = testid;
+  return {
+    view,
+    get text() {
+      return view.state.doc.toString();
+    },
+    /** Replace the whole text (one undoable change). */
+    set(next) {
+      if (next === view.state.doc.toString()) return;
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: next } });
+    },
+    /** Diagnostics as the engine reports them (1-based lines, UTF-16 columns) or `{from, to}` offsets. */
+    diagnose(list) {
+      const doc = view.state.doc;
+      const marks = list.map((d) => {
+        const { from, to } = d.from !== undefined ? d : range(doc, d);
+        return { from, to, severity: d.severity === "WARNING" ? "warning" : "error", message: d.code ? `${d.code}: ${d.message}` : d.message, source: d.pointer || undefined };
+      });
+      view.dispatch(setDiagnostics(view.state, marks));
+    },
+    /** Put the cursor at a diagnostic and focus. */
+    reveal(d) {
+      const { from, to } = d.from !== undefined ? d : range(view.state.doc, d);
+      view.dispatch({ selection: { anchor: from, head: to }, scrollIntoView: true });
+      view.focus();
+    },
+    focus() {
+      view.focus();
+    },
+  };
+}
+
+/** A diagnostic's line/column span as document offsets, at least one character wide. */
+export function range(doc, d) {
+  const at = (line, column) => {
+    const l = doc.line(Math.min(Math.max(1, line || 1), doc.lines));
+    return Math.min(l.from + Math.max(0, (column || 1) - 1), l.to);
+  };
+  const from = at(d.line, d.column);
+  let to = d.endLine ? at(d.endLine, d.endColumn) : from;
+  if (to <= from) {
+    const line = doc.lineAt(from);
+    to = Math.min(line.to, from + 1);
+    if (to === from && from > line.from) return { from: from - 1, to: from };
+  }
+  return { from, to };
+}
+
+/** Where JSON.parse failed, as offsets (V8 says "at position N" or "line L column C"). */
+export function jsonError(text) {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (e) {
+    const message = String(e.message);
+    let pos = text.length;
+    const p = message.match(/position (\d+)/);
+    const lc = message.match(/line (\d+) column (\d+)/);
+    if (p) pos = Number(p[1]);
+    else if (lc) {
+      const lines = text.split("\n");
+      pos = lines.slice(0, Number(lc[1]) - 1).reduce((a, l) => a + l.length + 1, 0) + Number(lc[2]) - 1;
+    }
+    pos = Math.min(Math.max(0, pos), text.length);
+    const from = pos >= text.length ? Math.max(0, text.length - 1) : pos;
+    return { from, to: Math.min(text.length, from + 1), message: message.replace(/^JSON\.parse: /, ""), severity: "ERROR", code: "INVALID_JSON" };
+  }
+}
