@@ -108,6 +108,33 @@ struct Children {
     run_phase: u8,
 }
 
+impl Children {
+    /// A Parallel (`is_map` false: one slot per branch, in `items`) or a Map over `items`.
+    fn new(is_map: bool, effective: Value, items: Vec<Value>, keys: Option<Vec<Rc<str>>>, max_concurrency: usize, distributed: bool) -> Children {
+        let n = items.len();
+        Children {
+            is_map,
+            effective,
+            items: if is_map { items } else { Vec::new() },
+            keys,
+            next: 0,
+            running: 0,
+            max_concurrency,
+            results: vec![None; n],
+            threads: vec![None; n],
+            done: VecDeque::new(),
+            started: false,
+            failures: 0,
+            tolerated_count: None,
+            tolerated_percent: None,
+            failing: None,
+            finished: false,
+            distributed,
+            run_phase: 0,
+        }
+    }
+}
+
 enum Flow {
     /// Nothing recorded yet; advance again.
     Again,
@@ -704,26 +731,7 @@ impl Execution {
                     _ => self.template(tid, a, &p.parameters, &effective)?,
                 };
                 let n = p.branches.len();
-                a.step = Step::Children(Box::new(Children {
-                    is_map: false,
-                    effective: params,
-                    items: Vec::new(),
-                    keys: None,
-                    next: 0,
-                    running: 0,
-                    max_concurrency: 0,
-                    results: vec![None; n],
-                    threads: vec![None; n],
-                    done: VecDeque::new(),
-                    started: false,
-                    failures: 0,
-                    tolerated_count: None,
-                    tolerated_percent: None,
-                    failing: None,
-                    finished: false,
-                    distributed: false,
-                    run_phase: 0,
-                }));
+                a.step = Step::Children(Box::new(Children::new(false, params, vec![Value::Null; n], None, 0, false)));
             }
             StateKind::Map(m) => {
                 let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
@@ -794,27 +802,7 @@ impl Execution {
                         }
                     }
                 };
-                let n = items.len();
-                a.step = Step::Children(Box::new(Children {
-                    is_map: true,
-                    effective,
-                    items,
-                    keys,
-                    next: 0,
-                    running: 0,
-                    max_concurrency,
-                    results: vec![None; n],
-                    threads: vec![None; n],
-                    done: VecDeque::new(),
-                    started: false,
-                    failures: 0,
-                    tolerated_count: None,
-                    tolerated_percent: None,
-                    failing: None,
-                    finished: false,
-                    distributed: m.distributed,
-                    run_phase: 0,
-                }));
+                a.step = Step::Children(Box::new(Children::new(true, effective, items, keys, max_concurrency, m.distributed)));
             }
         }
         Ok(())

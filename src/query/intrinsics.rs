@@ -353,7 +353,6 @@ impl Call {
     }
 
     fn hash(&self, args: &[Value]) -> Result<Value, Failure> {
-        use sha2::Digest;
         let algorithm = self.string(&args[1], "algorithm")?;
         // Non-string data is hashed as its JSON text.
         let text;
@@ -368,25 +367,13 @@ impl Call {
         if len > MAX_INPUT_CHARS {
             return Err(self.fail(format_args!("the input is {} characters long, but at most {} are allowed", len, MAX_INPUT_CHARS)));
         }
-        let bytes = data.as_bytes();
-        let digest: Vec<u8> = match algorithm {
-            "MD5" => md5::Md5::digest(bytes).to_vec(),
-            "SHA-1" => sha1::Sha1::digest(bytes).to_vec(),
-            "SHA-256" => sha2::Sha256::digest(bytes).to_vec(),
-            "SHA-384" => sha2::Sha384::digest(bytes).to_vec(),
-            "SHA-512" => sha2::Sha512::digest(bytes).to_vec(),
-            _ => {
-                return Err(self.fail(format_args!(
-                    "the algorithm '{}' is not supported; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512",
-                    algorithm
-                )))
-            }
-        };
-        let mut hex = String::with_capacity(digest.len() * 2);
-        for b in digest {
-            hex.push_str(&format!("{:02x}", b));
+        match super::hex_digest(algorithm, data.as_bytes()) {
+            Some(hex) => Ok(Value::from(hex)),
+            None => Err(self.fail(format_args!(
+                "the algorithm '{}' is not supported; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512",
+                algorithm
+            ))),
         }
-        Ok(Value::from(hex))
     }
 
     /// A random integer in [start, end): from `java.util.Random` seeded with

@@ -13,6 +13,27 @@ pub use path::{Path, PathError, ReferencePath, Root};
 use crate::value::{Map, Value};
 use std::rc::Rc;
 
+/// The lower-case hex digest of `bytes` by AWS's name for the algorithm (`MD5`, `SHA-1`,
+/// `SHA-256`, `SHA-384`, `SHA-512`), for `States.Hash` and JSONata's `$hash`; `None` for
+/// any other name.
+pub fn hex_digest(algorithm: &str, bytes: &[u8]) -> Option<String> {
+    use sha2::Digest;
+    let digest: Vec<u8> = match algorithm {
+        "MD5" => md5::Md5::digest(bytes).to_vec(),
+        "SHA-1" => sha1::Sha1::digest(bytes).to_vec(),
+        "SHA-256" => sha2::Sha256::digest(bytes).to_vec(),
+        "SHA-384" => sha2::Sha384::digest(bytes).to_vec(),
+        "SHA-512" => sha2::Sha512::digest(bytes).to_vec(),
+        _ => return None,
+    };
+    let mut hex = String::with_capacity(digest.len() * 2);
+    for b in digest {
+        hex.push(char::from_digit((b >> 4) as u32, 16).unwrap_or('0'));
+        hex.push(char::from_digit((b & 15) as u32, 16).unwrap_or('0'));
+    }
+    Some(hex)
+}
+
 /// An error with AWS's name and cause, e.g. `States.Runtime`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Failure {

@@ -189,33 +189,16 @@ fn range(args: &[JValue], max_items: usize) -> HostFnResult {
 
 /// `$hash(string, algorithm)`: the lower-case hex digest of the UTF-8 bytes.
 fn hash(args: &[JValue]) -> HostFnResult {
-    use sha2::Digest;
     arity("hash", args, 2, 2)?;
     let Some(text) = string("hash", args, 0)? else { return Ok(JValue::Undefined) };
     let algorithm = string("hash", args, 1)?.unwrap_or("");
-    let bytes = text.as_bytes();
-    let digest: Vec<u8> = match algorithm {
-        "MD5" => md5::Md5::digest(bytes).to_vec(),
-        "SHA-1" => sha1::Sha1::digest(bytes).to_vec(),
-        "SHA-256" => sha2::Sha256::digest(bytes).to_vec(),
-        "SHA-384" => sha2::Sha384::digest(bytes).to_vec(),
-        "SHA-512" => sha2::Sha512::digest(bytes).to_vec(),
-        _ => {
-            return Err(error(
-                "D3137",
-                format!(
-                    "The algorithm '{}' is not supported by $hash; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512",
-                    algorithm
-                ),
-            ))
-        }
-    };
-    let mut hex = String::with_capacity(digest.len() * 2);
-    for b in digest {
-        hex.push(char::from_digit((b >> 4) as u32, 16).unwrap_or('0'));
-        hex.push(char::from_digit((b & 15) as u32, 16).unwrap_or('0'));
+    match crate::query::hex_digest(algorithm, text.as_bytes()) {
+        Some(hex) => Ok(JValue::string(hex)),
+        None => Err(error(
+            "D3137",
+            format!("The algorithm '{}' is not supported by $hash; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512", algorithm),
+        )),
     }
-    Ok(JValue::string(hex))
 }
 
 /// `$random([seed])`: with a seed, `new java.util.Random(seed).nextDouble()`
