@@ -137,17 +137,7 @@ fn run(args: &[String]) {
     };
     let mut ex = sim.start(input).unwrap_or_else(|e| die(e.to_string()));
     let report = ex.run(None);
-    let mut out = serde_json::Map::default();
-    out.insert("status".into(), ex.status().as_str().into());
-    if let Some(o) = ex.output() {
-        out.insert("output".into(), serde_json::Value::from(o));
-    }
-    if let Some(e) = ex.error() {
-        out.insert("error".into(), e.into());
-    }
-    if let Some(c) = ex.cause() {
-        out.insert("cause".into(), c.into());
-    }
+    let mut out = outcome(&ex);
     if ex.status() == Status::Paused {
         out.insert("waitingFor".into(), serde_json::to_value(&report.waiting_for).unwrap_or_default());
     }
@@ -171,6 +161,23 @@ fn run(args: &[String]) {
         Status::Paused | Status::Running => 3,
         _ => 1,
     })
+}
+
+/// `status`, then `output` or `error`/`cause` where the execution has them: the head of
+/// the one JSON line `run` and `bench` print.
+fn outcome(ex: &asl_sim::Execution) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = serde_json::Map::default();
+    out.insert("status".into(), ex.status().as_str().into());
+    if let Some(o) = ex.output() {
+        out.insert("output".into(), serde_json::Value::from(o));
+    }
+    if let Some(e) = ex.error() {
+        out.insert("error".into(), e.into());
+    }
+    if let Some(c) = ex.cause() {
+        out.insert("cause".into(), c.into());
+    }
+    out
 }
 
 fn validate(args: &[String]) {
@@ -569,17 +576,7 @@ fn bench(args: &[String]) {
     let peak_kib = std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|n| n.parse::<u64>().ok()));
-    let mut out = serde_json::Map::default();
-    out.insert("status".into(), ex.status().as_str().into());
-    if let Some(o) = ex.output() {
-        out.insert("output".into(), serde_json::Value::from(o));
-    }
-    if let Some(e) = ex.error() {
-        out.insert("error".into(), e.into());
-    }
-    if let Some(c) = ex.cause() {
-        out.insert("cause".into(), c.into());
-    }
+    let mut out = outcome(&ex);
     out.insert("transitions".into(), ex.transitions().into());
     out.insert("total_transitions".into(), transitions.into());
     out.insert("runs".into(), repeat.into());
