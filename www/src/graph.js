@@ -221,11 +221,15 @@ export function layout(definition) {
  * The SVG view. `onSelect(name)` and `onBreakpoint(name)` report clicks;
  * `setStatuses(fn)` recolours; `setSelected`, `setBreakpoints`, `setPausedBefore` mark states.
  */
+let views = 0;
+
 export class GraphView {
-  constructor(root, { onSelect, onBreakpoint }) {
+  constructor(root, { onSelect, onBreakpoint } = {}) {
     this.root = root;
     this.onSelect = onSelect;
     this.onBreakpoint = onBreakpoint;
+    // Marker ids of their own: several graphs may share a document (embeds).
+    this.ids = `g${++views}-`;
     this.zoom = 1;
     this.fit = true;
     this.nodes = new Map();
@@ -254,7 +258,7 @@ export class GraphView {
     this.nodes.clear();
     this.edges = [];
     const defs = s("defs", null,
-      marker("arrow", "edge-arrow"), marker("arrow-catch", "edge-arrow catch"), marker("arrow-taken", "edge-arrow taken"));
+      marker(`${this.ids}arrow`, "edge-arrow"), marker(`${this.ids}arrow-catch`, "edge-arrow catch"), marker(`${this.ids}arrow-taken`, "edge-arrow taken"));
     const layer = s("g.layer");
     this.#drawContainer(layer, model, 0, 0, 0);
     this.svg = s("svg.graph", { role: "group", "aria-label": "State machine graph", viewBox: `0 0 ${model.width} ${model.height}` }, defs, layer);
@@ -273,7 +277,7 @@ export class GraphView {
       const path = s("path", {
         class: `edge ${kind}`,
         d: smooth(edge.points.map((p) => ({ x: p.x + dx, y: p.y + dy }))),
-        "marker-end": `url(#${kind === "catch" ? "arrow-catch" : "arrow"})`,
+        "marker-end": `url(#${this.ids}${kind === "catch" ? "arrow-catch" : "arrow"})`,
       });
       const g = s("g.edge-group", { dataset: { from: edge.from, to: edge.to, kind } }, path);
       if (edge.labelAt) {
@@ -340,10 +344,11 @@ export class GraphView {
       }
       if (node.kind !== "missing") {
         const cy = node.group ? y + 17 : y + node.h / 2;
-        g.append(
-          s("g.badges"),
-          s("circle.bp", { cx: x + 17, cy, r: 6, dataset: { action: "breakpoint" } }, s("title", null, "Breakpoint: click (or Shift+click the state, or press B)")),
-        );
+        g.append(s("g.badges"));
+        // No breakpoint handler (the embed): no breakpoint dot either.
+        if (this.onBreakpoint) {
+          g.append(s("circle.bp", { cx: x + 17, cy, r: 6, dataset: { action: "breakpoint" } }, s("title", null, "Breakpoint: click (or Shift+click the state, or press B)")));
+        }
         this.nodes.set(node.name, { g, node, title });
       }
       nodeLayer.append(g);
@@ -362,8 +367,8 @@ export class GraphView {
     if (!g) return;
     e.stopPropagation();
     const name = g.dataset.state;
-    if (e.shiftKey || e.target.closest("[data-action=breakpoint]")) this.onBreakpoint(name);
-    else this.onSelect(name);
+    if (this.onBreakpoint && (e.shiftKey || e.target.closest("[data-action=breakpoint]"))) this.onBreakpoint(name);
+    else this.onSelect?.(name);
   }
 
   #key(e) {
@@ -372,9 +377,9 @@ export class GraphView {
     const name = g.dataset.state;
     if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();
-      if (e.shiftKey) this.onBreakpoint(name);
-      else this.onSelect(name);
-    } else if (e.key === "b" || e.key === "B") {
+      if (e.shiftKey && this.onBreakpoint) this.onBreakpoint(name);
+      else this.onSelect?.(name);
+    } else if ((e.key === "b" || e.key === "B") && this.onBreakpoint) {
       e.preventDefault();
       this.onBreakpoint(name);
     }
@@ -427,7 +432,7 @@ export class GraphView {
       const isTaken = edge.from === START ? taken.size > 0 || status(edge.to) !== "idle" : taken.has(`${edge.from}\u2192${edge.to}`);
       if (g.classList.contains("taken") === isTaken) continue;
       g.classList.toggle("taken", isTaken);
-      if (edge.kind !== "catch") path.setAttribute("marker-end", `url(#${isTaken ? "arrow-taken" : "arrow"})`);
+      if (edge.kind !== "catch") path.setAttribute("marker-end", `url(#${this.ids}${isTaken ? "arrow-taken" : "arrow"})`);
     }
     this.#refreshMarks();
   }
@@ -468,7 +473,7 @@ export class GraphView {
       const label = `${name}, ${node.type} state, ${status === "idle" ? "not reached" : status}${bp ? ", breakpoint set" : ""}${name === this.pausedBefore ? ", paused before it" : ""}`;
       if (g.getAttribute("aria-label") !== label) {
         g.setAttribute("aria-label", label);
-        title.textContent = `${label}\nClick: inspect \u00b7 Shift+click or B: toggle breakpoint`;
+        title.textContent = `${label}\nClick: inspect${this.onBreakpoint ? " \u00b7 Shift+click or B: toggle breakpoint" : ""}`;
       }
     }
   }

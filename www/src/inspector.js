@@ -57,9 +57,10 @@ export class Inspector {
       h("span.status-pill", { dataset: { status } }, status === "idle" ? "not reached" : status),
       runs > 1 ? h("span.runs", null, `ran ${runs}\u00d7`) : null,
       h("span.spacer"),
-      h("button.small", { type: "button", "aria-pressed": String(view.breakpoint), onclick: () => this.onBreakpoint(name), title: "Toggle a breakpoint on this state (F9)" },
-        h("span.bp-dot", { class: view.breakpoint ? "on" : "" }), view.breakpoint ? "Breakpoint on" : "Set breakpoint"),
-      h("button.small", { type: "button", onclick: () => this.onRunTo(name), title: "Run until the execution is about to enter this state" }, "Run to here"),
+      // Either handler may be absent (the embed has no breakpoints): then so is its button.
+      this.onBreakpoint ? h("button.small", { type: "button", "aria-pressed": String(view.breakpoint), onclick: () => this.onBreakpoint(name), title: "Toggle a breakpoint on this state (F9)" },
+        h("span.bp-dot", { class: view.breakpoint ? "on" : "" }), view.breakpoint ? "Breakpoint on" : "Set breakpoint") : null,
+      this.onRunTo ? h("button.small", { type: "button", onclick: () => this.onRunTo(name), title: "Run until the execution is about to enter this state" }, "Run to here") : null,
     );
     const parts = [header];
     if (state.Comment) parts.push(h("p.comment", null, String(state.Comment)));
