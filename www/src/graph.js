@@ -429,7 +429,10 @@ export class GraphView {
       }
     }
     for (const { edge, g, path } of this.edges) {
-      const isTaken = edge.from === START ? taken.size > 0 || status(edge.to) !== "idle" : taken.has(`${edge.from}\u2192${edge.to}`);
+      // Into End: taken once the state it leaves has succeeded (End states and Succeed exist only at the top level).
+      const isTaken = edge.from === START ? taken.size > 0 || status(edge.to) !== "idle"
+        : edge.to === END ? edge.kind === "end" && status(edge.from) === "succeeded"
+        : taken.has(`${edge.from}\u2192${edge.to}`);
       if (g.classList.contains("taken") === isTaken) continue;
       g.classList.toggle("taken", isTaken);
       if (edge.kind !== "catch") path.setAttribute("marker-end", `url(#${this.ids}${isTaken ? "arrow-taken" : "arrow"})`);
