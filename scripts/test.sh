@@ -51,12 +51,31 @@ wasm_hostile_tests() {
   need_browser && cargo test --target wasm32-unknown-unknown --test web_hostile
 }
 
+need_build() {
+  [ "$built" = 1 ] && return 0
+  echo "not run: the build failed, so pkg/ is missing or stale" >&2
+  return 1
+}
+
+# Every page suite but the embed's, which has a line of its own in the summary.
 page_tests() {
-  if [ "$built" != 1 ]; then
-    echo "not run: the build failed, so pkg/ is missing or stale" >&2
-    return 1
-  fi
-  need_browser && CHROMIUM="$CHROMIUM" node --test tests/page/*.test.mjs
+  local files=()
+  for f in tests/page/*.test.mjs; do [ "$f" = tests/page/embed.test.mjs ] || files+=("$f"); done
+  need_build && need_browser && CHROMIUM="$CHROMIUM" node --test "${files[@]}"
+}
+
+# <asl-sim-embed> on its docs page, www/embed.html.
+embed_tests() {
+  need_build && need_browser && CHROMIUM="$CHROMIUM" node --test tests/page/embed.test.mjs
+}
+
+# The package as users consume it: the npm tarball installed into a fresh
+# project; a crate of its own depending on asl-sim, in headless Chromium.
+npm_consumer() {
+  need_build && node --test tests/npm/
+}
+rust_consumer() {
+  need_browser && cargo test -p asl-sim-consumer --target wasm32-unknown-unknown
 }
 
 # The release wasm and pkg/, once: the Node and page tests use it as shipped.
@@ -70,6 +89,9 @@ step "wasm-bindgen-test hostile inputs (headless Chromium)" wasm_hostile_tests
 # entropy): this test binary asks for no browser, so it runs in Node.
 step "wasm-bindgen-test JSONata (Node)" cargo test --target wasm32-unknown-unknown --test jsonata_suite
 step "node --test (pkg in Node, page in Chromium)" page_tests
+step "embed page: www/embed.html (Chromium)" embed_tests
+step "npm package consumer: packed, installed, run (Node)" npm_consumer
+step "Rust consumer crate: tests/consumer (wasm-bindgen-test, headless Chromium)" rust_consumer
 # The AWS-recorded cases: every case runs; the ignore list names those not expected
 # to pass (each with its reason), and they count as failed in the printed pass rates.
 conformance() {

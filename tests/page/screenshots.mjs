@@ -2,7 +2,11 @@
 // the page (target/screenshots/): the default example paused at its approval,
 // the inspector, light and dark, 1280×720 and a narrow phone screen.
 //
-//   node tests/page/screenshots.mjs        (after npm run build)
+// Then the embeds' docs page (www/embed.html): docs/embed.png, and a dark one and
+// the whole page in target/screenshots/.
+//
+//   node tests/page/screenshots.mjs          (after npm run build)
+//   node tests/page/screenshots.mjs embed    (the embed's alone)
 import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { serve } from "../../scripts/serve.mjs";
@@ -35,10 +39,33 @@ async function shot(path, { width = 1280, height = 720, colorScheme = "light", i
   await page.close();
 }
 
-await shot(`${docs}playground.png`, { timeline: true });
-await shot(`${docs}inspector.png`, { inspect: "CreateAccount", approve: true, width: 1280, height: 900 });
-await shot(`${more}dark.png`, { colorScheme: "dark", inspect: "SendWelcomeEmail" });
-await shot(`${more}narrow.png`, { width: 390, height: 844, fullPage: true });
-await shot(`${more}narrow-dark.png`, { width: 390, height: 844, colorScheme: "dark" });
+/** One embed of the docs page (0 Choice, 1 Retry, 2 Map), run, with a state inspected. */
+async function embedShot(path, { index, inspect, section, fullPage = false }) {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.goto(`${server.url}www/embed.html`);
+  const embed = page.locator("asl-sim-embed").nth(index);
+  await embed.scrollIntoViewIfNeeded();
+  await embed.getByTestId("status").filter({ hasText: /^READY$/ }).waitFor();
+  await embed.getByTestId("run").click();
+  await embed.getByTestId("status").filter({ hasText: /^SUCCEEDED$/ }).waitFor();
+  if (inspect) await embed.locator(`g.node[data-state="${inspect}"]`).click();
+  if (section) await embed.getByTestId("inspector").locator(`[data-section="${section}"]`).evaluate((e) => e.scrollIntoView({ block: "start" }));
+  await page.waitForTimeout(150);
+  if (fullPage) await page.screenshot({ path, fullPage: true });
+  else await embed.screenshot({ path });
+  console.log(path);
+  await page.close();
+}
+
+if (process.argv[2] !== "embed") {
+  await shot(`${docs}playground.png`, { timeline: true });
+  await shot(`${docs}inspector.png`, { inspect: "CreateAccount", approve: true, width: 1280, height: 900 });
+  await shot(`${more}dark.png`, { colorScheme: "dark", inspect: "SendWelcomeEmail" });
+  await shot(`${more}narrow.png`, { width: 390, height: 844, fullPage: true });
+  await shot(`${more}narrow-dark.png`, { width: 390, height: 844, colorScheme: "dark" });
+}
+await embedShot(`${docs}embed.png`, { index: 0, inspect: "ChooseShipping", section: "Choice rules" });
+await embedShot(`${more}embed-dark.png`, { index: 1, inspect: "ChargeCard", section: "Attempts" });
+await embedShot(`${more}embed-page.png`, { index: 2, fullPage: true });
 await browser.close();
 await server.close();

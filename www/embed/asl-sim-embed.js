@@ -93,6 +93,8 @@ export class AslSimEmbed extends Base {
   #engineReady = false;
   #autoran = false;
   #configured = false;
+  /** A config set before the element was first connected. */
+  #early = null;
   #editTimer = null;
 
   /** The texts and options in use: {definition, input, mocks, testCase, stateMachine}. */
@@ -119,7 +121,11 @@ export class AslSimEmbed extends Base {
     this.#applyHeight();
     this.#applyScheme();
     darkQuery?.addEventListener("change", this.#onScheme);
-    if (!this.#configured) {
+    if (this.#early) {
+      const value = this.#early;
+      this.#early = null;
+      this.#load(value);
+    } else if (!this.#configured) {
       this.#configured = true;
       this.#configure();
     }
@@ -165,9 +171,11 @@ export class AslSimEmbed extends Base {
     return this.#config && { ...this.#config };
   }
 
-  /** Replace what the element runs: the same shape as the JSON it reads. */
+  /** Replace what the element runs: the same shape as the JSON it reads (before or after it is in the page). */
   set config(value) {
-    this.#load(value);
+    this.#configured = true;
+    if (this.#ui) this.#load(value);
+    else this.#early = value;
   }
 
   /** Advance one history event (loading the engine first if need be). */
