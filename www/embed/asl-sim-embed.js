@@ -115,6 +115,7 @@ export class AslSimEmbed extends Base {
   #mode = "step";
   #status = "LOADING";
   #tab = "output";
+  #inputShown = null;
 
   connectedCallback() {
     if (!this.#ui) this.#build();
@@ -507,6 +508,7 @@ export class AslSimEmbed extends Base {
     ui.diagnostics = h("ul.diagnostics", { dataset: { testid: "diagnostics" }, "aria-label": "Problems", hidden: true });
     ui.pending = h("div.pending", { hidden: true });
     ui.input = h("details.input-box", null, h("summary", null, "Input"), h("pre.json"));
+    this.#inputShown = null;
     this.#pending = new PendingPanel(ui.pending, {
       onSuccess: (token, output) => this.#answer(() => this.#execution.sendTaskSuccess(token, output)),
       onFailure: (token, error, cause) => this.#answer(() => this.#execution.sendTaskFailure(token, error, cause)),
@@ -660,7 +662,9 @@ export class AslSimEmbed extends Base {
     ui.headline.dataset.kind = "";
     this.#pending.show(this.#running ? [] : report?.waitingFor ?? []);
     fill(ui.input.lastChild, this.#config ? reindent(this.#config.input.trim() || "{}") : "");
-    ui.input.open = status === "READY" || status === "LOADING";
+    // Open before a run, closed once there is a result; in between, as the reader left it.
+    const before = status === "READY" || status === "LOADING";
+    if (before !== this.#inputShown) ui.input.open = this.#inputShown = before;
     if (status === "ERROR") {
       ui.headline.textContent = "";
       ui.error.hidden = false;
