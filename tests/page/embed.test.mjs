@@ -240,3 +240,33 @@ test("the docs page shows each example's HTML exactly as written", async () => {
   assert.equal(await page.locator('[data-snippet="map-json"] pre').textContent(), source);
   await close();
 });
+
+test("a definition given as text is kept as written; a MockConfigFile picks its test case", async () => {
+  const { page, close } = await openDocs();
+  const definition = '{"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "OutputPath": "$.Payload", "End": true}}}';
+  await append(page, { id: "config-file", readonly: "", "loading": "eager" }, {
+    definition,
+    mocks: {
+      StateMachines: { Shop: { TestCases: { Happy: { Charge: "Paid" }, Sad: { Charge: "Declined" } } } },
+      MockedResponses: { Paid: { 0: { Return: { Payload: { paid: true } } } }, Declined: { 0: { Throw: { Error: "Card.Declined", Cause: "no" } } } },
+    },
+    testCase: "Sad",
+  });
+  const embed = page.locator("#config-file");
+  await status(embed, "READY");
+  await embed.getByRole("tab", { name: "Definition" }).click();
+  assert.equal(await embed.getByTestId("definition-editor").inputValue(), definition);
+  await embed.getByTestId("run").click();
+  await status(embed, "FAILED");
+  assert.match(await embed.getByTestId("error").textContent(), /^Card\.Declined: no$/);
+  // The element's script API: a new config, run from script, the status event.
+  const statuses = await embed.evaluate(async (el) => {
+    const seen = [];
+    el.addEventListener("statuschange", (e) => seen.push(e.detail.status));
+    el.config = { ...JSON.parse(JSON.stringify(el.config)), mocks: { Charge: { Return: { Payload: { paid: true } } } }, testCase: undefined };
+    await el.run();
+    return { seen, status: el.status, output: el.execution.output() };
+  });
+  assert.deepEqual(statuses, { seen: ["READY", "RUNNING", "SUCCEEDED"], status: "SUCCEEDED", output: { paid: true } });
+  await close();
+});
