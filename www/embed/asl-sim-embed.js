@@ -95,6 +95,7 @@ export class AslSimEmbed extends Base {
   #configured = false;
   /** A config set before the element was first connected. */
   #early = null;
+  #fetching = 0;
   #editTimer = null;
 
   /** The texts and options in use: {definition, input, mocks, testCase, stateMachine}. */
@@ -204,13 +205,17 @@ export class AslSimEmbed extends Base {
     const src = this.getAttribute("src");
     if (src) {
       const url = new URL(src, document.baseURI);
+      const fetching = ++this.#fetching; // a later src wins over a slower earlier one
       this.#setStatus("LOADING");
       fetch(url)
         .then((r) => {
           if (!r.ok) throw new Error(`${r.status} ${r.statusText}`.trim());
           return r.json();
         })
-        .then((value) => this.#load(value), (e) => this.#fail(`Could not read ${src}: ${e.message}`));
+        .then(
+          (value) => fetching === this.#fetching && this.#load(value),
+          (e) => fetching === this.#fetching && this.#fail(`Could not read ${src}: ${e.message}`),
+        );
       return;
     }
     const script = this.querySelector(':scope > script[type="application/json"]');
