@@ -6,7 +6,7 @@ use crate::definition::{
     QueryLanguage, Catcher, ChoiceRule, Condition, FailField, IntegrationPattern, Jitter, NumberSource, Operand, Operator, PercentSource,
     Resource, Retrier, StateId, StateKind, Transition, WaitFor,
 };
-use crate::history::EventKind;
+use crate::history::{AssignedExit, ErrorCause, EventKind};
 use crate::mocks::MockOutcome;
 use crate::query::{self, Failure, Path, ReferencePath, Template};
 use crate::value::{Map, Value};
@@ -452,7 +452,14 @@ impl Execution {
                         cur.insert(k.clone(), v.clone());
                     }
                 }
-                self.emit(tid, EventKind::StateExited { state: a.state as u32, output: output.clone(), assigned });
+                let state = a.state as u32;
+                self.emit(
+                    tid,
+                    match assigned {
+                        None => EventKind::StateExited { state, output: output.clone() },
+                        Some(assigned) => EventKind::AssignedStateExited(Box::new(AssignedExit { state, output: output.clone(), assigned })),
+                    },
+                );
                 self.threads[tid].spare = Some(a);
                 self.threads[tid].stage = match next {
                     Transition::Next(n) => Stage::Enter { state: n, input: output },
@@ -1258,7 +1265,7 @@ impl Execution {
         match self.threads[tid].parent {
             None => {
                 let (error, cause) = (opt(&f.error), opt(&f.cause));
-                self.emit(tid, EventKind::ExecutionFailed { error: error.clone(), cause: cause.clone() });
+                self.emit(tid, EventKind::ExecutionFailed(ErrorCause::boxed(error.clone(), cause.clone())));
                 self.finish(Status::Failed, error, cause);
                 Flow::Block
             }
@@ -1435,7 +1442,7 @@ impl Execution {
                 events.push_back(EventKind::Lifecycle { event_type: if c.is_map { "MapStateFailed" } else { "ParallelStateFailed" } });
             }
             if c.distributed {
-                events.push_front(EventKind::MapRunFailed { error: opt(&f.error), cause: opt(&f.cause) });
+                events.push_front(EventKind::MapRunFailed(ErrorCause::boxed(opt(&f.error), opt(&f.cause))));
             }
             c.started = false;
             let then = match retry {
