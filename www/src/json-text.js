@@ -14,6 +14,7 @@ export function reindent(text, indent = 2, depth = 0) {
   for (let m; (m = TOKEN.exec(text)) !== null; ) {
     const t = m[1];
     if (t === "{" || t === "[") {
+      if (prev === "[") out += pad(level); // an array's first item
       out += t;
       level++;
       prev = t;
