@@ -217,8 +217,12 @@ impl VarScope {
 pub struct Inspection {
     pub stages: Vec<(&'static str, Value)>,
     pub variables: Option<Map>,
-    pub context: Option<Value>,
+    /// The run's `$$` once it has exited (built when asked for).
+    pub(crate) context: Option<context::StateContext>,
     pub matched_rule: Option<usize>,
+    /// The `…StateEntered` event of the run shown: Map iterations and Parallel branches
+    /// interleave, and only the latest entered run writes here.
+    pub entered_event: u64,
 }
 
 pub(crate) type ThreadId = usize;
@@ -583,7 +587,7 @@ impl Execution {
             m.insert(Rc::from("variables"), Value::object(vars.clone()));
         }
         if let Some(c) = &ins.context {
-            m.insert(Rc::from("context"), c.clone());
+            m.insert(Rc::from("context"), c.build(&self.context_base));
         }
         if let Some(r) = ins.matched_rule {
             m.insert(Rc::from("matchedRule"), Value::int(r as i64));
