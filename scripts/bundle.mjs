@@ -1,6 +1,7 @@
 // Bundle the playground (www/src/main.js and its npm dependencies: CodeMirror,
-// dagre) into www/dist/app.js with esbuild, and put the wasm module beside it,
-// so www/ is a static site on its own. Run by scripts/build.sh after wasm-bindgen.
+// dagre) into www/dist/app.js with esbuild, and the JSONata scratch panel's
+// Web Worker into www/dist/jsonata-worker.js, and put the wasm module beside
+// them, so www/ is a static site on its own. Run by scripts/build.sh after wasm-bindgen.
 // Then the <asl-sim-embed> element (www/embed/) into pkg/asl-sim-embed.js: one
 // self-contained module (the wasm glue, dagre and the shared views inside, no
 // imports left), with a copy in www/dist/ for the docs page, www/embed.html.
@@ -19,8 +20,8 @@ mkdirSync(dist, { recursive: true });
 
 const options = {
   absWorkingDir: root,
-  entryPoints: ["www/src/main.js"],
-  outfile: "www/dist/app.js",
+  entryPoints: { app: "www/src/main.js", "jsonata-worker": "www/src/jsonata-worker.js" },
+  outdir: "www/dist",
   bundle: true,
   format: "esm",
   target: ["chrome111", "firefox113", "safari16.4"],
@@ -33,6 +34,7 @@ const options = {
 const embed = {
   ...options,
   entryPoints: ["www/embed/asl-sim-embed.js"],
+  outdir: undefined,
   outfile: "pkg/asl-sim-embed.js",
   // Shadow-root styles, imported as text.
   loader: { ".css": "text" },
@@ -73,5 +75,5 @@ if (process.argv.includes("--watch")) {
   const { metafile } = await build(embed);
   checkEmbed(metafile);
   copyFileSync(`${root}pkg/asl-sim-embed.js`, `${dist}/asl-sim-embed.js`);
-  for (const path of ["www/dist/app.js", "www/dist/asl_sim_bg.wasm", "pkg/asl-sim-embed.js"]) size(path);
+  for (const path of ["www/dist/app.js", "www/dist/jsonata-worker.js", "www/dist/asl_sim_bg.wasm", "pkg/asl-sim-embed.js"]) size(path);
 }

@@ -66,15 +66,17 @@ pub struct Event {
 /// What happened, with the details AWS records for it.
 #[derive(Clone, Debug)]
 pub enum EventKind {
-    ExecutionStarted { input: Value, role_arn: Rc<str> },
+    ExecutionStarted(Box<ExecutionStartedDetails>),
     ExecutionSucceeded { output: Value },
-    ExecutionFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    ExecutionAborted { error: Option<Rc<str>>, cause: Option<Rc<str>> },
-    ExecutionTimedOut { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    ExecutionFailed(Box<ErrorCause>),
+    ExecutionAborted(Box<ErrorCause>),
+    ExecutionTimedOut(Box<ErrorCause>),
     /// `{Type}StateEntered`
     StateEntered { state: u32, input: Value },
-    /// `{Type}StateExited`
-    StateExited { state: u32, output: Value, assigned: Option<Rc<Map>> },
+    /// `{Type}StateExited` of a state that assigns no variables
+    StateExited { state: u32, output: Value },
+    /// `{Type}StateExited` with `assignedVariables` (boxed: it would make every event larger)
+    AssignedStateExited(Box<AssignedExit>),
     /// `MapStateStarted` (length), `ParallelStateStarted`
     MapStateStarted { length: usize },
     ParallelStateStarted,
@@ -82,7 +84,7 @@ pub enum EventKind {
     Lifecycle { event_type: &'static str },
     MapIteration { event_type: &'static str, state: u32, index: u32 },
     MapRunStarted { map_run_arn: Rc<str> },
-    MapRunFailed { error: Option<Rc<str>>, cause: Option<Rc<str>> },
+    MapRunFailed(Box<ErrorCause>),
     TaskScheduled(Box<TaskScheduledDetails>),
     /// Task events name their state; `resourceType`/`resource` come from its `Resource`.
     TaskStarted { state: u32 },
@@ -150,6 +152,7 @@ impl EventKind {
         match self {
             EventKind::StateEntered { state, .. } => format!("{}StateEntered", machine.states[*state as usize].kind.type_name()),
             EventKind::StateExited { state, .. } => format!("{}StateExited", machine.states[*state as usize].kind.type_name()),
+            EventKind::AssignedStateExited(x) => format!("{}StateExited", machine.states[x.state as usize].kind.type_name()),
             other => other.static_type().to_string(),
         }
     }
@@ -161,7 +164,7 @@ impl EventKind {
             EventKind::ExecutionFailed { .. } => "ExecutionFailed",
             EventKind::ExecutionAborted { .. } => "ExecutionAborted",
             EventKind::ExecutionTimedOut { .. } => "ExecutionTimedOut",
-            EventKind::StateEntered { .. } | EventKind::StateExited { .. } => "",
+            EventKind::StateEntered { .. } | EventKind::StateExited { .. } | EventKind::AssignedStateExited(..) => "",
             EventKind::MapStateStarted { .. } => "MapStateStarted",
             EventKind::ParallelStateStarted => "ParallelStateStarted",
             EventKind::Lifecycle { event_type } => event_type,
@@ -191,6 +194,7 @@ impl EventKind {
             EventKind::StateEntered { state, .. } | EventKind::StateExited { state, .. } | EventKind::MapIteration { state, .. } => {
                 Some(&machine.states[*state as usize].name)
             }
+            EventKind::AssignedStateExited(x) => Some(&machine.states[x.state as usize].name),
             EventKind::EvaluationFailed(d) => Some(&d.state),
             _ => None,
         }
@@ -238,7 +242,8 @@ impl Event {
         put(&mut m, "previousEventId", Value::int(self.previous_event_id as i64));
         let mut d = Map::new();
         let key: &str = match &self.kind {
-            EventKind::ExecutionStarted { input, role_arn } => {
+            EventKind::ExecutionStarted(x) => {
+                let ExecutionStartedDetails { input, role_arn } = &**x;
                 put(&mut d, "input", text(input));
                 put(&mut d, "inputDetails", details_truncated());
                 put(&mut d, "roleArn", Value::String(role_arn.clone()));
@@ -249,19 +254,19 @@ impl Event {
                 put(&mut d, "outputDetails", details_truncated());
                 "executionSucceededEventDetails"
             }
-            EventKind::ExecutionFailed { error, cause } => {
-                put_opt(&mut d, "error", error);
-                put_opt(&mut d, "cause", cause);
+            EventKind::ExecutionFailed(x) => {
+                put_opt(&mut d, "error", &x.error);
+                put_opt(&mut d, "cause", &x.cause);
                 "executionFailedEventDetails"
             }
-            EventKind::ExecutionAborted { error, cause } => {
-                put_opt(&mut d, "error", error);
-                put_opt(&mut d, "cause", cause);
+            EventKind::ExecutionAborted(x) => {
+                put_opt(&mut d, "error", &x.error);
+                put_opt(&mut d, "cause", &x.cause);
                 "executionAbortedEventDetails"
             }
-            EventKind::ExecutionTimedOut { error, cause } => {
-                put_opt(&mut d, "error", error);
-                put_opt(&mut d, "cause", cause);
+            EventKind::ExecutionTimedOut(x) => {
+                put_opt(&mut d, "error", &x.error);
+                put_opt(&mut d, "cause", &x.cause);
                 "executionTimedOutEventDetails"
             }
             EventKind::StateEntered { state, input } => {
@@ -270,15 +275,19 @@ impl Event {
                 put(&mut d, "inputDetails", details_truncated());
                 "stateEnteredEventDetails"
             }
-            EventKind::StateExited { state, output, assigned } => {
+            EventKind::StateExited { state, output } => {
                 put(&mut d, "name", name(state));
                 put(&mut d, "output", text(output));
                 put(&mut d, "outputDetails", details_truncated());
-                if let Some(a) = assigned {
-                    let vars: Map = a.iter().map(|(k, v)| (k.clone(), text(v))).collect();
-                    put(&mut d, "assignedVariables", Value::object(vars));
-                    put(&mut d, "assignedVariablesDetails", details_truncated());
-                }
+                "stateExitedEventDetails"
+            }
+            EventKind::AssignedStateExited(x) => {
+                put(&mut d, "name", name(&x.state));
+                put(&mut d, "output", text(&x.output));
+                put(&mut d, "outputDetails", details_truncated());
+                let vars: Map = x.assigned.iter().map(|(k, v)| (k.clone(), text(v))).collect();
+                put(&mut d, "assignedVariables", Value::object(vars));
+                put(&mut d, "assignedVariablesDetails", details_truncated());
                 "stateExitedEventDetails"
             }
             EventKind::MapStateStarted { length } => {
@@ -300,9 +309,9 @@ impl Event {
                 put(&mut d, "mapRunArn", Value::String(map_run_arn.clone()));
                 "mapRunStartedEventDetails"
             }
-            EventKind::MapRunFailed { error, cause } => {
-                put_opt(&mut d, "error", error);
-                put_opt(&mut d, "cause", cause);
+            EventKind::MapRunFailed(x) => {
+                put_opt(&mut d, "error", &x.error);
+                put_opt(&mut d, "cause", &x.cause);
                 "mapRunFailedEventDetails"
             }
             EventKind::TaskScheduled(details) => {
@@ -438,8 +447,37 @@ impl Event {
 mod size_tests {
     #[test]
     fn event_size() {
-        eprintln!("Event {} EventKind {} Value {}", std::mem::size_of::<super::Event>(), std::mem::size_of::<super::EventKind>(), std::mem::size_of::<crate::value::Value>());
+        // A run keeps every event, so their size is the run's memory (6M events in pass_loop at N = 1M).
+        assert_eq!(std::mem::size_of::<super::Event>(), 48);
     }
+}
+
+/// The `error` and `cause` of an execution's or Map Run's end (boxed: rare).
+#[derive(Clone, Debug)]
+pub struct ErrorCause {
+    pub error: Option<Rc<str>>,
+    pub cause: Option<Rc<str>>,
+}
+
+impl ErrorCause {
+    pub fn boxed(error: Option<Rc<str>>, cause: Option<Rc<str>>) -> Box<ErrorCause> {
+        Box::new(ErrorCause { error, cause })
+    }
+}
+
+/// Details of [`EventKind::ExecutionStarted`] (boxed: once per execution).
+#[derive(Clone, Debug)]
+pub struct ExecutionStartedDetails {
+    pub input: Value,
+    pub role_arn: Rc<str>,
+}
+
+/// A `…StateExited` that carries `assignedVariables`.
+#[derive(Clone, Debug)]
+pub struct AssignedExit {
+    pub state: u32,
+    pub output: Value,
+    pub assigned: Rc<Map>,
 }
 
 /// Details of [`EventKind::TaskScheduled`] (boxed: rare, and large next to the other events).

@@ -58,6 +58,12 @@ impl Map {
         self.position(key).is_some()
     }
     /// Insert or replace; a replaced member keeps its position, as in `IndexMap`.
+    /// A copy with room for `extra` more members, so they can be added without growing.
+    pub fn clone_with_room(&self, extra: usize) -> Map {
+        let mut entries = Vec::with_capacity(self.entries.len() + extra);
+        entries.extend(self.entries.iter().cloned());
+        Map { entries, index: self.index.clone() }
+    }
     pub fn insert(&mut self, key: Rc<str>, value: Value) -> Option<Value> {
         if let Some(i) = self.position(&key) {
             return Some(std::mem::replace(&mut self.entries[i].1, value));
@@ -426,30 +432,51 @@ impl Value {
                 s.len()
             }
             Value::String(s) => string_json_len(s),
+            Value::Array(a) if a.json_len.get() != UNKNOWN => a.json_len.get(),
+            Value::Object(o) if o.json_len.get() != UNKNOWN => o.json_len.get(),
+            Value::Array(_) | Value::Object(_) => self.measure().0,
+        }
+    }
+
+    /// Fills both memos of a composite (text length, depth) in one walk. Lengths
+    /// saturate: a value built from shared parts can describe more text than fits.
+    fn measure(&self) -> (usize, u32) {
+        match self {
             Value::Array(a) => {
-                let cached = a.json_len.get();
-                if cached != UNKNOWN {
-                    return cached;
+                let (len, depth) = (a.json_len.get(), a.depth.get());
+                if len != UNKNOWN && depth != u32::MAX {
+                    return (len, depth);
                 }
                 let mut n = 2 + a.items.len().saturating_sub(1);
+                let mut d = 0;
                 for item in &a.items {
-                    n += item.json_len();
+                    let (l, e) = item.measure();
+                    n = n.saturating_add(l);
+                    d = d.max(e);
                 }
+                let n = n.min(UNKNOWN - 1);
                 a.json_len.set(n);
-                n
+                a.depth.set(d + 1);
+                (n, d + 1)
             }
             Value::Object(o) => {
-                let cached = o.json_len.get();
-                if cached != UNKNOWN {
-                    return cached;
+                let (len, depth) = (o.json_len.get(), o.depth.get());
+                if len != UNKNOWN && depth != u32::MAX {
+                    return (len, depth);
                 }
                 let mut n = 2 + o.members.len().saturating_sub(1);
+                let mut d = 0;
                 for (k, v) in &o.members {
-                    n += string_json_len(k) + 1 + v.json_len();
+                    let (l, e) = v.measure();
+                    n = n.saturating_add(string_json_len(k) + 1).saturating_add(l);
+                    d = d.max(e);
                 }
+                let n = n.min(UNKNOWN - 1);
                 o.json_len.set(n);
-                n
+                o.depth.set(d + 1);
+                (n, d + 1)
             }
+            scalar => (scalar.json_len(), 0),
         }
     }
 
@@ -457,17 +484,12 @@ impl Value {
     /// The engine bounds it on every state output, so recursive walks never meet a value
     /// deeper than the parser accepts.
     pub fn depth(&self) -> u32 {
-        let (cell, children): (&Cell<u32>, Box<dyn Iterator<Item = &Value>>) = match self {
-            Value::Array(a) => (&a.depth, Box::new(a.items.iter())),
-            Value::Object(o) => (&o.depth, Box::new(o.members.values())),
-            _ => return 0,
-        };
-        if cell.get() != u32::MAX {
-            return cell.get();
+        match self {
+            Value::Array(a) if a.depth.get() != u32::MAX => a.depth.get(),
+            Value::Object(o) if o.depth.get() != u32::MAX => o.depth.get(),
+            Value::Array(_) | Value::Object(_) => self.measure().1,
+            _ => 0,
         }
-        let d = 1 + children.map(Value::depth).max().unwrap_or(0);
-        cell.set(d);
-        d
     }
 
     /// Compact JSON text.

@@ -106,13 +106,29 @@ export interface JsonataLimits {
   maxSequenceLength?: number;
 }
 
-/** What `evalJsonata` returns: exactly one of the three shapes. */
+/** The limits, and what one `evalJsonata` evaluation reads from outside the expression. */
+export interface JsonataOptions extends JsonataLimits {
+  /** The virtual clock, for `$now()`, `$millis()` and partial `$toMillis` pictures: RFC 3339 text,
+   *  milliseconds since the epoch or a Date. Default 2024-01-01T00:00:00Z, the default start time. */
+  now?: string | number | Date;
+  /** Seed of `$random()`, `$uuid()` and `$shuffle`. Default 0. */
+  seed?: number | bigint;
+  /** `true`: return the result as JSON text (`{json}`) instead of a value (`{result}`), as the engine
+   *  writes it, in its key order (a JS object moves integer-like keys first). */
+  json?: boolean;
+}
+
+/** What `evalJsonata` returns: exactly one of these shapes. */
 export type JsonataOutcome =
   | { result: Json }
+  /** With `{json: true}`: the result as compact JSON text. */
+  | { json: string }
   /** JSONata's `undefined`: the expression produced no value (not `null`). */
   | { undefined: true }
-  /** A syntax or evaluation error, e.g. `{code: "T2002", message: "T2002: …"}`; `code` is null when JSONata gives none. */
-  | { error: { code: string | null; message: string } };
+  /** A syntax or evaluation error, e.g. `{code: "T2002", message: "T2002: …"}`; `code` is null when JSONata gives none.
+   *  A syntax error has a `position`: where parsing failed, in UTF-16 units from the start of `expression` as passed
+   *  (its `{%` and any spaces included; its length when the expression ended too early). */
+  | { error: { code: string | null; message: string; position?: number } };
 
 /** What every throwing call throws. */
 export interface AslSimError extends Error {
@@ -210,18 +226,19 @@ pub fn validate(definition: &str) -> Result<JsValue, JsValue> {
 }
 
 /// Evaluate one JSONata expression as a state machine's JSONata fields would (AWS's
-/// functions, `$eval` refused, `??` and `?:` rejected), on its own: the clock reads the
-/// default start time (2024-01-01T00:00:00Z) and `$random`, `$uuid` and `$shuffle` draw
-/// from seed 0, so every call gives the same answer. `expression` may keep its `{% %}`;
-/// `input` is JSON text or a value, and `undefined` (or absent) is no input at all, not
-/// `null`; `bindings` maps names to values (`{x: 1}` is `$x`). JSONata's own errors are
-/// data (`{error: {code, message}}`); only misuse of the arguments throws.
+/// functions, `$eval` refused, `??` and `?:` rejected), on its own: by default the clock
+/// reads the default start time (2024-01-01T00:00:00Z) and `$random`, `$uuid` and
+/// `$shuffle` draw from seed 0, so every call gives the same answer (`options.now` and
+/// `options.seed` change them). `expression` may keep its `{% %}`; `input` is JSON text or
+/// a value, and `undefined` (or absent) is no input at all, not `null`; `bindings` maps
+/// names to values (`{x: 1}` is `$x`). JSONata's own errors are data (`{error: {code,
+/// message}}`, with a `position` for a syntax error); only misuse of the arguments throws.
 #[wasm_bindgen(js_name = evalJsonata, unchecked_return_type = "JsonataOutcome")]
 pub fn eval_jsonata(
     expression: &str,
     #[wasm_bindgen(unchecked_optional_param_type = "string | Json")] input: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "{ [name: string]: Json } | null")] bindings: Option<JsValue>,
-    #[wasm_bindgen(unchecked_optional_param_type = "JsonataLimits | null")] limits: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "JsonataOptions | null")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     use crate::query::jsonata::{evaluate_with, Expression, Host};
     install_panic_hook();
@@ -230,36 +247,56 @@ pub fn eval_jsonata(
     let input = if input.is_undefined() { None } else { Some(from_js(&input, "input")?) };
     let bindings = read_bindings(bindings)?;
     let bindings: Vec<(&str, Value)> = bindings.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-    let limits = read_limits(limits)?;
+    let options = read_jsonata_options(options)?;
 
-    struct Fixed(crate::engine::rng::Rng);
+    struct Fixed(i64, crate::engine::rng::Rng);
     impl Host for Fixed {
         fn now_millis(&self) -> i64 {
-            crate::engine::clock::DEFAULT_START
+            self.0
         }
         fn next_random(&mut self) -> u64 {
-            self.0.next_u64()
+            self.1.next_u64()
         }
     }
-    let mut host = Fixed(crate::engine::rng::Rng::new(0));
+    let mut host = Fixed(options.now, crate::engine::rng::Rng::new(options.seed));
 
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     enum Outcome<'a> {
         Result(&'a Value),
+        Json(String),
         Undefined(bool),
-        Error { code: Option<&'a str>, message: &'a str },
+        Error {
+            code: Option<&'a str>,
+            message: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            position: Option<usize>,
+        },
     }
-    let error = |code: &Option<String>, message: &str| to_js(&Outcome::Error { code: code.as_deref(), message });
     let expr = match Expression::compile(text) {
         Ok(expr) => expr,
-        Err(e) => return error(&e.code, &e.message),
+        Err(e) => {
+            let position = Some(utf16_position(expression, text, e.offset));
+            return to_js(&Outcome::Error { code: e.code.as_deref(), message: &e.message, position });
+        }
     };
-    match evaluate_with(&expr, input.as_ref(), &bindings, &mut host, &limits) {
+    match evaluate_with(&expr, input.as_ref(), &bindings, &mut host, &options.limits) {
+        Ok(Some(value)) if options.json => to_js(&Outcome::Json(value.to_json())),
         Ok(Some(value)) => to_js(&Outcome::Result(&value)),
         Ok(None) => to_js(&Outcome::Undefined(true)),
-        Err(e) => error(&e.code, &e.message),
+        Err(e) => to_js(&Outcome::Error { code: e.code.as_deref(), message: &e.message, position: None }),
     }
+}
+
+/// A byte offset in `text`, a slice of `expression` (without its `{% %}`), as UTF-16
+/// units from the start of `expression`: what a JS caller can index its string with.
+fn utf16_position(expression: &str, text: &str, offset: usize) -> usize {
+    let start = (text.as_ptr() as usize).saturating_sub(expression.as_ptr() as usize);
+    let mut end = (start + offset).min(expression.len());
+    while !expression.is_char_boundary(end) {
+        end -= 1;
+    }
+    expression[..end].encode_utf16().count()
 }
 
 /// `{name: value}` → the bindings `$name`. Values are JS values (a string is a string,
@@ -285,24 +322,51 @@ fn read_bindings(bindings: Option<JsValue>) -> Result<Vec<(String, Value)>, JsVa
     Ok(out)
 }
 
-/// The recognised `JsonataLimits` names.
-const LIMIT_NAMES: [&str; 3] = ["maxDepth", "maxSteps", "maxSequenceLength"];
+/// The recognised `JsonataOptions` names.
+const JSONATA_OPTION_NAMES: [&str; 6] = ["maxDepth", "maxSteps", "maxSequenceLength", "now", "seed", "json"];
 
-fn read_limits(limits: Option<JsValue>) -> Result<crate::query::jsonata::Limits, JsValue> {
-    let mut result = crate::query::jsonata::Limits::default();
-    let Some(limits) = limits.filter(|l| !l.is_null()) else { return Ok(result) };
-    let Some(object) = limits.dyn_ref::<js_sys::Object>().filter(|o| o.is_object()) else {
+/// `JsonataOptions`, read.
+struct JsonataOptions {
+    limits: crate::query::jsonata::Limits,
+    now: i64,
+    seed: u64,
+    json: bool,
+}
+
+fn read_jsonata_options(options: Option<JsValue>) -> Result<JsonataOptions, JsValue> {
+    let mut out = JsonataOptions {
+        limits: crate::query::jsonata::Limits::default(),
+        now: crate::engine::clock::DEFAULT_START,
+        seed: 0,
+        json: false,
+    };
+    let Some(options) = options.filter(|o| !o.is_null()) else { return Ok(out) };
+    let Some(object) = options.dyn_ref::<js_sys::Object>().filter(|o| o.is_object()) else {
         return Err(throw("INVALID_OPTION", "limits must be an object", &[]));
     };
     for key in js_sys::Object::keys(object).iter() {
         let key = key.as_string().unwrap_or_default();
-        if !LIMIT_NAMES.contains(&key.as_str()) {
-            let message = format!("unknown limit `{key}` (known: {})", LIMIT_NAMES.join(", "));
+        if !JSONATA_OPTION_NAMES.contains(&key.as_str()) {
+            let message = format!("unknown limit or option `{key}` (known: {})", JSONATA_OPTION_NAMES.join(", "));
             return Err(throw("INVALID_OPTION", &message, &[]));
         }
     }
+    let field = |name: &str| js_sys::Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let now = field("now");
+    if !now.is_undefined() {
+        out.now = time_millis(&now, "now")?;
+    }
+    let seed = field("seed");
+    if !seed.is_undefined() {
+        out.seed = seed_value(&seed)?;
+    }
+    let json = field("json");
+    if !json.is_undefined() {
+        out.json = json.as_bool().ok_or_else(|| throw("INVALID_OPTION", "`json` must be a boolean", &[]))?;
+    }
+    let result = &mut out.limits;
     let get = |name: &str| -> Result<Option<u64>, JsValue> {
-        let v = js_sys::Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED);
+        let v = field(name);
         if v.is_undefined() {
             Ok(None)
         } else {
@@ -325,7 +389,7 @@ fn read_limits(limits: Option<JsValue>) -> Result<crate::query::jsonata::Limits,
     if let Some(n) = get("maxSequenceLength")? {
         result.max_sequence_length = n as usize;
     }
-    Ok(result)
+    Ok(out)
 }
 
 /// A validated state machine with its execution options; `start` runs it.
@@ -368,7 +432,7 @@ impl JsSimulator {
     }
 }
 
-/// The deepest JSONata recursion `evalJsonata` accepts (see `read_limits`): the official
+/// The deepest JSONata recursion `evalJsonata` accepts (see `read_jsonata_options`): the official
 /// suite needs 500.
 const MAX_SAFE_JSONATA_DEPTH: u64 = 500;
 
@@ -407,31 +471,42 @@ fn read_options(options: Option<OptionsArg>) -> Result<Options, JsValue> {
     }
     let seed = get("seed");
     if !seed.is_undefined() {
-        result.seed = if let Some(big) = seed.dyn_ref::<js_sys::BigInt>() {
-            u64::try_from(big.clone()).map_err(|_| throw("INVALID_OPTION", "`seed` must fit in 64 bits", &[]))?
-        } else {
-            whole_number(&seed, "seed")?
-        };
+        result.seed = seed_value(&seed)?;
     }
     let start = get("startTime");
     if !start.is_undefined() {
-        let ms = if let Some(date) = start.dyn_ref::<js_sys::Date>() {
-            date.get_time()
-        } else if let Some(text) = start.as_string() {
-            js_sys::Date::parse(&text)
-        } else {
-            start.as_f64().unwrap_or(f64::NAN)
-        };
-        if !ms.is_finite() || ms.fract() != 0.0 {
-            return Err(throw("INVALID_OPTION", "`startTime` must be an RFC 3339 time, milliseconds since the epoch or a Date", &[]));
-        }
-        result.start_time = ms as i64;
+        result.start_time = time_millis(&start, "startTime")?;
     }
     let max_events = get("maxEvents");
     if !max_events.is_undefined() {
         result.max_events = whole_number(&max_events, "maxEvents")? as usize;
     }
     Ok(result)
+}
+
+/// A seed: a number or a bigint that fits in 64 bits.
+fn seed_value(seed: &JsValue) -> Result<u64, JsValue> {
+    if let Some(big) = seed.dyn_ref::<js_sys::BigInt>() {
+        u64::try_from(big.clone()).map_err(|_| throw("INVALID_OPTION", "`seed` must fit in 64 bits", &[]))
+    } else {
+        whole_number(seed, "seed")
+    }
+}
+
+/// A time: RFC 3339 text, milliseconds since the epoch or a Date, as milliseconds.
+fn time_millis(value: &JsValue, name: &str) -> Result<i64, JsValue> {
+    let ms = if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+        date.get_time()
+    } else if let Some(text) = value.as_string() {
+        js_sys::Date::parse(&text)
+    } else {
+        value.as_f64().unwrap_or(f64::NAN)
+    };
+    if !ms.is_finite() || ms.fract() != 0.0 {
+        let message = format!("`{name}` must be an RFC 3339 time, milliseconds since the epoch or a Date");
+        return Err(throw("INVALID_OPTION", &message, &[]));
+    }
+    Ok(ms as i64)
 }
 
 /// A non-negative integer that a JS number holds exactly.

@@ -43,6 +43,15 @@ fn parse_json(text: &str, what: &str) -> Value {
     json::parse(text).unwrap_or_else(|e| die(format!("{} is not valid JSON: {}", what, e)))
 }
 
+/// mimalloc instead of glibc's malloc: a run keeps its whole history and every
+/// state's output in memory (about 830 MB for pass_loop at N = 1,000,000), and
+/// mimalloc asks the kernel for transparent huge pages for its segments, so the
+/// process takes a few hundred page faults instead of ~200,000 (the kernel's
+/// time for those was a third of the run). Output is the same either way.
+#[cfg(all(feature = "mimalloc", not(target_arch = "wasm32")))]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {

@@ -14,7 +14,7 @@ pub mod rng;
 mod run;
 
 use crate::definition::{StateId, StateMachine};
-use crate::history::{Event, EventKind, History};
+use crate::history::{ErrorCause, Event, EventKind, History};
 use crate::mocks::Mocks;
 use crate::query::Failure;
 use crate::value::{Map, Value};
@@ -217,8 +217,12 @@ impl VarScope {
 pub struct Inspection {
     pub stages: Vec<(&'static str, Value)>,
     pub variables: Option<Map>,
-    pub context: Option<Value>,
+    /// The run's `$$` once it has exited (built when asked for).
+    pub(crate) context: Option<context::StateContext>,
     pub matched_rule: Option<usize>,
+    /// The `…StateEntered` event of the run shown: Map iterations and Parallel branches
+    /// interleave, and only the latest entered run writes here.
+    pub entered_event: u64,
 }
 
 pub(crate) type ThreadId = usize;
@@ -290,7 +294,7 @@ impl Execution {
             deadline,
         };
         let role = Rc::from(ex.options.role_arn());
-        ex.record(0, EventKind::ExecutionStarted { input: input.clone(), role_arn: role });
+        ex.record(0, EventKind::ExecutionStarted(Box::new(crate::history::ExecutionStartedDetails { input: input.clone(), role_arn: role })));
         let start = ex.machine.root.start_at;
         let tid = ex.spawn(None, Rc::new(VarScope::default()), start, input, 0, false);
         ex.wake(tid);
@@ -335,7 +339,7 @@ impl Execution {
             if budget == 0 {
                 let prev = self.events.len() as u64;
                 self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from("The execution did 10,000,000 units of work without recording an event.")));
-                self.record(prev, EventKind::ExecutionFailed { error: self.error.clone(), cause: self.cause.clone() });
+                self.record(prev, EventKind::ExecutionFailed(ErrorCause::boxed(self.error.clone(), self.cause.clone())));
                 break;
             }
             if let Some(tid) = self.runnable.pop_front() {
@@ -361,7 +365,7 @@ impl Execution {
                     // Nothing can ever run again: an engine bug, reported rather than hung on.
                     let prev = self.events.len() as u64;
                     self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from("Internal error: the execution cannot make progress.")));
-                    self.record(prev, EventKind::ExecutionFailed { error: self.error.clone(), cause: self.cause.clone() });
+                    self.record(prev, EventKind::ExecutionFailed(ErrorCause::boxed(self.error.clone(), self.cause.clone())));
                 }
                 break;
             }
@@ -394,7 +398,7 @@ impl Execution {
         let _ = cause;
         self.finish(Status::TimedOut, None, None);
         let prev = self.events.len() as u64;
-        self.record(prev, EventKind::ExecutionTimedOut { error: Some(Rc::from("States.Timeout")), cause: None });
+        self.record(prev, EventKind::ExecutionTimedOut(ErrorCause::boxed(Some(Rc::from("States.Timeout")), None)));
         self.error = Some(Rc::from("States.Timeout"));
     }
 
@@ -411,7 +415,7 @@ impl Execution {
             );
             let prev = self.events.len() as u64;
             self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from(cause.as_str())));
-            self.record(prev, EventKind::ExecutionFailed { error: self.error.clone(), cause: self.cause.clone() });
+            self.record(prev, EventKind::ExecutionFailed(ErrorCause::boxed(self.error.clone(), self.cause.clone())));
             return true;
         }
         false
@@ -583,7 +587,7 @@ impl Execution {
             m.insert(Rc::from("variables"), Value::object(vars.clone()));
         }
         if let Some(c) = &ins.context {
-            m.insert(Rc::from("context"), c.clone());
+            m.insert(Rc::from("context"), c.build(&self.context_base));
         }
         if let Some(r) = ins.matched_rule {
             m.insert(Rc::from("matchedRule"), Value::int(r as i64));
@@ -632,7 +636,7 @@ impl Execution {
             External::Stop(error, cause) => {
                 let prev = self.events.len() as u64;
                 self.finish(Status::Aborted, error.map(|e| Rc::from(e.as_str())), cause.map(|c| Rc::from(c.as_str())));
-                self.record(prev, EventKind::ExecutionAborted { error: self.error.clone(), cause: self.cause.clone() });
+                self.record(prev, EventKind::ExecutionAborted(ErrorCause::boxed(self.error.clone(), self.cause.clone())));
                 Ok(())
             }
             External::Success(token, output) => self.answer(&token, Ok(output)),

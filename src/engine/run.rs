@@ -6,7 +6,7 @@ use crate::definition::{
     QueryLanguage, Catcher, ChoiceRule, Condition, FailField, IntegrationPattern, Jitter, NumberSource, Operand, Operator, PercentSource,
     Resource, Retrier, StateId, StateKind, Transition, WaitFor,
 };
-use crate::history::EventKind;
+use crate::history::{AssignedExit, ErrorCause, EventKind};
 use crate::mocks::MockOutcome;
 use crate::query::{self, Failure, Path, ReferencePath, Template};
 use crate::value::{Map, Value};
@@ -272,11 +272,12 @@ impl Execution {
                 ins.variables = variables;
                 ins.context = None;
                 ins.matched_rule = None;
+                ins.entered_event = entered_event;
             }
             slot => {
                 let mut stages = Vec::with_capacity(7);
                 stages.push(("input", input.clone()));
-                *slot = Some(Box::new(Inspection { stages, variables, ..Default::default() }));
+                *slot = Some(Box::new(Inspection { stages, variables, entered_event, ..Default::default() }));
             }
         }
         let active = Active { state, input, ctx, entered_event, retries, step: Step::Body };
@@ -291,9 +292,11 @@ impl Execution {
         Flow::Yield
     }
 
-    fn record_stage(&mut self, state: StateId, stage: &'static str, v: &Value) {
-        if let Some(i) = &mut self.inspections[state] {
-            i.stages.push((stage, v.clone()));
+    fn record_stage(&mut self, a: &Active, stage: &'static str, v: &Value) {
+        if let Some(i) = &mut self.inspections[a.state] {
+            if i.entered_event == a.entered_event {
+                i.stages.push((stage, v.clone()));
+            }
         }
     }
 
@@ -435,7 +438,12 @@ impl Execution {
                     self.threads[tid].stage = Stage::Active(a);
                     return Flow::Again;
                 }
-                self.record_stage(a.state, "output", &output);
+                self.record_stage(&a, "output", &output);
+                if let Some(ins) = &mut self.inspections[a.state] {
+                    if ins.entered_event == a.entered_event {
+                        ins.context = Some(a.ctx.clone());
+                    }
+                }
                 if let Some(assigned) = &assigned {
                     // AWS: a state may assign up to 256 KiB of variables.
                     let size: usize = assigned.iter().map(|(k, v)| k.len() + v.json_len()).sum();
@@ -452,7 +460,14 @@ impl Execution {
                         cur.insert(k.clone(), v.clone());
                     }
                 }
-                self.emit(tid, EventKind::StateExited { state: a.state as u32, output: output.clone(), assigned });
+                let state = a.state as u32;
+                self.emit(
+                    tid,
+                    match assigned {
+                        None => EventKind::StateExited { state, output: output.clone() },
+                        Some(assigned) => EventKind::AssignedStateExited(Box::new(AssignedExit { state, output: output.clone(), assigned })),
+                    },
+                );
                 self.threads[tid].spare = Some(a);
                 self.threads[tid].stage = match next {
                     Transition::Next(n) => Stage::Enter { state: n, input: output },
@@ -533,7 +548,7 @@ impl Execution {
                     }
                     let (next, assign, output) = match chosen {
                         Some((i, rule)) => {
-                            if let Some(ins) = &mut self.inspections[a.state] {
+                            if let Some(ins) = self.inspections[a.state].as_mut().filter(|ins| ins.entered_event == a.entered_event) {
                                 ins.matched_rule = Some(i);
                             }
                             (rule.next, if rule.assign.is_some() { &rule.assign } else { &st.assign }, if rule.output.is_some() { &rule.output } else { &st.output })
@@ -585,21 +600,21 @@ impl Execution {
         match &st.kind {
             StateKind::Pass(p) => {
                 let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
-                self.record_stage(a.state, "afterInputPath", &effective);
+                self.record_stage(&a, "afterInputPath", &effective);
                 let result = match &p.result {
                     Some(r) => r.clone(),
                     None => {
                         let v = self.template(tid, a, &p.parameters, &effective)?;
                         if p.parameters.is_some() {
-                            self.record_stage(a.state, "afterParameters", &v);
+                            self.record_stage(&a, "afterParameters", &v);
                         }
                         v
                     }
                 };
-                self.record_stage(a.state, "result", &result);
+                self.record_stage(&a, "result", &result);
                 let assigned = self.assign(tid, a, &st.assign, &result)?;
                 let after = self.result_path(a, &p.result_path, &raw, result)?;
-                self.record_stage(a.state, "afterResultPath", &after);
+                self.record_stage(&a, "afterResultPath", &after);
                 let output = self.apply_path(tid, a, &st.output_path, &after)?;
                 a.step = Step::Exit { output, next: p.transition, assigned };
             }
@@ -616,7 +631,7 @@ impl Execution {
             }
             StateKind::Choice(c) => {
                 let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
-                self.record_stage(a.state, "afterInputPath", &effective);
+                self.record_stage(&a, "afterInputPath", &effective);
                 let mut chosen: Option<(usize, &ChoiceRule)> = None;
                 for (i, rule) in c.choices.iter().enumerate() {
                     if self.condition(tid, a, &rule.condition, &effective)? {
@@ -626,7 +641,7 @@ impl Execution {
                 }
                 let (next, assign) = match chosen {
                     Some((i, rule)) => {
-                        if let Some(ins) = &mut self.inspections[a.state] {
+                        if let Some(ins) = self.inspections[a.state].as_mut().filter(|ins| ins.entered_event == a.entered_event) {
                             ins.matched_rule = Some(i);
                         }
                         (rule.next, if rule.assign.is_some() { &rule.assign } else { &st.assign })
@@ -688,7 +703,7 @@ impl Execution {
             }
             StateKind::Task(t) => {
                 let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
-                self.record_stage(a.state, "afterInputPath", &effective);
+                self.record_stage(&a, "afterInputPath", &effective);
                 let token = if matches!(t.resource, Resource::Activity { .. })
                     || matches!(t.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync, .. })
                 {
@@ -701,14 +716,14 @@ impl Execution {
                 let params = match (&t.parameters, self.is_jsonata(a)) {
                     (Some(args), true) => {
                         let v = self.jsonata(tid, a, args, "Arguments", None, None)?;
-                        self.record_stage(a.state, "afterArguments", &v);
+                        self.record_stage(&a, "afterArguments", &v);
                         v
                     }
                     (_, true) => effective.clone(),
                     _ => {
                         let v = self.template(tid, a, &t.parameters, &effective)?;
                         if t.parameters.is_some() {
-                            self.record_stage(a.state, "afterParameters", &v);
+                            self.record_stage(&a, "afterParameters", &v);
                         }
                         v
                     }
@@ -735,7 +750,7 @@ impl Execution {
             }
             StateKind::Map(m) => {
                 let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
-                self.record_stage(a.state, "afterInputPath", &effective);
+                self.record_stage(&a, "afterInputPath", &effective);
                 let jsonata = self.is_jsonata(a);
                 let items_value = if jsonata {
                     let v = match &m.items {
@@ -776,7 +791,7 @@ impl Execution {
                         ))
                     }
                 };
-                self.record_stage(a.state, "afterItemsPath", &items_value);
+                self.record_stage(&a, "afterItemsPath", &items_value);
                 let max_concurrency = match &m.max_concurrency {
                     NumberSource::Literal(n) => *n as usize,
                     NumberSource::Jsonata(t) => {
@@ -1103,7 +1118,7 @@ impl Execution {
             _ => unreachable_fail(),
         };
         self.check_size(a, &result)?;
-        self.record_stage(a.state, "result", &result);
+        self.record_stage(&a, "result", &result);
         if st.query_language == QueryLanguage::Jsonata {
             let assigned = self.jsonata_assign(tid, a, &st.assign, Some(&result), None)?;
             let output = self.jsonata_output(tid, a, &st.output, &result, Some(&result), None)?;
@@ -1111,11 +1126,11 @@ impl Execution {
         }
         let selected = self.template(tid, a, rs, &result)?;
         if rs.is_some() {
-            self.record_stage(a.state, "afterResultSelector", &selected);
+            self.record_stage(&a, "afterResultSelector", &selected);
         }
         let assigned = self.assign(tid, a, &st.assign, &selected)?;
         let after = self.result_path(a, rp, &a.input, selected)?;
-        self.record_stage(a.state, "afterResultPath", &after);
+        self.record_stage(&a, "afterResultPath", &after);
         let output = self.apply_path(tid, a, &st.output_path, &after)?;
         Ok((output, assigned))
     }
@@ -1258,7 +1273,7 @@ impl Execution {
         match self.threads[tid].parent {
             None => {
                 let (error, cause) = (opt(&f.error), opt(&f.cause));
-                self.emit(tid, EventKind::ExecutionFailed { error: error.clone(), cause: cause.clone() });
+                self.emit(tid, EventKind::ExecutionFailed(ErrorCause::boxed(error.clone(), cause.clone())));
                 self.finish(Status::Failed, error, cause);
                 Flow::Block
             }
@@ -1435,7 +1450,7 @@ impl Execution {
                 events.push_back(EventKind::Lifecycle { event_type: if c.is_map { "MapStateFailed" } else { "ParallelStateFailed" } });
             }
             if c.distributed {
-                events.push_front(EventKind::MapRunFailed { error: opt(&f.error), cause: opt(&f.cause) });
+                events.push_front(EventKind::MapRunFailed(ErrorCause::boxed(opt(&f.error), opt(&f.cause))));
             }
             c.started = false;
             let then = match retry {

@@ -801,10 +801,7 @@ impl ReferencePath {
         // The common `$.field` into an object: one new member list with room for the field,
         // rather than a copy-on-write clone that then grows.
         if let ([Step::Name(name)], Some(members)) = (self.steps.as_slice(), input.as_object()) {
-            let mut m = Map::with_capacity(members.len() + 1);
-            for (k, v) in members.iter() {
-                m.insert(k.clone(), v.clone());
-            }
+            let mut m = members.clone_with_room(usize::from(!members.contains_key(name)));
             m.insert(name.clone(), result);
             return Ok(Value::object(m));
         }

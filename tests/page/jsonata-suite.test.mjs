@@ -353,7 +353,7 @@ test("the official JSONata suite through evalJsonata in Chromium", { timeout: 30
   assert.deepEqual(report, [], `${report.length} unexpected results`);
 });
 
-test("evalJsonata: the three outcomes, {% %}, no input vs null, bindings, limits, misuse", async () => {
+test("evalJsonata: the outcomes, {% %}, no input vs null, bindings, limits, clock, seed, JSON text, positions, misuse", async () => {
   const page = await openPage();
   const r = await page.evaluate(() => {
     const f = window.evalJsonata;
@@ -378,6 +378,15 @@ test("evalJsonata: the three outcomes, {% %}, no input vs null, bindings, limits
       depth: f("( $f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100) )", undefined, null, { maxDepth: 50 }),
       steps: f("( $f := function($n){ $f($n) }; $f(1) )", undefined, undefined, { maxSteps: 10 }),
       random: [f("$random()"), f("$random()")],
+      clock: [f("$now()", undefined, null, { now: "2024-05-06T07:08:09.010Z" }), f("$millis()", undefined, null, { now: 5 }), f("$now()", undefined, null, { now: new Date(0) })],
+      seeded: [f("$uuid()", undefined, null, { seed: 7 }), f("$uuid()", undefined, null, { seed: 7n }), f("$uuid()")],
+      json: f("{'b': 1, '1': [2, 9007199254740993]}", undefined, null, { json: true }),
+      asValue: f("{'b': 1, '1': 2}"),
+      positions: ["1 + )", "  {% (1 + ) %}", "\u00e9 + ]", "(\n  $x := 1;\n  $x + )", "$a ?? 1", "[1, 2"].map((e) => f(e).error.position),
+      noPosition: "position" in f("1 + 'a'").error,
+      badNow: thrown(() => f("1", undefined, undefined, { now: "yesterday" })),
+      badSeed: thrown(() => f("1", undefined, undefined, { seed: -1 })),
+      badJson: thrown(() => f("1", undefined, undefined, { json: "yes" })),
       badBindings: thrown(() => f("1", undefined, [1])),
       badInput: thrown(() => f("1", "{")),
       badLimit: thrown(() => f("1", undefined, undefined, { depth: 1 })),
@@ -399,6 +408,17 @@ test("evalJsonata: the three outcomes, {% %}, no input vs null, bindings, limits
   assert.equal(r.steps.error.code, "D1012");
   assert.equal(typeof r.random[0].result, "number");
   assert.deepEqual(r.random[0], r.random[1], "seeded: the same on every call");
+  assert.deepEqual(r.clock, [{ result: "2024-05-06T07:08:09.010Z" }, { result: 5 }, { result: "1970-01-01T00:00:00.000Z" }]);
+  assert.deepEqual(r.seeded[0], r.seeded[1], "a seed as a number or a bigint");
+  assert.notDeepEqual(r.seeded[0], r.seeded[2], "seed 7 is not seed 0");
+  // JSON text keeps the key order, which a JS object cannot (it puts integer-like keys first).
+  assert.equal(typeof r.json.json, "string");
+  assert.match(r.json.json, /^\{"b":1,"1":\[2,/);
+  assert.deepEqual(Object.keys(r.asValue.result), ["1", "b"], "a JS object moves integer-like keys first");
+  // UTF-16 offsets in the text as passed: {% and spaces count, so does é (one unit).
+  assert.deepEqual(r.positions, [4, 10, 4, 20, 3, 5]);
+  assert.equal(r.noPosition, false, "an evaluation error has no position");
+  assert.deepEqual([r.badNow, r.badSeed, r.badJson], ["INVALID_OPTION", "INVALID_OPTION", "INVALID_OPTION"]);
   assert.deepEqual(
     [r.badBindings, r.badInput, r.badLimit, r.negativeLimit],
     ["INVALID_OPTION", "INVALID_JSON", "INVALID_OPTION", "INVALID_OPTION"],

@@ -74,6 +74,8 @@ test("the URL state round-trips through #state= and #z=, and says what is wrong 
 
 test("JSON text is pretty-printed without reordering keys or rounding big integers", () => {
   assert.equal(reindent('{"b":[1,{}],"2":9007199254740993}'), '{\n  "b": [\n    1,\n    {}\n  ],\n  "2": 9007199254740993\n}');
+  // Arrays in arrays (JSONata's $partition), each on its own line as JSON.stringify puts them.
+  for (const value of [[[1, 2], [3]], { a: [[{}], []] }, [[[]]]]) assert.equal(reindent(JSON.stringify(value)), JSON.stringify(value, null, 2));
   const nested = [{ a: [[1], { b: [] }] }, {}];
   assert.equal(reindent(JSON.stringify(nested)), JSON.stringify(nested, null, 2), "an object or array first in an array");
 });

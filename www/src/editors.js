@@ -1,16 +1,16 @@
-// The three JSON editors: CodeMirror 6 with JSON highlighting, line numbers,
-// bracket matching, folding, search, and diagnostics underlined in place.
-// Tab is left to move focus (keyboard users must be able to leave an editor);
-// indent with the usual auto-indent on Enter instead.
+// The editors: CodeMirror 6 with JSON highlighting (or JSONata's, for the
+// scratch panel), line numbers, bracket matching, folding, search, and
+// diagnostics underlined in place. Tab is left to move focus (keyboard users
+// must be able to leave an editor); indent with the usual auto-indent on Enter instead.
 
 import { EditorState, Compartment } from "@codemirror/state";
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection,
-  highlightSpecialChars, rectangularSelection, dropCursor,
+  highlightSpecialChars, rectangularSelection, dropCursor, placeholder as placeholderText,
 } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import {
-  syntaxHighlighting, HighlightStyle, bracketMatching, foldGutter, foldKeymap, indentOnInput,
+  syntaxHighlighting, HighlightStyle, bracketMatching, foldGutter, foldKeymap, indentOnInput, StreamLanguage,
 } from "@codemirror/language";
 import { json } from "@codemirror/lang-json";
 import { setDiagnostics, lintGutter, lintKeymap } from "@codemirror/lint";
@@ -25,7 +25,51 @@ const highlight = HighlightStyle.define([
   { tag: [tags.bool, tags.null], color: "var(--tok-literal)" },
   { tag: [tags.brace, tags.squareBracket, tags.separator, tags.punctuation], color: "var(--tok-punct)" },
   { tag: tags.invalid, color: "var(--bad)" },
+  // JSONata only (JSON has none of these)
+  { tag: tags.variableName, color: "var(--tok-literal)" },
+  { tag: tags.keyword, color: "var(--tok-literal)", fontWeight: "600" },
+  { tag: [tags.operator, tags.meta], color: "var(--tok-punct)" },
+  { tag: tags.comment, color: "var(--muted)", fontStyle: "italic" },
 ]);
+
+/**
+ * JSONata highlighting (a stream tokenizer: JSONata has no CodeMirror package):
+ * strings, numbers, `$names`, keywords, field names (also `back-quoted`),
+ * comments, operators, and the `{% %}` of a JSONata field.
+ */
+const jsonata = StreamLanguage.define({
+  name: "jsonata",
+  startState: () => ({ comment: false }),
+  token(stream, state) {
+    if (state.comment || stream.match("/*")) {
+      // to the end of the comment, or of the line (and the comment goes on)
+      state.comment = !stream.skipTo("*/");
+      if (state.comment) stream.skipToEnd();
+      else stream.pos += 2;
+      return "comment";
+    }
+    if (stream.eatSpace()) return null;
+    if (stream.match("{%") || stream.match("%}")) return "meta";
+    const quote = stream.peek();
+    if (quote === '"' || quote === "'" || quote === "`") {
+      stream.next();
+      let escaped = false;
+      for (let c; (c = stream.next()) !== undefined; ) {
+        if (c === quote && !escaped) break;
+        escaped = !escaped && c === "\\";
+      }
+      return quote === "`" ? "propertyName" : "string";
+    }
+    if (stream.match(/^\d+(\.\d+)?([eE][+-]?\d+)?/)) return "number";
+    if (stream.match(/^\$\$?[\p{L}\p{N}_]*/u)) return "variableName";
+    if (stream.match(/^(function|and|or|in|true|false|null)\b/) || stream.match("\u03bb")) return "keyword";
+    if (stream.match(/^[\p{L}_][\p{L}\p{N}_]*/u)) return "propertyName";
+    if (stream.match(/^(:=|~>|\.\.|!=|<=|>=|\?|[-+*\/%&=<>^!|@#])/)) return "operator";
+    stream.next();
+    return "punctuation";
+  },
+  languageData: { commentTokens: { block: { open: "/*", close: "*/" } }, closeBrackets: { brackets: ["(", "[", "{", "'", '"', "`"] } },
+});
 
 const theme = EditorView.theme({
   "&": { height: "100%", fontSize: "12.5px", backgroundColor: "var(--editor-bg)", color: "var(--text)" },
@@ -43,13 +87,16 @@ const theme = EditorView.theme({
   ".cm-diagnostic-error": { borderLeftColor: "var(--bad)" },
   ".cm-diagnostic-warning": { borderLeftColor: "var(--warn)" },
   ".cm-panels": { backgroundColor: "var(--panel)", color: "var(--text)" },
+  ".cm-placeholder": { color: "var(--muted)", fontStyle: "italic" },
 });
 
 /**
  * An editor in `parent`. `onChange(text)` fires on every edit (the caller debounces);
- * the returned handle gets and sets the text and shows diagnostics.
+ * the returned handle gets and sets the text and shows diagnostics. `language` is
+ * "json" (the default) or "jsonata"; `fold: false` leaves out the fold gutter (small
+ * editors); `placeholder` is shown while the editor is empty.
  */
-export function createEditor(parent, { text, label, testid, onChange, onKey }) {
+export function createEditor(parent, { text, label, testid, onChange, onKey, language = "json", fold = true, placeholder }) {
   const readOnly = new Compartment();
   const view = new EditorView({
     parent,
@@ -60,7 +107,7 @@ export function createEditor(parent, { text, label, testid, onChange, onKey }) {
         highlightActiveLineGutter(),
         highlightSpecialChars(),
         history(),
-        foldGutter(),
+        fold ? foldGutter() : [],
         lintGutter(),
         drawSelection(),
         dropCursor(),
@@ -73,7 +120,8 @@ export function createEditor(parent, { text, label, testid, onChange, onKey }) {
         highlightActiveLine(),
         highlightSelectionMatches(),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...foldKeymap, ...lintKeymap]),
-        json(),
+        language === "jsonata" ? jsonata : json(),
+        placeholder ? placeholderText(placeholder) : [],
         EditorView.lineWrapping,
         theme,
         readOnly.of([]),
@@ -104,6 +152,11 @@ export function createEditor(parent, { text, label, testid, onChange, onKey }) {
         return { from, to, severity: d.severity === "WARNING" ? "warning" : "error", message: d.code ? `${d.code}: ${d.message}` : d.message, source: d.pointer || undefined };
       });
       view.dispatch(setDiagnostics(view.state, marks));
+    },
+    /** Insert text at the cursor (replacing the selection), then focus. */
+    insert(text) {
+      view.dispatch(view.state.replaceSelection(text));
+      view.focus();
     },
     /** Put the cursor at a diagnostic and focus. */
     reveal(d) {

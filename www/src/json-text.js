@@ -14,8 +14,7 @@ export function reindent(text, indent = 2, depth = 0) {
   for (let m; (m = TOKEN.exec(text)) !== null; ) {
     const t = m[1];
     if (t === "{" || t === "[") {
-      // An object or array first in its container starts a line of its own, as JSON.stringify puts it.
-      if (prev === "{" || prev === "[") out += pad(level);
+      if (prev === "[") out += pad(level); // an array's first item
       out += t;
       level++;
       prev = t;

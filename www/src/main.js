@@ -1,5 +1,6 @@
 // The playground: three editors, the graph, the controls, the history and
-// timeline, the inspector and the Waiting for panel, over the wasm engine.
+// timeline, the JSONata scratch panel, the inspector and the Waiting for panel,
+// over the wasm engine.
 // The engine is deterministic and every call is bounded: a run goes in
 // chunks of `run({maxSteps})`, yielding to the browser between them, so no
 // definition can freeze the tab. Everything the user typed (or the engine
@@ -18,6 +19,7 @@ import { readFragment, compressedFragment, validState } from "./share.js";
 import { EXAMPLES, DEFAULT_EXAMPLE, exampleState } from "./examples.js";
 import { fill } from "./json-view.js";
 import { reindent } from "./json-text.js";
+import { JsonataScratch } from "./scratch.js";
 
 const START_TIME = "2024-01-01T00:00:00.000Z";
 /** Time one run chunk may take before the page gets a turn. */
@@ -89,6 +91,14 @@ const editors = {
   input: createEditor($("input-editor"), { text: "", label: "Execution input (JSON)", testid: "input-editor", onChange: () => edited("input"), onKey: editorKeys }),
   mocks: createEditor($("mock-editor"), { text: "", label: "Mocks (JSON): inline form or a MockConfigFile", testid: "mocks-editor", onChange: () => edited("mocks"), onKey: editorKeys }),
 };
+
+const scratch = new JsonataScratch({
+  workerUrl: new URL("jsonata-worker.js", import.meta.url),
+  wasmUrl: new URL("asl_sim_bg.wasm", import.meta.url),
+  context: scratchContext,
+  onChange: () => saveToUrl(),
+  onKey: editorKeys,
+});
 
 function applyEdits() {
   editTimer = null;
@@ -553,6 +563,7 @@ function renderResult(status, report) {
 }
 
 function renderInspector() {
+  scratch.changed();
   const name = page.selected;
   if (!name) {
     inspector.show({});
@@ -619,6 +630,30 @@ function contextObject(name, entries, inspection) {
   return { value, note: "rebuilt from the history (the engine does not report $$ yet)" };
 }
 
+/** What the JSONata scratch panel evaluates against: the input text, the clock, the seed, the selected state's latest run. */
+function scratchContext() {
+  const name = page.selected;
+  const inputProblem = page.problems.input[0]?.message?.replace(/^Input: /, "");
+  const clock = page.report?.clock ?? page.events.at(-1)?.timestamp ?? START_TIME;
+  let state = null;
+  if (name && indexStates(page.definition).has(name)) {
+    state = { name, ran: false };
+    const ex = page.execution;
+    if (ex && page.trace.runsOf(name) > 0) {
+      try {
+        const inspection = ex.inspect(name);
+        if (inspection && inspection.input !== undefined) {
+          const context = contextObject(name, page.trace.byState.get(name) ?? [], inspection)?.value;
+          state = { name, ran: true, input: inspection.input, result: inspection.result, context, variables: ex.variables(name), now: context?.State?.EnteredTime };
+        }
+      } catch (e) {
+        console.warn("inspect failed", e);
+      }
+    }
+  }
+  return { input: editors.input.text, inputProblem, clock, seed: page.seed, state };
+}
+
 function updateControls() {
   const has = !!page.execution;
   const status = statusText();
@@ -647,6 +682,7 @@ function currentState() {
     testCase: page.testCase,
     stateMachine: page.stateMachine,
     breakpoints: [...page.breakpoints],
+    jsonata: scratch.state(),
   };
 }
 
@@ -675,6 +711,11 @@ function load(state, example = null) {
   checkInput();
   checkMocks();
   graph.setBreakpoints(page.breakpoints);
+  // An example keeps the scratch panel as it is; a link or a workspace that has one brings it back.
+  if (state.jsonata) {
+    scratch.load(state.jsonata);
+    showBottomTab("tab-jsonata");
+  }
   rebuildSimulator();
   resetExecution();
   graph.fitToView();
@@ -726,7 +767,7 @@ async function share() {
   const link = location.href;
   try {
     await navigator.clipboard.writeText(link);
-    toast("Link copied: it holds the definition, the input and the mocks.");
+    toast(`Link copied: it holds the definition, the input and the mocks${scratch.state() ? ", and the JSONata scratch" : ""}.`);
   } catch {
     window.prompt("Copy this link:", link);
   }
@@ -808,11 +849,19 @@ const showEditorTab = setupTabs(document.querySelector(".editors .tabs"), (id) =
 function selectTab(which) {
   showEditorTab(`tab-${which}`);
 }
-setupTabs(document.querySelector(".bottom .tabs"), (id) => {
+const showBottomTab = setupTabs(document.querySelector(".bottom .tabs"), (id) => {
   // The filter is the history's; the timeline has its zoom instead.
   document.querySelector(".bottom .filter").hidden = id !== "tab-history";
+  if (id === "tab-jsonata") scratch.show();
+  else scratch.hide();
   requestAnimationFrame(() => render());
 });
+
+/** J: the scratch panel, its expression focused. */
+function openScratch() {
+  showBottomTab("tab-jsonata");
+  scratch.focus();
+}
 
 const THEMES = ["auto", "light", "dark"];
 function applyTheme(theme) {
@@ -851,6 +900,11 @@ function shortcuts(e, inEditor = false) {
   if (!typing && key === "?") {
     handled();
     $("help").showModal();
+    return true;
+  }
+  if (!typing && (key === "j" || key === "J") && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    handled();
+    openScratch();
     return true;
   }
   return false;
@@ -930,6 +984,9 @@ window.aslSim = {
   setDefinition: (text) => (editors.definition.set(text), flush()),
   setInput: (text) => (editors.input.set(text), flush()),
   setMocks: (text) => (editors.mocks.set(text), flush()),
+  /** The scratch panel: {expression, variables, against}; each field optional. */
+  setJsonata: (state) => scratch.set(state),
+  openJsonata: openScratch,
   load: (state) => load(validState(state)),
   state: currentState,
   step,

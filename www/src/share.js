@@ -3,7 +3,9 @@
 //   #z=<the same JSON, deflate-raw compressed (CompressionStream), then base64url>   (what Share writes)
 // The JSON is {"definition": TEXT, "input": TEXT, "mocks": TEXT, "seed": N,
 // "testCase": NAME, "stateMachine": NAME}; only `definition` is required.
-// The page adds "breakpoints": [NAME, …], which older readers ignore.
+// The page adds "breakpoints": [NAME, …] and "jsonata": {"expression": TEXT,
+// "variables": TEXT, "against": "auto" | "input" | "state"} (the JSONata scratch
+// panel, when it has been used), which older readers ignore.
 
 const FIELDS = { definition: "string", input: "string", mocks: "string", seed: "number", testCase: "string", stateMachine: "string" };
 
@@ -41,16 +43,33 @@ export async function compressedFragment(state) {
   return `#z=${base64url(await through(bytes, new CompressionStream("deflate-raw")))}`;
 }
 
+const AGAINST = ["auto", "input", "state"];
+
 /** Only the known fields, in the documented order, without empty ones. */
 function clean(state) {
   const out = {};
-  for (const key of [...Object.keys(FIELDS), "breakpoints"]) {
+  for (const key of [...Object.keys(FIELDS), "breakpoints", "jsonata"]) {
     const v = state[key];
     if (v === undefined || v === null || v === "") continue;
     if (key === "breakpoints" && (!Array.isArray(v) || v.length === 0)) continue;
+    if (key === "jsonata") {
+      const scratch = cleanScratch(v);
+      if (scratch) out.jsonata = scratch;
+      continue;
+    }
     out[key] = v;
   }
   return out;
+}
+
+/** The scratch panel's fields that say something, or undefined when none does. */
+function cleanScratch(v) {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
+  const out = {};
+  if (typeof v.expression === "string" && v.expression !== "") out.expression = v.expression;
+  if (typeof v.variables === "string" && v.variables !== "") out.variables = v.variables;
+  if (AGAINST.includes(v.against) && v.against !== "auto") out.against = v.against;
+  return Object.keys(out).length ? out : undefined;
 }
 
 /**
@@ -97,5 +116,8 @@ export function validState(value) {
     state[key] = value[key];
   }
   if (Array.isArray(value.breakpoints)) state.breakpoints = value.breakpoints.filter((b) => typeof b === "string");
+  // The scratch panel is extra: a malformed one is dropped, not an error.
+  const scratch = cleanScratch(value.jsonata);
+  if (scratch) state.jsonata = scratch;
   return state;
 }

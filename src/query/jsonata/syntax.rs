@@ -233,21 +233,43 @@ fn syntax_error(text: &str, e: &ParserError) -> SyntaxError {
 
 /// `jsonata-core` reports no position, so find it: the offending token is
 /// the last one of the shortest prefix of `text` that fails for another
-/// reason than ending too early. (Quadratic, but only on error, and only for
-/// texts up to `MAX_SCANNED` bytes; longer ones report offset 0.)
+/// reason than ending too early. A prefix that cuts a token in two (`$x :`
+/// of `$x := 1`, `$a an` of `$a and $b`) does not count when the whole token
+/// mends it. (Quadratic, but only on error, and only for texts up to
+/// `MAX_SCANNED` bytes; longer ones report offset 0.)
 fn error_offset(text: &str) -> usize {
     if text.len() > MAX_SCANNED {
         return 0;
     }
+    let fails = |prefix: &str| matches!(parser::parse(prefix), Err(e) if !ends_early(&e));
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
-        match parser::parse(&text[..end]) {
-            Ok(_) => {}
-            Err(e) if ends_early(&e) => {}
-            Err(_) => return token_start(text, end),
+        if !fails(&text[..end]) {
+            continue;
         }
+        let whole = token_end(text, end);
+        if whole > end && !fails(&text[..whole]) {
+            continue;
+        }
+        return token_start(text, end);
     }
     text.len()
+}
+
+/// Where the word (name, keyword, number) or run of operator characters that
+/// holds the character before `end` ends: the rest of a token cut at `end`.
+fn token_end(text: &str, end: usize) -> usize {
+    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let operator = |c: char| ":=~>.!<?*".contains(c);
+    let Some(last) = text[..end].chars().next_back() else { return end };
+    let same: &dyn Fn(char) -> bool = if word(last) {
+        &word
+    } else if operator(last) {
+        &operator
+    } else {
+        return end;
+    };
+    end + text[end..].chars().take_while(|&c| same(c)).map(char::len_utf8).sum::<usize>()
 }
 
 /// Whether a parse error says only that the text stopped too soon.
@@ -293,6 +315,10 @@ mod tests {
         assert_eq!(offset("a b"), 2);
         assert_eq!(offset("$x.foo bar"), 7);
         assert_eq!(offset("{'a': 1 'b'}"), 8);
+        // Not inside a token that only looks wrong when cut short.
+        assert_eq!(offset("(\n  $x := 1;\n  $x + )"), 20);
+        assert_eq!(offset("$a and $b )"), 10);
+        assert_eq!(offset("$a ~> $f )"), 9);
     }
 
     #[test]
