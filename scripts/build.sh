@@ -30,8 +30,9 @@ else
 fi
 
 raw=$(wc -c < "$wasm")
-gz=$(gzip -9 -c "$wasm" | wc -c)
-printf 'pkg/asl_sim_bg.wasm: %d bytes (%d KiB), gzipped %d bytes (%d KiB)\n' "$raw" $((raw / 1024)) "$gz" $((gz / 1024))
+# node's zlib, as scripts/bundle.mjs measures, so every size line agrees
+gz=$(node -e 'console.log(require("zlib").gzipSync(require("fs").readFileSync(process.argv[1]), { level: 9 }).length)' "$wasm")
+printf 'pkg/asl_sim_bg.wasm: %d bytes (%d KiB), gzipped %d bytes (%d KiB)\n' "$raw" $(((raw + 512) / 1024)) "$gz" $(((gz + 512) / 1024))
 
 say "esbuild: the playground bundle (www/dist/)"
 node scripts/bundle.mjs
