@@ -808,6 +808,31 @@ hostile! {
 }
 
 hostile! {
+    /// Each iteration of a distributed Map is a child execution, whose events the parent's
+    /// history does not record: one that loops must still stop at the event limit, as any
+    /// execution does. Was a bug, found by the determinism generator: nothing bounded a
+    /// child but the step's budget of 10,000,000 units of work, all spent inside one
+    /// `step()`; with JSONata conditions over a modest input, that one step took four
+    /// minutes (a frozen tab in the playground).
+    fn looping_child_executions_stop_at_the_event_limit() {
+        let definition = r#"{"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {"Type": "Map", "Items": "{% $states.input.items %}",
+          "ItemSelector": {"all": "{% $states.context.Execution.Input %}"},
+          "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}, "StartAt": "Loop",
+            "States": {"Loop": {"Type": "Choice", "Choices": [{"Condition": "{% $count($states.input.all.items) > 0 %}", "Next": "Loop"}], "Default": "Done"}, "Done": {"Type": "Succeed"}}},
+          "End": true}}}"#;
+        let input = parse(&format!(r#"{{"items": {}, "pad": "{}"}}"#, Value::array(vec![Value::from(1i64); 40]).to_json(), "p".repeat(20_000)));
+        for max_events in [1_000, 25_000] {
+            let started = Instant::now();
+            let o = timed(&format!("40 looping child executions, max_events {max_events}"), || {
+                run_with(definition, input.clone(), Options { max_events, ..Options::default() })
+            });
+            assert_failed(&o, &["States.Runtime", "States.ExceedToleratedFailureThreshold"], "looping children");
+            assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+        }
+    }
+}
+
+hostile! {
     /// Map over huge item lists: bounded by the payload limit or the event limit.
     fn huge_maps_are_bounded() {
         let map = |config: &str, distributed: bool| {

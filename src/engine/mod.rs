@@ -27,6 +27,14 @@ use std::rc::Rc;
 pub const DEFAULT_MAX_EVENTS: usize = 25_000;
 /// AWS's limit on a state's input or output, in bytes of JSON text.
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;
+/// The most work one `step()` may do without recording an event, in units of one event
+/// of a child execution (a distributed Map's iteration, recorded elsewhere) plus one per
+/// 16 KiB of the input of the state it belongs to; beyond, the execution fails
+/// (`States.Runtime`). Each child execution also stops at the event limit, as any
+/// execution does. Measured natively in release, a looping child spends this budget in
+/// about 1.5 s, so no step freezes a page for long; a distributed Map over 10,000 items
+/// whose iterations record 50 events each fits.
+pub const STEP_WORK_BUDGET: u64 = 500_000;
 
 /// Everything besides the definition and input that decides an execution.
 #[derive(Clone, Debug)]
@@ -292,7 +300,7 @@ impl Execution {
         let role = Rc::from(ex.options.role_arn());
         ex.record(0, EventKind::ExecutionStarted { input: input.clone(), role_arn: role });
         let start = ex.machine.root.start_at;
-        let tid = ex.spawn(None, Rc::new(VarScope::default()), start, input, 0, false);
+        let tid = ex.spawn(None, Rc::new(VarScope::default()), start, input, 0, None);
         ex.wake(tid);
         ex
     }
@@ -324,23 +332,28 @@ impl Execution {
         if self.enforce_event_limit() {
             return;
         }
-        // Work that records nothing (iterations of a distributed Map run as child executions)
-        // is bounded too, so no step can spin for ever.
-        let mut budget: u32 = 10_000_000;
+        // Work that records nothing (the events of a distributed Map's child executions) is
+        // bounded too, so no step can spin for long: see `STEP_WORK_BUDGET`.
+        let mut budget: u64 = STEP_WORK_BUDGET;
         loop {
             if self.status.is_finished() || self.events.len() > before {
                 break;
             }
-            budget -= 1;
+            budget = budget.saturating_sub(1);
             if budget == 0 {
                 let prev = self.events.len() as u64;
-                self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from("The execution did 10,000,000 units of work without recording an event.")));
+                let cause = format!("The execution did {STEP_WORK_BUDGET} units of work (events of child executions, weighted by their input's size) without recording an event.");
+                self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from(cause.as_str())));
                 self.record(prev, EventKind::ExecutionFailed { error: self.error.clone(), cause: self.cause.clone() });
                 break;
             }
             if let Some(tid) = self.runnable.pop_front() {
                 if !self.threads[tid].alive {
                     continue;
+                }
+                if self.threads[tid].silent {
+                    // Work on a large input costs more (JSONata converts it on every evaluation).
+                    budget = budget.saturating_sub((self.threads[tid].input_bytes() / 16_384) as u64).max(1);
                 }
                 let produced_before = self.events.len();
                 match self.advance(tid) {
