@@ -25,6 +25,12 @@ use std::rc::Rc;
 
 /// AWS's limit on history events per execution.
 pub const DEFAULT_MAX_EVENTS: usize = 25_000;
+/// The most history events any execution may record, whatever `Options::max_events`
+/// asks for: a larger limit is taken as this one. About 1.4 GB of history natively (and
+/// within wasm32's 4 GiB), so an endless loop under a raised limit ends in seconds
+/// instead of running until memory runs out; the benchmarks' longest run records 6
+/// million events.
+pub const MAX_EVENTS: usize = 10_000_000;
 /// AWS's limit on a state's input or output, in bytes of JSON text.
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;
 /// The most work one `step()` may do without recording an event, in units of one event
@@ -42,6 +48,8 @@ pub struct Options {
     pub seed: u64,
     /// Start time, milliseconds since the Unix epoch.
     pub start_time: i64,
+    /// The history event limit (AWS's is 25,000): reaching it fails the execution with
+    /// `States.Runtime`. At least 2, and at most [`MAX_EVENTS`].
     pub max_events: usize,
     pub mocks: Mocks,
     pub region: String,
@@ -71,6 +79,10 @@ impl Options {
     }
     pub fn execution_arn(&self) -> String {
         format!("arn:aws:states:{}:{}:execution:{}:{}", self.region, self.account, self.state_machine_name, self.execution_name)
+    }
+    /// The event limit in force: `max_events` within 2 ..= [`MAX_EVENTS`].
+    pub fn event_limit(&self) -> usize {
+        self.max_events.clamp(2, MAX_EVENTS)
     }
     pub fn role_arn(&self) -> String {
         format!("arn:aws:iam::{}:role/StepFunctionsRole", self.account)
@@ -416,11 +428,11 @@ impl Execution {
         if self.status.is_finished() {
             return false;
         }
-        let max = self.options.max_events.max(2);
+        let max = self.options.event_limit();
         if self.events.len() + 1 >= max {
             let cause = format!(
                 "The execution reached the maximum number of history events ({}).",
-                self.options.max_events
+                self.options.max_events.min(MAX_EVENTS)
             );
             let prev = self.events.len() as u64;
             self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from(cause.as_str())));

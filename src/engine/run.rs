@@ -15,6 +15,9 @@ use std::rc::Rc;
 
 /// AWS's default task timeout when none is given.
 const DEFAULT_TASK_TIMEOUT: u64 = 99_999_999;
+/// The longest wait a `SecondsPath` or a JSONata `Seconds` may ask for: the bound of the
+/// literal `Seconds` field (AWS's executions last at most a year anyway).
+const MAX_WAIT_SECONDS: i64 = 99_999_999;
 
 pub(crate) struct Thread {
     pub parent: Option<(ThreadId, usize)>,
@@ -272,7 +275,7 @@ impl Execution {
             }
             if self.threads[tid].silent {
                 let root = self.threads[tid].child_execution;
-                if self.threads[root].child_events + 1 >= self.options.max_events.max(2) {
+                if self.threads[root].child_events + 1 >= self.options.event_limit() {
                     self.child_execution_at_event_limit(root);
                     return Requeue::No;
                 }
@@ -606,7 +609,10 @@ impl Execution {
                         WaitFor::SecondsJsonata(t) => {
                             let v = self.jsonata(tid, a, t, "Seconds", None, None)?;
                             match whole_number_strict(&v) {
-                                Some(n) if n >= 0 => self.clock.saturating_add(n.saturating_mul(1000)),
+                                Some(n) if (0..=MAX_WAIT_SECONDS).contains(&n) => self.clock.saturating_add(n.saturating_mul(1000)),
+                                Some(n) if n > MAX_WAIT_SECONDS => {
+                                    return Err(self.query_error(a, "Seconds", &format!("The Seconds field must be at most {MAX_WAIT_SECONDS}, but was: {}", v.to_json())))
+                                }
                                 _ => return Err(self.query_error(a, "Seconds", &format!("The Seconds field must be a non-negative integer, but was: {}", v.to_json()))),
                             }
                         }
@@ -714,6 +720,13 @@ impl Execution {
                         };
                         if secs < 0 {
                             return Err(runtime(&a.ctx, a.entered_event, format!("The SecondsPath parameter references a negative value: {} == {}", p.text(), plain(&v))));
+                        }
+                        if secs > MAX_WAIT_SECONDS {
+                            return Err(runtime(
+                                &a.ctx,
+                                a.entered_event,
+                                format!("The SecondsPath parameter references a value larger than {MAX_WAIT_SECONDS}: {} == {}", p.text(), plain(&v)),
+                            ));
                         }
                         self.clock.saturating_add(secs.saturating_mul(1000))
                     }
@@ -1630,7 +1643,7 @@ impl Execution {
     /// stops, and fails its iteration as an execution fails at the limit.
     fn child_execution_at_event_limit(&mut self, root: ThreadId) {
         self.abort_thread(root, &mut VecDeque::new());
-        let cause = format!("The execution reached the maximum number of history events ({}).", self.options.max_events);
+        let cause = format!("The execution reached the maximum number of history events ({}).", self.options.max_events.min(super::MAX_EVENTS));
         if let Some((parent, index)) = self.threads[root].parent {
             self.notify_parent(parent, index, Err(Failure::runtime(cause)), false);
         }

@@ -213,3 +213,37 @@ fn limits_allow_ordinary_recursion() {
     // Tail recursion far deeper than the depth limit.
     assert_eq!(eval("( $f := function($n, $a){ $n = 0 ? $a : $f($n - 1, $a + 1) }; $f(50000, 0) )"), "50000");
 }
+
+#[test]
+fn strings_are_bounded() {
+    // One call, and repetition: `D1013` before the string is built (or grows further).
+    for e in [
+        "$pad('', 100000000)",
+        "$pad('', -100000000)",
+        "'x' ~> $pad(100000000)",
+        "$reduce([1..30], function($a, $b){ $a & $a }, 'x')",
+        "$join([1..1000000].('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'), '-')",
+        "[1..1000000].('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx') ~> $join('-')",
+        "$replace($pad('', 1000000), ' ', $pad('', 1000))",
+        "$string($reduce([1..40], function($a, $b){ {'a': $a, 'b': $a} }, 1))",
+        "$reduce([1..40], function($a, $b){ {'a': $a, 'b': $a} }, 1) ~> $string()",
+    ] {
+        let r = eval(e);
+        assert!(r.starts_with("error D1013"), "{e}: {r}");
+    }
+    // Within the limit, and the pipe form, unchanged.
+    assert_eq!(eval("$length($pad('', 1000000))"), "1000000");
+    assert_eq!(eval("['a', 'b'] ~> $join(', ')"), "\"a, b\"");
+    assert_eq!(eval("$replace('a-b-c', '-', '+') & $string([1, {'x': 2}]) & ('x' ~> $pad(-3, '.'))"), "\"a+b+c[1,{\\\"x\\\":2}]..x\"");
+}
+
+#[test]
+fn results_that_share_their_parts_are_bounded() {
+    // Forty steps build 2^40 leaves (shared): copying the result stops with D1014.
+    let r = eval("$reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1)");
+    assert!(r.starts_with("error D1014"), "{r}");
+    // An array constructor flattens (copies) arrays: doubling stops at the sequence limit.
+    let r = eval("$reduce([1..40], function($a, $b){ [$a, $a] }, [1])");
+    assert!(r.starts_with("error D2015"), "{r}");
+    assert_eq!(eval("$count($reduce([1..10], function($a, $b){ [$a, $a] }, [1]))"), "1024");
+}
