@@ -1279,9 +1279,11 @@ hostile! {
             ("$reduce([1..40], function($a, $b){ $a & $a }, 'x')", Some("D1013")),
             ("$join([1..1000000].($pad('', 1000)), $pad('', 1000))", Some("D1013")),
             ("$replace($pad('', 1000000), ' ', $pad('', 1000))", Some("D1013")),
-            ("$string($reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1))", Some("D1013")),
-            ("$reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1)", Some("D1014")),
+            ("$string($reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1))", Some("D2015")),
+            ("$reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1)", Some("D2015")),
             ("$reduce([1..40], function($a, $b){ [$a, $a] }, [1])", Some("D2015")),
+            ("$reduce([1..40], function($a, $b){ {'k': [$a.k, $a.k]} }, {'k': [1]})", Some("D2015")),
+            ("($a := $reduce([1..40], function($x, $y){ {'k': $x, 'l': $x} }, 1); $a = $a.k)", Some("D2015")),
         ] {
             let result = timed(expression, || {
                 engine(expression, || match Expression::compile(expression) {

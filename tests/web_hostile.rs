@@ -533,8 +533,9 @@ fn eval_jsonata_is_bounded_under_its_default_limits() {
         (&nested("(", "1", ")", 100_000), "U1002"),
         ("$pad('', 1000000000)", "D1013"),
         ("$reduce([1..40], function($a, $b){ $a & $a }, 'x')", "D1013"),
-        ("$string($reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1))", "D1013"),
-        ("$reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1)", "D1014"),
+        ("$string($reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1))", "D2015"),
+        ("$reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1)", "D2015"),
+        ("$reduce([1..40], function($a, $b){ {'k': [$a.k, $a.k]} }, {'k': [1]})", "D2015"),
         ("$reduce([1..40], function($a, $b){ [$a, $a] }, [1])", "D2015"),
     ] {
         let outcome = timed(&short(expression), || eval(expression, JsValue::UNDEFINED)).unwrap_or_else(|e| {

@@ -16,8 +16,9 @@ use jsonata_core::value::JValue;
 use std::cell::Cell;
 use std::rc::Rc;
 
-/// The longest array a `function(…){…}` may be given: four times what a 256 KiB
-/// payload can hold (`[0,0,…]`), so only arrays an expression built itself are refused.
+/// The most values an argument of a `function(…){…}` may hold (itself and everything
+/// inside): four times what a 256 KiB payload can (`[0,0,…]`), so only values an
+/// expression built itself are refused.
 pub const MAX_ARGUMENT_ITEMS: usize = 1_000_000;
 
 /// The most bytes of strings one evaluation may build, all together (`D1013` beyond).
@@ -34,6 +35,8 @@ pub struct Shared {
     pub steps: Cell<u64>,
     /// Bytes of the strings built so far (see `string_check`).
     pub string_bytes: Cell<usize>,
+    /// The last large values functions were given, measured already (see `step`).
+    pub measured: std::cell::RefCell<Vec<JValue>>,
     pub max_steps: u64,
     pub max_sequence_length: usize,
 }
@@ -244,12 +247,13 @@ fn replace_check(args: &[JValue]) -> HostFnResult {
 
 /// The step counter every function body calls (see `syntax::STEP`).
 ///
-/// It also looks at the function's arguments: an array of more than
-/// [`MAX_ARGUMENT_ITEMS`] fails (`D2015`). jsonata-core does not hold array
-/// constructors to the sequence limit, so `$reduce([1..40], function($a, $b){ [$a, $a] }, [1])`
-/// would double an array forty times, to 2^40 items, and run out of memory; each
-/// doubling passes through a function's arguments, and stops here. (A look at the top
-/// level only, so it costs nothing; copies nested deeper are not seen: see SECURITY.md.)
+/// It also measures the function's arguments: one that holds more than
+/// [`MAX_ARGUMENT_ITEMS`] values, counting those inside and each shared part each time
+/// it appears, fails (`D2015`). Without that, forty steps of a `$reduce` can build 2^40
+/// values: jsonata-core does not hold array constructors to the sequence limit
+/// (`[$a, $a]` copies), and values share their parts (`{'l': $a, 'r': $a}`), which
+/// `=`, `**` or `$string` then walk in full, for hours or until memory runs out. Each
+/// doubling passes through a function's arguments, and stops here.
 fn step(s: &Shared, args: &[JValue]) -> HostFnResult {
     let n = s.steps.get() + 1;
     s.steps.set(n);
@@ -263,13 +267,50 @@ fn step(s: &Shared, args: &[JValue]) -> HostFnResult {
         ));
     }
     for a in args {
-        if let JValue::Array(items) = a {
-            if items.len() > MAX_ARGUMENT_ITEMS {
-                return Err(error("D2015", format!("A function was given an array of {} items; at most {} are allowed", items.len(), MAX_ARGUMENT_ITEMS)));
+        if !matches!(a, JValue::Array(_) | JValue::Object(_)) || s.measured.borrow().iter().any(|m| same(m, a)) {
+            continue;
+        }
+        match node_count(a, MAX_ARGUMENT_ITEMS) {
+            None => {
+                return Err(error("D2015", format!("A function was given a value of more than {} values in all (counting those inside)", MAX_ARGUMENT_ITEMS)));
             }
+            // Remember large ones: a callback given the same array on every call ($map's
+            // third argument) measures it once.
+            Some(n) if n >= 1024 => {
+                let mut measured = s.measured.borrow_mut();
+                if measured.len() == 8 {
+                    measured.remove(0);
+                }
+                measured.push(a.clone());
+            }
+            Some(_) => {}
         }
     }
     Ok(JValue::Bool(true))
+}
+
+/// The same array or object (not just equal).
+fn same(a: &JValue, b: &JValue) -> bool {
+    match (a, b) {
+        (JValue::Array(x), JValue::Array(y)) => jsonata_core::value::JArray::ptr_eq(x, y),
+        (JValue::Object(x), JValue::Object(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+/// How many values `v` holds, itself and everything inside, each shared part counted
+/// each time it appears; `None` past `limit` (the walk stops there).
+fn node_count(v: &JValue, limit: usize) -> Option<usize> {
+    fn walk(v: &JValue, left: &mut usize) -> Option<()> {
+        *left = left.checked_sub(1)?;
+        match v {
+            JValue::Array(a) => a.iter().try_for_each(|x| walk(x, left)),
+            JValue::Object(o) => o.values().try_for_each(|x| walk(x, left)),
+            _ => Some(()),
+        }
+    }
+    let mut left = limit;
+    walk(v, &mut left).map(|()| limit - left)
 }
 
 /// `$partition(array, size)`: chunks of `size` items, the last maybe shorter.

@@ -200,6 +200,7 @@ pub fn evaluate_with(
         rng: std::cell::Cell::new(if expr.0.draws_randomness { host.next_random() } else { 0 }),
         steps: std::cell::Cell::new(0),
         string_bytes: std::cell::Cell::new(0),
+        measured: Default::default(),
         max_steps: limits.max_steps,
         max_sequence_length: limits.max_sequence_length,
     });
