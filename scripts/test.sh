@@ -57,6 +57,13 @@ need_build() {
   return 1
 }
 
+# Determinism at scale: tests/determinism_scale.rs writes the native histories of the
+# generated machines, and tests/web_determinism.rs embeds them and runs the same
+# machines in headless Chromium. The native run first, so the file is this build's.
+wasm_determinism_tests() {
+  need_browser && cargo test --test determinism_scale && cargo test --target wasm32-unknown-unknown --test web_determinism
+}
+
 # Every page suite but the embed's, which has a line of its own in the summary.
 page_tests() {
   local files=()
@@ -85,6 +92,10 @@ built=$((1 - failed))
 step "cargo test (native)" cargo test --no-fail-fast
 step "wasm-bindgen-test (headless Chromium)" wasm_tests
 step "wasm-bindgen-test hostile inputs (headless Chromium)" wasm_hostile_tests
+step "wasm-bindgen-test determinism at scale (headless Chromium)" wasm_determinism_tests
+# Every input a fuzz target once failed on (tests/fuzz-regressions/; also part of the
+# native run above, listed here on its own line).
+step "fuzz regressions (replayed, stable)" cargo test --test fuzz_regressions
 # The JSONata checks that only wasm can make (no trap on deep recursion, no OS
 # entropy): this test binary asks for no browser, so it runs in Node.
 step "wasm-bindgen-test JSONata (Node)" cargo test --target wasm32-unknown-unknown --test jsonata_suite

@@ -45,7 +45,7 @@ export interface SimulatorOptions {
   seed?: number | bigint;
   /** Virtual start time: RFC 3339 text, milliseconds since the epoch or a Date. Default `2024-01-01T00:00:00Z`. */
   startTime?: string | number | Date;
-  /** History event limit (AWS: 25,000); reaching it ends the execution as AWS does. */
+  /** History event limit (AWS: 25,000); reaching it ends the execution as AWS does. At most 10,000,000: a larger value is taken as that. */
   maxEvents?: number;
 }
 

@@ -796,6 +796,12 @@ hostile! {
             });
             assert_at_event_limit(&o, max_events.max(2), &format!("max_events {max_events}"));
         }
+        // A raised limit is capped (was a gap: any value was taken, and an endless loop under
+        // usize::MAX ran until memory ran out).
+        let o = timed(&format!("{name}, max_events usize::MAX"), || {
+            run_with(definition, Value::empty_object(), Options { max_events: usize::MAX, ..Options::default() })
+        });
+        assert_at_event_limit(&o, asl_sim::engine::MAX_EVENTS, "max_events usize::MAX");
         let o = timed("a finite machine with max_events usize::MAX", || {
             run_with(&pass("\"x\": 1"), Value::empty_object(), Options { max_events: usize::MAX, ..Options::default() })
         });
@@ -804,6 +810,31 @@ hostile! {
             run(&ENDLESS[1].1.replacen("{\"StartAt\"", "{\"TimeoutSeconds\": 99999999, \"StartAt\"", 1), "{}")
         });
         assert_eq!(o.status, Status::TimedOut, "{:?} {:?}", o.error, o.cause);
+    }
+}
+
+hostile! {
+    /// Each iteration of a distributed Map is a child execution, whose events the parent's
+    /// history does not record: one that loops must still stop at the event limit, as any
+    /// execution does. Was a bug, found by the determinism generator: nothing bounded a
+    /// child but the step's budget of 10,000,000 units of work, all spent inside one
+    /// `step()`; with JSONata conditions over a modest input, that one step took four
+    /// minutes (a frozen tab in the playground).
+    fn looping_child_executions_stop_at_the_event_limit() {
+        let definition = r#"{"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {"Type": "Map", "Items": "{% $states.input.items %}",
+          "ItemSelector": {"all": "{% $states.context.Execution.Input %}"},
+          "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}, "StartAt": "Loop",
+            "States": {"Loop": {"Type": "Choice", "Choices": [{"Condition": "{% $count($states.input.all.items) > 0 %}", "Next": "Loop"}], "Default": "Done"}, "Done": {"Type": "Succeed"}}},
+          "End": true}}}"#;
+        let input = parse(&format!(r#"{{"items": {}, "pad": "{}"}}"#, Value::array(vec![Value::from(1i64); 40]).to_json(), "p".repeat(20_000)));
+        for max_events in [1_000, 25_000] {
+            let started = Instant::now();
+            let o = timed(&format!("40 looping child executions, max_events {max_events}"), || {
+                run_with(definition, input.clone(), Options { max_events, ..Options::default() })
+            });
+            assert_failed(&o, &["States.Runtime", "States.ExceedToleratedFailureThreshold"], "looping children");
+            assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+        }
     }
 }
 
@@ -930,13 +961,18 @@ hostile! {
                 _ => assert_failed(&o, &["States.Runtime"], t),
             }
         }
+        // SecondsPath and JSONata Seconds: at most 99,999,999, as the literal field (was a
+        // gap: any 64-bit value was a wait until the year 292,278,994).
         let seconds_path = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "SecondsPath": "$.s", "End": true}}}"#;
-        for s in ["9223372036854775807", "-9223372036854775808", "1e300", "123456789012345678901234567890", "-0", "0.5", "\"10\""] {
-            let o = timed(&format!("SecondsPath {s}"), || run(seconds_path, &format!("{{\"s\": {s}}}")));
-            match o.status {
-                Status::Succeeded => {}
-                _ => assert_failed(&o, &["States.Runtime"], s),
+        let seconds_jsonata = r#"{"QueryLanguage": "JSONata", "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": "{% $states.input.s %}", "End": true}}}"#;
+        for (definition, error) in [(seconds_path, "States.Runtime"), (seconds_jsonata, "States.QueryEvaluationError")] {
+            for s in ["9223372036854775807", "100000000", "-9223372036854775808", "1e300", "123456789012345678901234567890", "0.5", "\"10\""] {
+                let o = timed(&format!("Seconds {s}"), || run(definition, &format!("{{\"s\": {s}}}")));
+                assert_failed(&o, &[error], s);
             }
+            let o = timed("Seconds 99999999", || run(definition, r#"{"s": 99999999}"#));
+            assert_eq!(o.status, Status::Succeeded, "{:?}", o.cause);
+            assert_eq!(o.stop, "2027-03-03T09:46:39.000Z");
         }
         let chain = r#"{"TimeoutSeconds": 99999999, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 99999999, "Next": "T"},
           "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "at.$": "$$.State.EnteredTime"}, "TimeoutSeconds": 99999999, "HeartbeatSeconds": 99999998, "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 99999999, "MaxAttempts": 3}], "End": true}}}"#;
@@ -1237,6 +1273,17 @@ hostile! {
             ("$formatInteger(1e300, 'w')", None),
             ("$length($pad('', 10000000))", None),
             ("$string([1..1000000])", None),
+            // Strings and values that grow without a function call per byte (were gaps:
+            // each of these ran out of memory, natively and in wasm).
+            ("$length($pad('', 1000000000))", Some("D1013")),
+            ("$reduce([1..40], function($a, $b){ $a & $a }, 'x')", Some("D1013")),
+            ("$join([1..1000000].($pad('', 1000)), $pad('', 1000))", Some("D1013")),
+            ("$replace($pad('', 1000000), ' ', $pad('', 1000))", Some("D1013")),
+            ("$string($reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1))", Some("D2015")),
+            ("$reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1)", Some("D2015")),
+            ("$reduce([1..40], function($a, $b){ [$a, $a] }, [1])", Some("D2015")),
+            ("$reduce([1..40], function($a, $b){ {'k': [$a.k, $a.k]} }, {'k': [1]})", Some("D2015")),
+            ("($a := $reduce([1..40], function($x, $y){ {'k': $x, 'l': $x} }, 1); $a = $a.k)", Some("D2015")),
         ] {
             let result = timed(expression, || {
                 engine(expression, || match Expression::compile(expression) {
@@ -1268,6 +1315,9 @@ hostile! {
             ("\"Output\"", "[1..100000000]"),
             ("\"Output\"", "$range(0, 10000000)"),
             ("\"Output\"", "$pad('', 100000000)"),
+            ("\"Output\"", "$reduce([1..40], function($a, $b){ [$a, $a] }, [1])"),
+            ("\"Output\"", "$reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1)"),
+            ("\"Output\"", "$reduce([1..40], function($a, $b){ $a & $a }, 'x')"),
             ("\"Output\"", "$parse($join([1..100000].'['))"),
             ("\"Output\"", "1e308 * 10"),
             ("\"Output\"", "$eval('1')"),

@@ -531,6 +531,12 @@ fn eval_jsonata_is_bounded_under_its_default_limits() {
         ("$count([1..100000000])", "D2014"),
         ("1e308 * 10", "D1001"),
         (&nested("(", "1", ")", 100_000), "U1002"),
+        ("$pad('', 1000000000)", "D1013"),
+        ("$reduce([1..40], function($a, $b){ $a & $a }, 'x')", "D1013"),
+        ("$string($reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1))", "D2015"),
+        ("$reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1)", "D2015"),
+        ("$reduce([1..40], function($a, $b){ {'k': [$a.k, $a.k]} }, {'k': [1]})", "D2015"),
+        ("$reduce([1..40], function($a, $b){ [$a, $a] }, [1])", "D2015"),
     ] {
         let outcome = timed(&short(expression), || eval(expression, JsValue::UNDEFINED)).unwrap_or_else(|e| {
             no_trap(expression, &e);
@@ -544,4 +550,63 @@ fn eval_jsonata_is_bounded_under_its_default_limits() {
         let r = eval("1", json(limits));
         assert_eq!(code(limits, r), "INVALID_OPTION", "limits {limits}");
     }
+}
+
+#[wasm_bindgen_test]
+fn jsonata_states_fail_the_state_not_the_page() {
+    // JSONata in a definition, through the JS API: runaway recursion, huge ranges and
+    // values that grow by doubling fail the state (States.QueryEvaluationError), never trap.
+    for expression in [
+        "($f := function($n){$n = 0 ? 0 : 1 + $f($n - 1)}; $f(100000))",
+        "($f := function($n){$f($n + 1)}; $f(0))",
+        "$range(0, 100000000)",
+        "[1..100000000]",
+        "$pad('', 1000000000)",
+        "$reduce([1..40], function($a, $b){ [$a, $a] }, [1])",
+        "$reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1)",
+        "$string($reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1))",
+        "$reduce([1..40], function($a, $b){ $a & $a }, 'x')",
+    ] {
+        let definition = format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "P", "States": {{"P": {{"Type": "Pass", "Output": {}, "End": true}}}}}}"#,
+            asl_sim::Value::from(format!("{{% {expression} %}}").as_str()).to_json()
+        );
+        let (report, ex) = timed(&short(expression), || run(&definition, "{}", JsValue::UNDEFINED));
+        assert_status(&report, &ex, "FAILED", &["States.QueryEvaluationError", "States.DataLimitExceeded"], expression);
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_million_states_and_undecodable_bytes_are_refused() {
+    // A million states (about 47 MB of text) are refused at once: AWS's quota is 1 MB.
+    let mut definition = String::from("{\"StartAt\": \"S0\", \"States\": {");
+    for i in 0..999_999 {
+        definition.push_str(&format!("\"S{i}\": {{\"Type\": \"Pass\", \"Next\": \"S{}\"}}, ", i + 1));
+    }
+    definition.push_str("\"S999999\": {\"Type\": \"Succeed\"}}}");
+    let e = timed("refuse a million states", || construct(&definition.as_str().into(), &JsValue::UNDEFINED).expect_err("refused"));
+    assert_eq!(Reflect::get(&e, &"code".into()).unwrap().as_string().as_deref(), Some("INVALID_DEFINITION"));
+    // Bytes that are not UTF-8, as a page reads a file (`TextDecoder`, `file.text()`): each
+    // bad sequence becomes U+FFFD, and the text is validated and run like any other.
+    let valid = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "X", "End": true}}}"#;
+    let at = valid.find('X').unwrap();
+    for bad in [&[0xFFu8][..], &[0xC0, 0xAF], &[0xED, 0xA0, 0x80], &[0xE2, 0x82], &[0x3D, 0xD8]] {
+        let bytes = [&valid.as_bytes()[..at], bad, &valid.as_bytes()[at + 1..]].concat();
+        let decoder = web_sys_free_decode(&bytes);
+        let (report, ex) = run(&decoder, "{}", JsValue::UNDEFINED);
+        assert_status(&report, &ex, "SUCCEEDED", &[], "undecodable bytes");
+        assert!(stringify(&call(&ex, "output", &[]).unwrap()).contains('\u{FFFD}'));
+    }
+    // And text that is not a definition at all, decoded the same way.
+    let garbage = web_sys_free_decode(&[0xFF, 0xFE, 0x00, 0x7B, 0x80]);
+    assert_eq!(code("garbage bytes", construct(&garbage.as_str().into(), &JsValue::UNDEFINED)), "INVALID_DEFINITION");
+}
+
+/// `new TextDecoder().decode(bytes)`, through `Reflect` (this crate does not depend on web-sys).
+fn web_sys_free_decode(bytes: &[u8]) -> String {
+    let global = js_sys::global();
+    let class: Function = Reflect::get(&global, &"TextDecoder".into()).unwrap().unchecked_into();
+    let decoder = Reflect::construct(&class, &Array::new()).unwrap();
+    let array = js_sys::Uint8Array::from(bytes);
+    call(&decoder, "decode", &[array.into()]).unwrap().as_string().unwrap()
 }

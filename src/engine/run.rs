@@ -15,6 +15,9 @@ use std::rc::Rc;
 
 /// AWS's default task timeout when none is given.
 const DEFAULT_TASK_TIMEOUT: u64 = 99_999_999;
+/// The longest wait a `SecondsPath` or a JSONata `Seconds` may ask for: the bound of the
+/// literal `Seconds` field (AWS's executions last at most a year anyway).
+const MAX_WAIT_SECONDS: i64 = 99_999_999;
 
 pub(crate) struct Thread {
     pub parent: Option<(ThreadId, usize)>,
@@ -28,6 +31,14 @@ pub(crate) struct Thread {
     pub failed_in_task: bool,
     /// Events of this thread are not recorded (iterations of a distributed Map run as child executions).
     pub silent: bool,
+    /// For a silent thread, the thread that runs its child execution (the iteration of
+    /// the distributed Map it belongs to), which counts that child's events.
+    pub child_execution: ThreadId,
+    /// For the thread that runs a child execution: the events that execution would have
+    /// recorded so far. Like any execution, it fails at the event limit: without that
+    /// bound, an iteration that loops would spin inside one `step()` (which records
+    /// nothing while it runs) until the step's work budget ran out.
+    pub child_events: usize,
     /// The allocation of the last finished state, reused by the next one.
     spare: Option<Box<Active>>,
 }
@@ -154,6 +165,14 @@ pub(crate) enum Requeue {
 }
 
 impl Thread {
+    /// Bytes of JSON text of the input the thread's state works on (memoised: cheap).
+    pub fn input_bytes(&self) -> usize {
+        match &self.stage {
+            Stage::Enter { input, .. } => input.json_len(),
+            Stage::Active(a) => a.input.json_len(),
+            _ => 0,
+        }
+    }
     pub fn current_state(&self) -> Option<StateId> {
         match &self.stage {
             Stage::Active(a) => Some(a.state),
@@ -198,9 +217,35 @@ fn runtime(ctx: &StateContext, entered: u64, msg: impl AsRef<str>) -> Failure {
 }
 
 impl Execution {
-    pub(crate) fn spawn(&mut self, parent: Option<(ThreadId, usize)>, vars: Rc<VarScope>, state: StateId, input: Value, last_event: u64, silent: bool) -> ThreadId {
-        self.threads.push(Thread { parent, vars, stage: Stage::Enter { state, input }, alive: true, generation: 0, last_event, queued: false, failed_in_task: false, silent, spare: None });
-        self.threads.len() - 1
+    /// A new thread; `child_execution` says which child execution it runs in (when its
+    /// events are not recorded), `Some(None)` when it starts a new one.
+    pub(crate) fn spawn(&mut self, parent: Option<(ThreadId, usize)>, vars: Rc<VarScope>, state: StateId, input: Value, last_event: u64, child_execution: Option<Option<ThreadId>>) -> ThreadId {
+        let tid = self.threads.len();
+        let (silent, child_execution) = match child_execution {
+            None => (false, tid),
+            Some(root) => (true, root.unwrap_or(tid)),
+        };
+        self.threads.push(Thread {
+            parent,
+            vars,
+            stage: Stage::Enter { state, input },
+            alive: true,
+            generation: 0,
+            last_event,
+            queued: false,
+            failed_in_task: false,
+            silent,
+            child_execution,
+            child_events: 0,
+            spare: None,
+        });
+        tid
+    }
+
+    /// The child execution `tid` runs in, if any (`Some(None)` for a thread to start one).
+    fn child_execution_of(&self, tid: ThreadId) -> Option<Option<ThreadId>> {
+        let t = &self.threads[tid];
+        t.silent.then_some(Some(t.child_execution))
     }
 
     pub(crate) fn wake(&mut self, tid: ThreadId) {
@@ -212,6 +257,8 @@ impl Execution {
 
     fn emit(&mut self, tid: ThreadId, kind: EventKind) {
         if self.threads[tid].silent {
+            let root = self.threads[tid].child_execution;
+            self.threads[root].child_events += 1;
             return;
         }
         let prev = self.threads[tid].last_event;
@@ -225,6 +272,13 @@ impl Execution {
         loop {
             if self.status.is_finished() || !self.threads[tid].alive {
                 return Requeue::No;
+            }
+            if self.threads[tid].silent {
+                let root = self.threads[tid].child_execution;
+                if self.threads[root].child_events + 1 >= self.options.event_limit() {
+                    self.child_execution_at_event_limit(root);
+                    return Requeue::No;
+                }
             }
             let stage = std::mem::replace(&mut self.threads[tid].stage, Stage::Done);
             let flow = match stage {
@@ -570,7 +624,10 @@ impl Execution {
                         WaitFor::SecondsJsonata(t) => {
                             let v = self.jsonata(tid, a, t, "Seconds", None, None)?;
                             match whole_number_strict(&v) {
-                                Some(n) if n >= 0 => self.clock.saturating_add(n.saturating_mul(1000)),
+                                Some(n) if (0..=MAX_WAIT_SECONDS).contains(&n) => self.clock.saturating_add(n.saturating_mul(1000)),
+                                Some(n) if n > MAX_WAIT_SECONDS => {
+                                    return Err(self.query_error(a, "Seconds", &format!("The Seconds field must be at most {MAX_WAIT_SECONDS}, but was: {}", v.to_json())))
+                                }
                                 _ => return Err(self.query_error(a, "Seconds", &format!("The Seconds field must be a non-negative integer, but was: {}", v.to_json()))),
                             }
                         }
@@ -678,6 +735,13 @@ impl Execution {
                         };
                         if secs < 0 {
                             return Err(runtime(&a.ctx, a.entered_event, format!("The SecondsPath parameter references a negative value: {} == {}", p.text(), plain(&v))));
+                        }
+                        if secs > MAX_WAIT_SECONDS {
+                            return Err(runtime(
+                                &a.ctx,
+                                a.entered_event,
+                                format!("The SecondsPath parameter references a value larger than {MAX_WAIT_SECONDS}: {} == {}", p.text(), plain(&v)),
+                            ));
                         }
                         self.clock.saturating_add(secs.saturating_mul(1000))
                     }
@@ -1396,8 +1460,8 @@ impl Execution {
                 let last = self.threads[tid].last_event;
                 for (i, b) in p.branches.iter().enumerate() {
                     let scope = Rc::new(VarScope { vars: Default::default(), parent: Some(self.threads[tid].vars.clone()) });
-                    let silent = self.threads[tid].silent;
-                    let child = self.spawn(Some((tid, i)), scope, b.start_at, c.effective.clone(), last, silent);
+                    let child_execution = self.child_execution_of(tid);
+                    let child = self.spawn(Some((tid, i)), scope, b.start_at, c.effective.clone(), last, child_execution);
                     c.threads[i] = Some(child);
                     self.wake(child);
                 }
@@ -1543,8 +1607,8 @@ impl Execution {
             self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationStarted", state: a.state as u32, index: i as u32 });
             let last = self.threads[tid].last_event;
             let scope = Rc::new(VarScope { vars: Default::default(), parent: Some(self.threads[tid].vars.clone()) });
-            let silent = self.threads[tid].silent || c.distributed;
-            let child = self.spawn(Some((tid, i)), scope, m.processor.start_at, input, last, silent);
+            let child_execution = if c.distributed { Some(None) } else { self.child_execution_of(tid) };
+            let child = self.spawn(Some((tid, i)), scope, m.processor.start_at, input, last, child_execution);
             c.threads[i] = Some(child);
             self.wake(child);
             // The Map admits every item it may before its iterations run, as AWS records.
@@ -1588,6 +1652,16 @@ impl Execution {
         a.step = Step::Children(c);
         self.threads[tid].stage = Stage::Active(a);
         Flow::Block
+    }
+
+    /// A child execution (a distributed Map's iteration) reached the event limit: it
+    /// stops, and fails its iteration as an execution fails at the limit.
+    fn child_execution_at_event_limit(&mut self, root: ThreadId) {
+        self.abort_thread(root, &mut VecDeque::new());
+        let cause = format!("The execution reached the maximum number of history events ({}).", self.options.max_events.min(super::MAX_EVENTS));
+        if let Some((parent, index)) = self.threads[root].parent {
+            self.notify_parent(parent, index, Err(Failure::runtime(cause)), false);
+        }
     }
 
     /// Stop a thread and everything under it, collecting the abort events AWS records.

@@ -19,6 +19,18 @@ use std::rc::Rc;
 /// accepts 512 levels; results may be as deep, and a little more.
 pub const MAX_DEPTH: usize = 1024;
 
+/// The largest result that comes back, counting one per value plus the bytes of every
+/// string and key: JSONata values share their parts, so a few steps can build a value
+/// whose copy would be exponentially large (`$reduce([1..40], function($a, $b){[$a, $a]}, 1)`
+/// is forty steps and 2^40 leaves); copying stops here with `D1014` instead of
+/// running out of time or memory. Eight times the 256 KiB any state may hold (a value
+/// this large would fail the state anyway, with `States.DataLimitExceeded`).
+pub const MAX_RESULT_SIZE: usize = 2 << 20;
+
+fn too_large() -> EvalError {
+    EvalError::new(Some("D1014"), format!("The result is larger than {} (a value, plus the bytes of each string, counts one)", MAX_RESULT_SIZE))
+}
+
 fn too_deep() -> EvalError {
     EvalError::new(None, format!("The value is nested deeper than {} levels", MAX_DEPTH))
 }
@@ -57,13 +69,19 @@ fn to_j(v: &Value, depth: usize) -> Result<JValue, EvalError> {
 /// A JSONata result as our value; `None` for `undefined` (and for a bare
 /// function, which JSON cannot hold either).
 pub fn from_jvalue(v: &JValue) -> Result<Option<Value>, EvalError> {
-    from_j(v, 0)
+    from_j(v, 0, &mut { MAX_RESULT_SIZE })
 }
 
-fn from_j(v: &JValue, depth: usize) -> Result<Option<Value>, EvalError> {
+/// `budget`: what may still be copied (see [`MAX_RESULT_SIZE`]).
+fn from_j(v: &JValue, depth: usize, budget: &mut usize) -> Result<Option<Value>, EvalError> {
     if depth > MAX_DEPTH {
         return Err(too_deep());
     }
+    let cost = 1 + match v {
+        JValue::String(s) => s.len(),
+        _ => 0,
+    };
+    *budget = budget.checked_sub(cost).ok_or_else(too_large)?;
     Ok(Some(match v {
         JValue::Undefined | JValue::Lambda(_) | JValue::Builtin { .. } => return Ok(None),
         JValue::Null => Value::Null,
@@ -74,14 +92,15 @@ fn from_j(v: &JValue, depth: usize) -> Result<Option<Value>, EvalError> {
         JValue::Array(a) => {
             let mut items = Vec::with_capacity(a.len());
             for item in a.iter() {
-                items.push(from_j(item, depth + 1)?.unwrap_or(Value::Null));
+                items.push(from_j(item, depth + 1, budget)?.unwrap_or(Value::Null));
             }
             Value::array(items)
         }
         JValue::Object(o) => {
             let mut members = Map::with_capacity(o.len());
             for (k, item) in o.iter() {
-                if let Some(item) = from_j(item, depth + 1)? {
+                *budget = budget.checked_sub(k.len()).ok_or_else(too_large)?;
+                if let Some(item) = from_j(item, depth + 1, budget)? {
                     members.insert(Rc::from(k.as_str()), item);
                 }
             }

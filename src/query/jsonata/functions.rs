@@ -8,12 +8,21 @@
 //! holding the instant and the generator that evaluation was given.
 
 use super::convert::to_jvalue;
-use super::syntax::{STEP, TO_MILLIS_PICTURE, TO_MILLIS_TIMESTAMP};
+use super::syntax::{JOIN_CHECK, REPLACE_CHECK, STEP, STRING_CHECK, TO_MILLIS_PICTURE, TO_MILLIS_TIMESTAMP, VALUE_CHECK, WIDTH_CHECK};
+use super::MAX_STRING_LENGTH;
 use crate::query::intrinsics::java;
 use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError, HostFnResult};
 use jsonata_core::value::JValue;
 use std::cell::Cell;
 use std::rc::Rc;
+
+/// The most values an argument of a `function(…){…}` may hold (itself and everything
+/// inside): four times what a 256 KiB payload can (`[0,0,…]`), so only values an
+/// expression built itself are refused.
+pub const MAX_ARGUMENT_ITEMS: usize = 1_000_000;
+
+/// The most bytes of strings one evaluation may build, all together (`D1013` beyond).
+pub const MAX_STRING_BYTES: usize = 64 << 20;
 
 /// What one evaluation's host functions read and update.
 pub struct Shared {
@@ -24,6 +33,10 @@ pub struct Shared {
     /// expression can use randomness.
     pub rng: Cell<u64>,
     pub steps: Cell<u64>,
+    /// Bytes of the strings built so far (see `string_check`).
+    pub string_bytes: Cell<usize>,
+    /// The last large values functions were given, measured already (see `step`).
+    pub measured: std::cell::RefCell<Vec<JValue>>,
     pub max_steps: u64,
     pub max_sequence_length: usize,
 }
@@ -50,7 +63,7 @@ impl Shared {
 /// Register everything on an evaluator.
 pub fn register(ev: &mut Evaluator, shared: &Rc<Shared>) -> Result<(), EvaluatorError> {
     let s = shared.clone();
-    ev.register_fn(STEP, move |_: &[JValue]| step(&s))?;
+    ev.register_fn(STEP, move |args: &[JValue]| step(&s, args))?;
     ev.register_fn("partition", partition)?;
     let s = shared.clone();
     ev.register_fn("range", move |args: &[JValue]| range(args, s.max_sequence_length))?;
@@ -61,6 +74,12 @@ pub fn register(ev: &mut Evaluator, shared: &Rc<Shared>) -> Result<(), Evaluator
     let s = shared.clone();
     ev.register_fn(TO_MILLIS_TIMESTAMP, move |args: &[JValue]| to_millis_timestamp(args, s.now_millis))?;
     ev.register_fn(TO_MILLIS_PICTURE, to_millis_picture)?;
+    let s = shared.clone();
+    ev.register_fn(STRING_CHECK, move |args: &[JValue]| string_check(args, &s))?;
+    ev.register_fn(WIDTH_CHECK, width_check)?;
+    ev.register_fn(VALUE_CHECK, value_check)?;
+    ev.register_fn(JOIN_CHECK, join_check)?;
+    ev.register_fn(REPLACE_CHECK, replace_check)?;
 
     let s = shared.clone();
     ev.register_fn_override("random", move |args: &[JValue]| random(args, &s))?;
@@ -128,8 +147,114 @@ fn string<'a>(function: &str, args: &'a [JValue], i: usize) -> Result<Option<&'a
     }
 }
 
+fn too_long(what: &str) -> EvaluatorError {
+    error("D1013", format!("{} would be longer than {} bytes", what, MAX_STRING_LENGTH))
+}
+
+fn first(args: &[JValue]) -> JValue {
+    args.first().cloned().unwrap_or(JValue::Undefined)
+}
+
+/// The result of `&` or of a function that builds a string (see `syntax::bound_strings`):
+/// at most `MAX_STRING_LENGTH` bytes, and all of them together at most
+/// `MAX_STRING_BYTES` (a path can build a string for each of ten million items).
+fn string_check(args: &[JValue], shared: &Shared) -> HostFnResult {
+    if let Some(JValue::String(s)) = args.first() {
+        if s.len() > MAX_STRING_LENGTH {
+            return Err(too_long("The string"));
+        }
+        let total = shared.string_bytes.get().saturating_add(s.len());
+        shared.string_bytes.set(total);
+        if total > MAX_STRING_BYTES {
+            return Err(error("D1013", format!("The strings built would be longer than {} bytes in all", MAX_STRING_BYTES)));
+        }
+    }
+    Ok(first(args))
+}
+
+/// `$pad`'s width, before `$pad` builds the string.
+fn width_check(args: &[JValue]) -> HostFnResult {
+    match args.first() {
+        Some(JValue::Number(w)) if w.abs() > MAX_STRING_LENGTH as f64 => Err(too_long("The padded string")),
+        _ => Ok(first(args)),
+    }
+}
+
+/// About the length of a value's JSON text, counting one per value plus the bytes of
+/// its strings and keys; `None` past `limit` (it stops there: values share their
+/// parts, so the full walk can be exponentially long).
+fn text_size(v: &JValue, limit: usize) -> Option<usize> {
+    fn walk(v: &JValue, left: &mut usize) -> Option<()> {
+        let cost = 1 + match v {
+            JValue::String(s) => s.len(),
+            _ => 0,
+        };
+        *left = left.checked_sub(cost)?;
+        match v {
+            JValue::Array(a) => a.iter().try_for_each(|x| walk(x, left)),
+            JValue::Object(o) => o.iter().try_for_each(|(k, x)| {
+                *left = left.checked_sub(k.len())?;
+                walk(x, left)
+            }),
+            _ => Some(()),
+        }
+    }
+    let mut left = limit;
+    walk(v, &mut left).map(|()| limit - left)
+}
+
+/// `$string`'s argument, before it is written as text.
+fn value_check(args: &[JValue]) -> HostFnResult {
+    match args.first() {
+        Some(v) if text_size(v, MAX_STRING_LENGTH).is_none() => Err(too_long("The string of the value")),
+        _ => Ok(first(args)),
+    }
+}
+
+/// `$join(strings, separator)`'s arguments, before the join.
+fn join_check(args: &[JValue]) -> HostFnResult {
+    let separator = match args.get(1) {
+        Some(JValue::String(s)) => s.len(),
+        _ => 0,
+    };
+    if let Some(v) = args.first() {
+        let items = match v {
+            JValue::Array(a) => a.len(),
+            _ => 1,
+        };
+        let size = text_size(v, MAX_STRING_LENGTH).unwrap_or(usize::MAX);
+        if size.saturating_add(items.saturating_mul(separator)) > MAX_STRING_LENGTH {
+            return Err(too_long("The joined string"));
+        }
+    }
+    Ok(JValue::Undefined)
+}
+
+/// `$replace(string, pattern, replacement)`'s arguments, before the replacement: a
+/// string pattern's matches are counted, a regex is taken to match everywhere.
+fn replace_check(args: &[JValue]) -> HostFnResult {
+    if let (Some(JValue::String(s)), Some(JValue::String(r))) = (args.first(), args.get(2)) {
+        let matches = match args.get(1) {
+            Some(JValue::String(p)) if !p.is_empty() => s.matches(&**p).count(),
+            _ => s.chars().count() + 1,
+        };
+        if s.len().saturating_add(matches.saturating_mul(r.len())) > MAX_STRING_LENGTH {
+            return Err(too_long("The string after replacement"));
+        }
+    }
+    Ok(JValue::Undefined)
+}
+
 /// The step counter every function body calls (see `syntax::STEP`).
-fn step(s: &Shared) -> HostFnResult {
+///
+/// It also measures the function's arguments: one that holds more than
+/// [`MAX_ARGUMENT_ITEMS`] values, counting those inside and each shared part each time
+/// it appears, fails (`D2015`). Without that, forty steps of a `$reduce` can build 2^40
+/// values: jsonata-core does not hold array constructors to the sequence limit
+/// (`[$a, $a]` copies), and values share their parts (`{'l': $a, 'r': $a}`), which
+/// `=`, `**` or `$string` then walk in full, for hours or until memory runs out. Each
+/// doubling passes through a function's arguments, and stops here.
+fn step(s: &Shared, args: &[JValue]) -> HostFnResult {
     let n = s.steps.get() + 1;
     s.steps.set(n);
     if n > s.max_steps {
@@ -141,7 +266,51 @@ fn step(s: &Shared) -> HostFnResult {
             ),
         ));
     }
+    for a in args {
+        if !matches!(a, JValue::Array(_) | JValue::Object(_)) || s.measured.borrow().iter().any(|m| same(m, a)) {
+            continue;
+        }
+        match node_count(a, MAX_ARGUMENT_ITEMS) {
+            None => {
+                return Err(error("D2015", format!("A function was given a value of more than {} values in all (counting those inside)", MAX_ARGUMENT_ITEMS)));
+            }
+            // Remember large ones: a callback given the same array on every call ($map's
+            // third argument) measures it once.
+            Some(n) if n >= 1024 => {
+                let mut measured = s.measured.borrow_mut();
+                if measured.len() == 8 {
+                    measured.remove(0);
+                }
+                measured.push(a.clone());
+            }
+            Some(_) => {}
+        }
+    }
     Ok(JValue::Bool(true))
+}
+
+/// The same array or object (not just equal).
+fn same(a: &JValue, b: &JValue) -> bool {
+    match (a, b) {
+        (JValue::Array(x), JValue::Array(y)) => jsonata_core::value::JArray::ptr_eq(x, y),
+        (JValue::Object(x), JValue::Object(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    }
+}
+
+/// How many values `v` holds, itself and everything inside, each shared part counted
+/// each time it appears; `None` past `limit` (the walk stops there).
+fn node_count(v: &JValue, limit: usize) -> Option<usize> {
+    fn walk(v: &JValue, left: &mut usize) -> Option<()> {
+        *left = left.checked_sub(1)?;
+        match v {
+            JValue::Array(a) => a.iter().try_for_each(|x| walk(x, left)),
+            JValue::Object(o) => o.values().try_for_each(|x| walk(x, left)),
+            _ => Some(()),
+        }
+    }
+    let mut left = limit;
+    walk(v, &mut left).map(|()| limit - left)
 }
 
 /// `$partition(array, size)`: chunks of `size` items, the last maybe shorter.

@@ -157,6 +157,14 @@ impl Default for Limits {
     }
 }
 
+/// The longest string an evaluation may build, in bytes (`D1013` beyond): `&` and the
+/// functions that build strings (`$pad`, `$join`, `$string`, `$replace`, the
+/// `$format…` functions, `$base64encode`, `$encodeUrl…`) check their result, and
+/// `$pad`, `$join`, `$string` and `$replace` their arguments first, so no expression
+/// builds a huge string in one call or by repetition. 64 times the 256 KiB any state
+/// may hold.
+pub const MAX_STRING_LENGTH: usize = 16 << 20;
+
 /// The default depth limit, the same on every target so that results are.
 /// In wasm the evaluator's recursion runs on the engine's call stack (about
 /// 1 MiB in V8), which `stacker` cannot grow: measured in Node, the
@@ -191,6 +199,8 @@ pub fn evaluate_with(
         now_millis: host.now_millis(),
         rng: std::cell::Cell::new(if expr.0.draws_randomness { host.next_random() } else { 0 }),
         steps: std::cell::Cell::new(0),
+        string_bytes: std::cell::Cell::new(0),
+        measured: Default::default(),
         max_steps: limits.max_steps,
         max_sequence_length: limits.max_sequence_length,
     });

@@ -17,6 +17,20 @@ pub const STEP: &str = "asl-sim step";
 pub const TO_MILLIS_TIMESTAMP: &str = "asl-sim toMillis timestamp";
 /// Its counterpart that extends the picture argument to match.
 pub const TO_MILLIS_PICTURE: &str = "asl-sim toMillis picture";
+/// Wraps the result of `&` and of the functions that build strings: fails when the
+/// string is longer than `MAX_STRING_LENGTH`, else returns it.
+pub const STRING_CHECK: &str = "asl-sim string length";
+/// Wraps `$pad`'s width.
+pub const WIDTH_CHECK: &str = "asl-sim pad width";
+/// Wraps `$string`'s argument: fails when writing it would exceed the string limit.
+pub const VALUE_CHECK: &str = "asl-sim string of value";
+/// Checks `$join`'s and `$replace`'s arguments before they run (see `bound_arguments`).
+pub const JOIN_CHECK: &str = "asl-sim join size";
+pub const REPLACE_CHECK: &str = "asl-sim replace size";
+
+/// The built-in functions whose result is a string that can be longer than their input.
+const STRING_BUILDERS: [&str; 10] =
+    ["pad", "join", "string", "replace", "formatNumber", "formatInteger", "formatBase", "base64encode", "encodeUrl", "encodeUrlComponent"];
 
 /// The names through which an expression can draw random numbers.
 const RANDOM_FUNCTIONS: [&str; 3] = ["random", "uuid", "shuffle"];
@@ -32,6 +46,7 @@ pub fn compile(text: &str) -> Result<Compiled, SyntaxError> {
     let mut ast = parser::parse(text).map_err(|e| syntax_error(text, &e))?;
     let mut found = Found::default();
     visit(&mut ast, &mut found);
+    bound_strings(&mut ast, false);
     // AWS's JSONata (2.0.x) predates these two operators of JSONata 2.1.
     if let Some((op, token)) = found.unsupported_operator {
         let offset = operator_offset(text, token, &op).unwrap_or(0);
@@ -74,11 +89,13 @@ fn visit(node: &mut AstNode, found: &mut Found) {
         // application of a function (a direct call, a callback of `$map` and
         // friends, each pass of a tail-call loop) counts one step. A
         // conditional keeps the body in tail position, so tail calls stay
-        // tail calls, and `$step()` returns true or fails.
-        AstNode::Lambda { body, .. } => {
+        // tail calls, and `$step()` returns true or fails. It is given the
+        // parameters, to look at their size (see `functions::step`).
+        AstNode::Lambda { body, params, .. } => {
             let inner = std::mem::replace(&mut **body, AstNode::Null);
+            let params = params.iter().map(|p| AstNode::Variable(p.clone())).collect();
             **body = AstNode::Conditional {
-                condition: Box::new(call(STEP, Vec::new())),
+                condition: Box::new(call(STEP, params)),
                 then_branch: Box::new(inner),
                 else_branch: None,
             };
@@ -97,6 +114,83 @@ fn visit(node: &mut AstNode, found: &mut Found) {
         }
         _ => {}
     }
+}
+
+/// Bound the strings an expression builds (see `super::MAX_STRING_LENGTH`): `a & b`
+/// and each function of `STRING_BUILDERS` become `$check(…)`, so no string grows past
+/// the limit by repetition; `$pad`'s width, `$string`'s argument and `$join`'s and
+/// `$replace`'s arguments are checked before the call, so none builds a huge string in
+/// one go. `piped`: the node is the function of `x ~> $f(…)`, which gets `x` as its
+/// first argument at run time; it is left as it is, and the pipe checked instead.
+fn bound_strings(node: &mut AstNode, piped: bool) {
+    if let AstNode::Binary { op: BinaryOp::ChainPipe, lhs, rhs } = node {
+        bound_strings(lhs, false);
+        bound_strings(rhs, true);
+        let AstNode::Function { name, args, is_builtin: true } = &mut **rhs else { return };
+        if !STRING_BUILDERS.contains(&name.as_str()) {
+            return;
+        }
+        match name.as_str() {
+            "pad" if !args.is_empty() => {
+                let width = std::mem::replace(&mut args[0], AstNode::Null);
+                args[0] = call(WIDTH_CHECK, vec![width]);
+            }
+            "string" => {
+                let value = std::mem::replace(&mut **lhs, AstNode::Null);
+                **lhs = call(VALUE_CHECK, vec![value]);
+            }
+            _ => {}
+        }
+        let inner = std::mem::replace(node, AstNode::Null);
+        *node = call(STRING_CHECK, vec![inner]);
+        return;
+    }
+    for_each_child(node, &mut |child| bound_strings(child, false));
+    let builds = match node {
+        AstNode::Binary { op: BinaryOp::Concatenate, .. } => None,
+        AstNode::Function { name, args, is_builtin: true }
+            if !piped && STRING_BUILDERS.contains(&name.as_str()) && !args.iter().any(|a| matches!(a, AstNode::Placeholder)) =>
+        {
+            Some(name.clone())
+        }
+        _ => return,
+    };
+    if let (Some(name), AstNode::Function { args, .. }) = (builds, &mut *node) {
+        match name.as_str() {
+            "pad" if args.len() >= 2 => {
+                let width = std::mem::replace(&mut args[1], AstNode::Null);
+                args[1] = call(WIDTH_CHECK, vec![width]);
+            }
+            "string" if !args.is_empty() => {
+                let value = std::mem::replace(&mut args[0], AstNode::Null);
+                args[0] = call(VALUE_CHECK, vec![value]);
+            }
+            "join" if !args.is_empty() => bound_arguments(node, JOIN_CHECK, &[0, 1]),
+            "replace" if args.len() >= 3 => bound_arguments(node, REPLACE_CHECK, &[0, 1, 2]),
+            _ => {}
+        }
+    }
+    let inner = std::mem::replace(node, AstNode::Null);
+    *node = call(STRING_CHECK, vec![inner]);
+}
+
+/// `$f(a, b, c)` → `($'asl-sim 0' := a; $'asl-sim 2' := c; $check($'asl-sim 0', $'asl-sim 2'); $f($'asl-sim 0', b, $'asl-sim 2'))`
+/// for the arguments at `checked`: each is evaluated once, as before (the names, with a
+/// space, cannot be written in an expression), and `check` sees them before `$f` runs.
+fn bound_arguments(node: &mut AstNode, check: &str, checked: &[usize]) {
+    let AstNode::Function { args, .. } = node else { return };
+    let mut block = Vec::new();
+    let mut seen = Vec::new();
+    for &i in checked {
+        let Some(arg) = args.get_mut(i) else { continue };
+        let name = format!("asl-sim {i}");
+        let value = std::mem::replace(arg, AstNode::Variable(name.clone()));
+        block.push(AstNode::Binary { op: BinaryOp::ColonEqual, lhs: Box::new(AstNode::Variable(name.clone())), rhs: Box::new(value) });
+        seen.push(AstNode::Variable(name));
+    }
+    block.push(call(check, seen));
+    block.push(std::mem::replace(node, AstNode::Null));
+    *node = AstNode::Block(block);
 }
 
 fn call(name: &str, args: Vec<AstNode>) -> AstNode {

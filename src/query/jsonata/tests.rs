@@ -213,3 +213,49 @@ fn limits_allow_ordinary_recursion() {
     // Tail recursion far deeper than the depth limit.
     assert_eq!(eval("( $f := function($n, $a){ $n = 0 ? $a : $f($n - 1, $a + 1) }; $f(50000, 0) )"), "50000");
 }
+
+#[test]
+fn strings_are_bounded() {
+    // One call, and repetition: `D1013` before the string is built (or grows further).
+    for e in [
+        "$pad('', 100000000)",
+        "$pad('', -100000000)",
+        "'x' ~> $pad(100000000)",
+        "$reduce([1..30], function($a, $b){ $a & $a }, 'x')",
+        "$join([1..1000000].('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'), '-')",
+        "[1..1000000].('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx') ~> $join('-')",
+        "$replace($pad('', 1000000), ' ', $pad('', 1000))",
+    ] {
+        let r = eval(e);
+        assert!(r.starts_with("error D1013"), "{e}: {r}");
+    }
+    // Within the limit, and the pipe form, unchanged.
+    assert_eq!(eval("$length($pad('', 1000000))"), "1000000");
+    assert_eq!(eval("['a', 'b'] ~> $join(', ')"), "\"a, b\"");
+    assert_eq!(eval("$replace('a-b-c', '-', '+') & $string([1, {'x': 2}]) & ('x' ~> $pad(-3, '.'))"), "\"a+b+c[1,{\\\"x\\\":2}]..x\"");
+}
+
+#[test]
+fn values_that_double_are_bounded() {
+    // Through a function's arguments: shared parts ({'l': $a, 'r': $a}), copies ([$a, $a]),
+    // copies nested deeper; each doubling passes through `$step`, which measures.
+    for e in [
+        "$reduce([1..40], function($a, $b){ {'l': $a, 'r': $a} }, 1)",
+        "$reduce([1..40], function($a, $b){ [$a, $a] }, [1])",
+        "$reduce([1..40], function($a, $b){ {'k': [$a.k, $a.k]} }, {'k': [1]})",
+        "($f := function($a, $n){ $n = 0 ? $a : $f({'l': $a, 'r': $a}, $n - 1) }; $f(1, 40)) = 1",
+    ] {
+        let r = eval(e);
+        assert!(r.starts_with("error D2015"), "{e}: {r}");
+    }
+    assert_eq!(eval("$count($reduce([1..10], function($a, $b){ [$a, $a] }, [1]))"), "1024");
+    // A callback given the same large array on every call is fast.
+    assert_eq!(eval("$count($map([1..100000], function($v, $i, $a){ $v }))"), "100000");
+    // Written out, without a function: copying the result stops with D1014, `$string` with D1013.
+    let mut blocks = String::from("($v0 := {'l': 1, 'r': 1}; ");
+    for i in 1..=24 {
+        blocks.push_str(&format!("$v{i} := {{'l': $v{}, 'r': $v{}}}; ", i - 1, i - 1));
+    }
+    assert!(eval(&format!("{blocks}$v24)")).starts_with("error D1014"));
+    assert!(eval(&format!("{blocks}$string($v24))")).starts_with("error D1013"));
+}
