@@ -383,6 +383,9 @@ const MALFORMED: &[&str] = &[
     "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Parameters\": {\"x.$\": \"States.Format(\"}, \"End\": true}}}",
     "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Parameters\": {\"x.$\": \"$[?(@.a ==\"}, \"End\": true}}}",
     "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Parameters\": {\"x.$\": \"$..[\"}, \"End\": true}}}",
+    // Found by the fuzzer: a union that ends after a comma panicked while validating.
+    "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Parameters\": {\"x.$\": \"$['a',\"}, \"End\": true}}}",
+    "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"InputPath\": \"$.x['a',\", \"ResultPath\": \"$['b',\", \"End\": true}}}",
     "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Wait\", \"Timestamp\": \"+999999-01-01T00:00:00Z\", \"End\": true}}}",
     "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Wait\", \"Seconds\": 1e400, \"End\": true}}}",
     "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Wait\", \"Seconds\": 100000000, \"End\": true}}}",

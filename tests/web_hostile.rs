@@ -154,6 +154,7 @@ fn malformed_and_truncated_definitions_throw_invalid_definition() {
         "", "{", "[", "nul", "1e", "-", "\"abc", "\"\\u12\"", "{\"a\": 1,}", "[1e400]", "\u{FEFF}{}", "{} {}", "\"\u{0}\"",
         "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Wait\", \"Timestamp\": \"+999999-01-01T00:00:00Z\", \"End\": true}}}",
         "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Parameters\": {\"x.$\": \"States.Format(\"}, \"End\": true}}}",
+        "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Parameters\": {\"x.$\": \"$['a',\"}, \"End\": true}}}",
     ];
     timed("malformed definitions", || {
         for text in malformed {

@@ -583,7 +583,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn quoted(&mut self) -> Result<String, String> {
-        let q = self.s[self.i];
+        // Was a panic, found by the fuzzer: after a union's last comma (`$['a',`) nothing is left.
+        let Some(&q) = self.s.get(self.i) else { return self.err("quoted name expected") };
         if q != b'\'' && q != b'"' {
             return self.err("quoted name expected");
         }
@@ -863,6 +864,15 @@ mod tests {
         match p.select(&parse(input).unwrap()) {
             Ok(v) => v.to_json(),
             Err(e) => e.message(),
+        }
+    }
+
+    #[test]
+    fn unfinished_unions_are_errors() {
+        // Found by the fuzzer (tests/fuzz-regressions/jsonpath/): each panicked.
+        for text in ["$['a',", "$[\"a\", ", "$.x['a','b',", "$[?(@ in ['a',"] {
+            assert!(Path::compile(text).is_err(), "{text}");
+            assert!(ReferencePath::compile(text).is_err(), "{text}");
         }
     }
 
