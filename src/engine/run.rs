@@ -346,11 +346,14 @@ impl Execution {
         Flow::Yield
     }
 
+    /// The inspection of this run of the state, if it is the latest one entered.
+    fn inspection(&mut self, a: &Active) -> Option<&mut Inspection> {
+        self.inspections[a.state].as_deref_mut().filter(|i| i.entered_event == a.entered_event)
+    }
+
     fn record_stage(&mut self, a: &Active, stage: &'static str, v: &Value) {
-        if let Some(i) = &mut self.inspections[a.state] {
-            if i.entered_event == a.entered_event {
-                i.stages.push((stage, v.clone()));
-            }
+        if let Some(i) = self.inspection(a) {
+            i.stages.push((stage, v.clone()));
         }
     }
 
@@ -493,10 +496,8 @@ impl Execution {
                     return Flow::Again;
                 }
                 self.record_stage(&a, "output", &output);
-                if let Some(ins) = &mut self.inspections[a.state] {
-                    if ins.entered_event == a.entered_event {
-                        ins.context = Some(a.ctx.clone());
-                    }
+                if let Some(ins) = self.inspection(&a) {
+                    ins.context = Some(a.ctx.clone());
                 }
                 if let Some(assigned) = &assigned {
                     // AWS: a state may assign up to 256 KiB of variables.
@@ -602,7 +603,7 @@ impl Execution {
                     }
                     let (next, assign, output) = match chosen {
                         Some((i, rule)) => {
-                            if let Some(ins) = self.inspections[a.state].as_mut().filter(|ins| ins.entered_event == a.entered_event) {
+                            if let Some(ins) = self.inspection(a) {
                                 ins.matched_rule = Some(i);
                             }
                             (rule.next, if rule.assign.is_some() { &rule.assign } else { &st.assign }, if rule.output.is_some() { &rule.output } else { &st.output })
@@ -698,7 +699,7 @@ impl Execution {
                 }
                 let (next, assign) = match chosen {
                     Some((i, rule)) => {
-                        if let Some(ins) = self.inspections[a.state].as_mut().filter(|ins| ins.entered_event == a.entered_event) {
+                        if let Some(ins) = self.inspection(a) {
                             ins.matched_rule = Some(i);
                         }
                         (rule.next, if rule.assign.is_some() { &rule.assign } else { &st.assign })
@@ -1214,19 +1215,11 @@ impl Execution {
                 location,
                 state: st.name.clone(),
             })));
-            let (matched, retry) = self.retry_at(&mut a, &f);
-            match st.kind {
-                StateKind::Map(_) if retry.is_none() => events.push_back(EventKind::Lifecycle { event_type: "MapStateFailed" }),
-                StateKind::Parallel(_) if !matched => events.push_back(EventKind::Lifecycle { event_type: "ParallelStateFailed" }),
-                _ => {}
+            if matches!(st.kind, StateKind::Map(_) | StateKind::Parallel(_)) {
+                return self.fail_composite(tid, a, events, matches!(st.kind, StateKind::Map(_)), f);
             }
-            let then = match retry {
-                Some(at) => AfterAbort::Retry(at),
-                None => AfterAbort::CatchOrFail(f),
-            };
-            a.step = Step::Aborting { events, then };
-            self.threads[tid].stage = Stage::Active(a);
-            return Flow::Again;
+            let (_, retry) = self.retry_at(&mut a, &f);
+            return self.abort_then(tid, a, events, retry, f);
         }
         if let (_, Some(at)) = self.retry_at(&mut a, &f) {
             a.step = Step::RetryWait { at };
@@ -1237,6 +1230,28 @@ impl Execution {
     }
 
     /// Whether a retrier of the state matches `f`, and when to retry if it still has attempts.
+    /// A Map or Parallel failing with `f` after `events`: `…StateFailed` as AWS records it
+    /// (Map: unless a retrier runs it again; Parallel: unless a retrier matched), then retry,
+    /// catch or fail.
+    fn fail_composite(&mut self, tid: ThreadId, mut a: Box<Active>, mut events: VecDeque<EventKind>, is_map: bool, f: Failure) -> Flow {
+        let (matched, retry) = self.retry_at(&mut a, &f);
+        if if is_map { retry.is_none() } else { !matched } {
+            events.push_back(EventKind::Lifecycle { event_type: if is_map { "MapStateFailed" } else { "ParallelStateFailed" } });
+        }
+        self.abort_then(tid, a, events, retry, f)
+    }
+
+    /// Record `events`, then retry at `retry` or go on to catch or fail.
+    fn abort_then(&mut self, tid: ThreadId, mut a: Box<Active>, events: VecDeque<EventKind>, retry: Option<i64>, f: Failure) -> Flow {
+        let then = match retry {
+            Some(at) => AfterAbort::Retry(at),
+            None => AfterAbort::CatchOrFail(f),
+        };
+        a.step = Step::Aborting { events, then };
+        self.threads[tid].stage = Stage::Active(a);
+        Flow::Again
+    }
+
     fn retry_at(&mut self, a: &mut Active, f: &Failure) -> (bool, Option<i64>) {
         let machine = self.machine.clone();
         let retry: &[Retrier] = match &machine.states[a.state].kind {
@@ -1508,22 +1523,11 @@ impl Execution {
             if child_in_task && !c.distributed {
                 events.push_back(EventKind::Lifecycle { event_type: "TaskStateAborted" });
             }
-            let (matched, retry) = self.retry_at(&mut a, &f);
-            let record_failed = if c.is_map { retry.is_none() } else { !matched };
-            if record_failed {
-                events.push_back(EventKind::Lifecycle { event_type: if c.is_map { "MapStateFailed" } else { "ParallelStateFailed" } });
-            }
             if c.distributed {
                 events.push_front(EventKind::MapRunFailed(ErrorCause::boxed(opt(&f.error), opt(&f.cause))));
             }
             c.started = false;
-            let then = match retry {
-                Some(at) => AfterAbort::Retry(at),
-                None => AfterAbort::CatchOrFail(f),
-            };
-            a.step = Step::Aborting { events, then };
-            self.threads[tid].stage = Stage::Active(a);
-            return Flow::Again;
+            return self.fail_composite(tid, a, events, c.is_map, f);
         }
         if let Some((i, result, child_in_task)) = c.done.pop_front() {
             c.running -= 1;

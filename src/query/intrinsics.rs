@@ -704,12 +704,9 @@ mod tests {
             self.variables.get(name).cloned()
         }
         fn next_random(&mut self) -> u64 {
-            // SplitMix64.
+            // SplitMix64, as the engine's.
             self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
+            crate::engine::rng::mix(self.state)
         }
     }
 

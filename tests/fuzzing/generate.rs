@@ -97,10 +97,7 @@ impl Case {
         let bytes: Vec<u8> = (0..16_384)
             .flat_map(|_| {
                 state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-                let mut z = state;
-                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-                (z ^ (z >> 31)).to_le_bytes()
+                asl_sim::engine::rng::mix(state).to_le_bytes()
             })
             .collect();
         Case::generate(&mut Unstructured::new(&bytes), config).expect("16 KiB of bytes are enough for any case")

@@ -87,9 +87,7 @@ impl Env for FuzzEnv {
     }
     fn next_random(&mut self) -> u64 {
         self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let z = (self.rng ^ (self.rng >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        let z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        asl_sim::engine::rng::mix(self.rng)
     }
     fn jsonata_states(&mut self) -> Value {
         let mut m = Map::new();

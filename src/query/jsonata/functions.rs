@@ -45,10 +45,7 @@ impl Shared {
     fn next_u64(&self) -> u64 {
         let s = self.rng.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
         self.rng.set(s);
-        // SplitMix64's finaliser.
-        let z = (s ^ (s >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        let z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        crate::engine::rng::mix(s)
     }
     /// Uniform in [0, 1), 53 bits.
     fn next_f64(&self) -> f64 {
