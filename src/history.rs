@@ -6,18 +6,69 @@
 
 use crate::definition::StateMachine;
 use crate::value::{Map, Value};
+use std::borrow::Cow;
 use std::rc::Rc;
 
-/// The events of an execution, in order. Stored in fixed-size chunks so that a long
-/// history grows without copying what it already holds (and without doubling its memory
-/// while it does).
+/// The events of an execution, in order. A run keeps every event, so this layout is
+/// most of a long run's memory, and it keeps only what does not follow from the events
+/// before:
+/// - each event's [`Slot`] (8 bytes), in fixed-size chunks, so a long history grows
+///   without copying what it holds or doubling its memory while it does;
+/// - the value an event carries (a state's input or output, a task's result) once per
+///   run of events carrying the same node: one state's output is the next one's input;
+/// - a timestamp when the clock has moved, and a previous event id when it is not the
+///   event just before (branches and iterations interleaving);
+/// - the other kinds (rare: starts, failures, task details) as they are.
+///
+/// An event's id is its position + 1.
 #[derive(Clone, Debug, Default)]
 pub struct History {
-    chunks: Vec<Vec<Event>>,
+    slots: Vec<Vec<Slot>>,
     len: usize,
+    /// `(position, value)` of each value-carrying event whose value is not the node the
+    /// one before carried.
+    values: Vec<(u32, Value)>,
+    /// `(position, timestamp)` of the first event and of each event at a new time.
+    times: Vec<(u32, i64)>,
+    /// `(position, previous event id)` of each event not preceded by the one before it.
+    links: Vec<(u32, u32)>,
+    others: Vec<EventKind>,
 }
 
-const CHUNK: usize = 1 << 14;
+/// How one event is stored: the kinds that carry only a state and a value keep the value
+/// in [`History`]'s `values`; any other kind is kept whole in `others`.
+#[derive(Clone, Copy, Debug)]
+enum Slot {
+    StateEntered(u32),
+    StateExited(u32),
+    TaskSubmitted(u32),
+    TaskSucceeded(u32),
+    ExecutionSucceeded,
+    LambdaFunctionSucceeded,
+    ActivitySucceeded,
+    Other(u32),
+}
+
+impl Slot {
+    /// The slot of a kind that carries a value, with the value; any other kind back.
+    #[inline]
+    fn split(kind: EventKind) -> Result<(Slot, Value), EventKind> {
+        Ok(match kind {
+            EventKind::StateEntered { state, input } => (Slot::StateEntered(state), input),
+            EventKind::StateExited { state, output } => (Slot::StateExited(state), output),
+            EventKind::TaskSubmitted { state, output } => (Slot::TaskSubmitted(state), output),
+            EventKind::TaskSucceeded { state, output } => (Slot::TaskSucceeded(state), output),
+            EventKind::ExecutionSucceeded { output } => (Slot::ExecutionSucceeded, output),
+            EventKind::LambdaFunctionSucceeded { output } => {
+                (Slot::LambdaFunctionSucceeded, output)
+            }
+            EventKind::ActivitySucceeded { output } => (Slot::ActivitySucceeded, output),
+            other => return Err(other),
+        })
+    }
+}
+
+const CHUNK: usize = 1 << 16;
 
 impl History {
     pub fn len(&self) -> usize {
@@ -26,41 +77,162 @@ impl History {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
-    pub fn push(&mut self, e: Event) {
-        match self.chunks.last_mut() {
-            Some(c) if c.len() < CHUNK => c.push(e),
+    /// Record the next event (its id is [`History::len`] + 1 before the call).
+    pub fn push(&mut self, previous_event_id: u32, timestamp: i64, kind: EventKind) {
+        let at = self.len as u32;
+        if self.times.last().is_none_or(|&(_, t)| t != timestamp) {
+            self.times.push((at, timestamp));
+        }
+        if previous_event_id != at {
+            self.links.push((at, previous_event_id));
+        }
+        let slot = match Slot::split(kind) {
+            Ok((slot, v)) => {
+                if !self.values.last().is_some_and(|(_, last)| last.same(&v)) {
+                    self.values.push((at, v));
+                }
+                slot
+            }
+            Err(other) => {
+                self.others.push(other);
+                Slot::Other(self.others.len() as u32 - 1)
+            }
+        };
+        match self.slots.last_mut() {
+            Some(c) if c.len() < CHUNK => c.push(slot),
             _ => {
                 let mut c = Vec::with_capacity(CHUNK);
-                c.push(e);
-                self.chunks.push(c);
+                c.push(slot);
+                self.slots.push(c);
             }
         }
         self.len += 1;
     }
-    pub fn get(&self, i: usize) -> Option<&Event> {
-        self.chunks.get(i / CHUNK).and_then(|c| c.get(i % CHUNK))
+    fn slot(&self, i: usize) -> Option<Slot> {
+        self.slots.get(i / CHUNK)?.get(i % CHUNK).copied()
     }
-    pub fn last(&self) -> Option<&Event> {
-        self.chunks.last().and_then(|c| c.last())
+    /// The event a slot stands for; `value` is the value it carries, if its kind carries one.
+    fn kind(&self, slot: Slot, value: impl FnOnce() -> Value) -> Cow<'_, EventKind> {
+        Cow::Owned(match slot {
+            Slot::StateEntered(state) => EventKind::StateEntered {
+                state,
+                input: value(),
+            },
+            Slot::StateExited(state) => EventKind::StateExited {
+                state,
+                output: value(),
+            },
+            Slot::TaskSubmitted(state) => EventKind::TaskSubmitted {
+                state,
+                output: value(),
+            },
+            Slot::TaskSucceeded(state) => EventKind::TaskSucceeded {
+                state,
+                output: value(),
+            },
+            Slot::ExecutionSucceeded => EventKind::ExecutionSucceeded { output: value() },
+            Slot::LambdaFunctionSucceeded => EventKind::LambdaFunctionSucceeded { output: value() },
+            Slot::ActivitySucceeded => EventKind::ActivitySucceeded { output: value() },
+            Slot::Other(k) => return Cow::Borrowed(&self.others[k as usize]),
+        })
     }
-    pub fn iter(&self) -> impl Iterator<Item = &Event> {
-        self.chunks.iter().flatten()
+    pub fn get(&self, i: usize) -> Option<Event<'_>> {
+        let slot = self.slot(i)?;
+        let at = i as u32;
+        let timestamp = self.times[self.times.partition_point(|&(p, _)| p <= at) - 1].1;
+        let previous_event_id = match self.links.binary_search_by_key(&at, |&(p, _)| p) {
+            Ok(k) => self.links[k].1,
+            Err(_) => at,
+        };
+        let kind = self.kind(slot, || {
+            self.values[self.values.partition_point(|&(p, _)| p <= at) - 1]
+                .1
+                .clone()
+        });
+        Some(Event {
+            id: at + 1,
+            previous_event_id,
+            timestamp,
+            kind,
+        })
+    }
+    pub fn last(&self) -> Option<Event<'_>> {
+        self.len.checked_sub(1).and_then(|i| self.get(i))
+    }
+    pub fn iter(&self) -> Events<'_> {
+        self.iter_from(0)
     }
     /// The events from position `from` (0-based) on.
-    pub fn iter_from(&self, from: usize) -> impl Iterator<Item = &Event> {
-        let start = from.min(self.len);
-        self.chunks.iter().skip(start / CHUNK).flatten().skip(start % CHUNK)
+    pub fn iter_from(&self, from: usize) -> Events<'_> {
+        let at = from.min(self.len) as u32;
+        Events {
+            history: self,
+            at,
+            time: self
+                .times
+                .partition_point(|&(p, _)| p <= at)
+                .saturating_sub(1),
+            value: self
+                .values
+                .partition_point(|&(p, _)| p <= at)
+                .saturating_sub(1),
+            link: self.links.partition_point(|&(p, _)| p < at),
+        }
     }
 }
 
-/// One history event. `id` is 1-based and equals its position in the history.
+/// The events of a [`History`] from some position on. Cursors into its values, times
+/// and links make each step constant work.
+pub struct Events<'a> {
+    history: &'a History,
+    at: u32,
+    time: usize,
+    value: usize,
+    link: usize,
+}
+
+impl<'a> Iterator for Events<'a> {
+    type Item = Event<'a>;
+    fn next(&mut self) -> Option<Event<'a>> {
+        let h = self.history;
+        let slot = h.slot(self.at as usize)?;
+        let at = self.at;
+        while h.times.get(self.time + 1).is_some_and(|&(p, _)| p <= at) {
+            self.time += 1;
+        }
+        while h.values.get(self.value + 1).is_some_and(|&(p, _)| p <= at) {
+            self.value += 1;
+        }
+        let previous_event_id = match h.links.get(self.link) {
+            Some(&(p, prev)) if p == at => {
+                self.link += 1;
+                prev
+            }
+            _ => at,
+        };
+        let kind = h.kind(slot, || h.values[self.value].1.clone());
+        self.at += 1;
+        Some(Event {
+            id: at + 1,
+            previous_event_id,
+            timestamp: h.times[self.time].1,
+            kind,
+        })
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.history.len - (self.at as usize).min(self.history.len);
+        (n, Some(n))
+    }
+}
+
+/// One history event, as read from a [`History`]. `id` is 1-based and equals its position.
 #[derive(Clone, Debug)]
-pub struct Event {
+pub struct Event<'a> {
     pub id: u32,
     pub previous_event_id: u32,
     /// Virtual time, milliseconds since the Unix epoch.
     pub timestamp: i64,
-    pub kind: EventKind,
+    pub kind: Cow<'a, EventKind>,
 }
 
 /// What happened, with the details AWS records for it.
@@ -221,7 +393,7 @@ fn put_opt(m: &mut Map, k: &str, v: &Option<Rc<str>>) {
     }
 }
 
-impl Event {
+impl Event<'_> {
     /// The event as GetExecutionHistory returns it: `timestamp`, `type`, `id`,
     /// `previousEventId` and the details object under AWS's key for the type.
     pub fn to_value(&self, machine: &StateMachine) -> Value {
@@ -241,7 +413,7 @@ impl Event {
         put(&mut m, "id", Value::int(self.id as i64));
         put(&mut m, "previousEventId", Value::int(self.previous_event_id as i64));
         let mut d = Map::new();
-        let key: &str = match &self.kind {
+        let key: &str = match &*self.kind {
             EventKind::ExecutionStarted(x) => {
                 let ExecutionStartedDetails { input, role_arn } = &**x;
                 put(&mut d, "input", text(input));
@@ -345,7 +517,7 @@ impl Event {
                 put(&mut d, "resource", Value::String(resource.clone()));
                 put(&mut d, "output", text(output));
                 put(&mut d, "outputDetails", details_truncated());
-                if matches!(self.kind, EventKind::TaskSubmitted { .. }) {
+                if matches!(*self.kind, EventKind::TaskSubmitted { .. }) {
                     "taskSubmittedEventDetails"
                 } else {
                     "taskSucceededEventDetails"
@@ -447,8 +619,114 @@ impl Event {
 mod size_tests {
     #[test]
     fn event_size() {
-        // A run keeps every event, so their size is the run's memory (6M events in pass_loop at N = 1M).
-        assert_eq!(std::mem::size_of::<super::Event>(), 48);
+        // A run keeps every event's slot, so its size is most of a long run's memory
+        // (6M events in pass_loop at N = 1M).
+        assert_eq!(std::mem::size_of::<super::Slot>(), 8);
+        assert_eq!(std::mem::size_of::<super::EventKind>(), 32);
+    }
+
+    #[test]
+    fn times_and_links_are_kept_only_where_they_change() {
+        use super::{EventKind, History};
+        let mut h = History::default();
+        let kinds = [(0, 5), (1, 5), (2, 7), (1, 7), (4, 7), (3, 9)];
+        for &(prev, t) in &kinds {
+            h.push(prev, t, EventKind::ParallelStateStarted);
+        }
+        assert_eq!((h.times.len(), h.links.len()), (3, 2));
+        let all: Vec<(u32, u32, i64)> = h
+            .iter()
+            .map(|e| (e.id, e.previous_event_id, e.timestamp))
+            .collect();
+        assert_eq!(
+            all,
+            vec![
+                (1, 0, 5),
+                (2, 1, 5),
+                (3, 2, 7),
+                (4, 1, 7),
+                (5, 4, 7),
+                (6, 3, 9)
+            ]
+        );
+        for from in 0..=kinds.len() {
+            let tail: Vec<(u32, u32, i64)> = h
+                .iter_from(from)
+                .map(|e| (e.id, e.previous_event_id, e.timestamp))
+                .collect();
+            assert_eq!(tail, all[from..].to_vec(), "from {from}");
+            if from < kinds.len() {
+                let e = h.get(from).unwrap();
+                assert_eq!((e.id, e.previous_event_id, e.timestamp), all[from]);
+            }
+        }
+        assert!(h.get(kinds.len()).is_none());
+        assert_eq!(h.last().unwrap().id, 6);
+    }
+
+    #[test]
+    fn a_value_is_kept_once_per_run_of_events_carrying_it() {
+        use super::{EventKind, History};
+        use crate::value::Value;
+        let a = crate::json::parse(r#"{"a":1}"#).unwrap();
+        let b = crate::json::parse(r#"{"a":1}"#).unwrap();
+        let mut h = History::default();
+        let kinds = vec![
+            EventKind::StateEntered {
+                state: 0,
+                input: a.clone(),
+            },
+            EventKind::StateExited {
+                state: 0,
+                output: a.clone(),
+            },
+            EventKind::ParallelStateStarted,
+            EventKind::StateEntered {
+                state: 1,
+                input: a.clone(),
+            },
+            EventKind::TaskSucceeded {
+                state: 1,
+                output: b.clone(),
+            },
+            EventKind::ExecutionSucceeded {
+                output: Value::Null,
+            },
+        ];
+        for (i, k) in kinds.iter().enumerate() {
+            h.push(i as u32, 0, k.clone());
+        }
+        assert_eq!(
+            h.values.len(),
+            3,
+            "a, then b (equal but another node), then null"
+        );
+        assert_eq!(h.others.len(), 1);
+        let carried = |k: &EventKind| match k {
+            EventKind::StateEntered { state, input: v }
+            | EventKind::StateExited { state, output: v }
+            | EventKind::TaskSucceeded { state, output: v } => Some((*state, v.clone())),
+            EventKind::ExecutionSucceeded { output } => Some((u32::MAX, output.clone())),
+            _ => None,
+        };
+        for from in 0..kinds.len() {
+            for (e, want) in h.iter_from(from).zip(&kinds[from..]) {
+                let (got, want) = (carried(&e.kind), carried(want));
+                assert_eq!(got.as_ref().map(|g| g.0), want.as_ref().map(|w| w.0));
+                if let (Some((_, g)), Some((_, w))) = (got, want) {
+                    assert!(g.same(&w), "event {} carries its own node", e.id);
+                }
+                let one = h.get(e.id as usize - 1).unwrap();
+                assert_eq!(
+                    carried(&one.kind).map(|c| c.1.to_json()),
+                    carried(&e.kind).map(|c| c.1.to_json())
+                );
+            }
+        }
+        assert!(matches!(
+            *h.get(2).unwrap().kind,
+            EventKind::ParallelStateStarted
+        ));
     }
 }
 

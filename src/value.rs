@@ -281,18 +281,20 @@ pub enum Value {
 /// An array node: its items and the cached length of its JSON text.
 pub struct Array {
     items: Vec<Value>,
-    json_len: Cell<usize>,
+    json_len: Cell<u32>,
     depth: Cell<u32>,
 }
 
 /// An object node: its members and the cached length of its JSON text.
 pub struct Object {
     members: Map,
-    json_len: Cell<usize>,
+    json_len: Cell<u32>,
     depth: Cell<u32>,
 }
 
-const UNKNOWN: usize = usize::MAX;
+/// The memo of a composite not measured yet. Memos are `u32` (a composite's header is
+/// then 8 bytes smaller) and saturate one below this: far past the 256 KiB payload limit.
+const UNKNOWN: u32 = u32::MAX;
 
 impl Clone for Array {
     fn clone(&self) -> Array {
@@ -432,22 +434,22 @@ impl Value {
                 s.len()
             }
             Value::String(s) => string_json_len(s),
-            Value::Array(a) if a.json_len.get() != UNKNOWN => a.json_len.get(),
-            Value::Object(o) if o.json_len.get() != UNKNOWN => o.json_len.get(),
-            Value::Array(_) | Value::Object(_) => self.measure().0,
+            Value::Array(a) if a.json_len.get() != UNKNOWN => a.json_len.get() as usize,
+            Value::Object(o) if o.json_len.get() != UNKNOWN => o.json_len.get() as usize,
+            Value::Array(_) | Value::Object(_) => self.measure().0 as usize,
         }
     }
 
     /// Fills both memos of a composite (text length, depth) in one walk. Lengths
     /// saturate: a value built from shared parts can describe more text than fits.
-    fn measure(&self) -> (usize, u32) {
+    fn measure(&self) -> (u32, u32) {
         match self {
             Value::Array(a) => {
                 let (len, depth) = (a.json_len.get(), a.depth.get());
                 if len != UNKNOWN && depth != u32::MAX {
                     return (len, depth);
                 }
-                let mut n = 2 + a.items.len().saturating_sub(1);
+                let mut n = sat(2 + a.items.len().saturating_sub(1));
                 let mut d = 0;
                 for item in &a.items {
                     let (l, e) = item.measure();
@@ -464,11 +466,11 @@ impl Value {
                 if len != UNKNOWN && depth != u32::MAX {
                     return (len, depth);
                 }
-                let mut n = 2 + o.members.len().saturating_sub(1);
+                let mut n = sat(2 + o.members.len().saturating_sub(1));
                 let mut d = 0;
                 for (k, v) in &o.members {
                     let (l, e) = v.measure();
-                    n = n.saturating_add(string_json_len(k) + 1).saturating_add(l);
+                    n = n.saturating_add(sat(string_json_len(k) + 1)).saturating_add(l);
                     d = d.max(e);
                 }
                 let n = n.min(UNKNOWN - 1);
@@ -476,7 +478,7 @@ impl Value {
                 o.depth.set(d + 1);
                 (n, d + 1)
             }
-            scalar => (scalar.json_len(), 0),
+            scalar => (sat(scalar.json_len()), 0),
         }
     }
 
@@ -492,12 +494,33 @@ impl Value {
         }
     }
 
+    /// Whether two values are the same node: one shared allocation, or the same scalar
+    /// (numbers bit for bit, so `1` and `1.0` differ). Cheaper than `==` and never
+    /// walks; a `false` says nothing about equality.
+    pub fn same(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Number(Number::Int(a)), Value::Number(Number::Int(b))) => a == b,
+            (Value::Number(Number::Float(a)), Value::Number(Number::Float(b))) => a.to_bits() == b.to_bits(),
+            (Value::String(a), Value::String(b)) => Rc::ptr_eq(a, b),
+            (Value::Array(a), Value::Array(b)) => Rc::ptr_eq(a, b),
+            (Value::Object(a), Value::Object(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
     /// Compact JSON text.
     pub fn to_json(&self) -> String {
         let mut s = String::new();
         crate::json::write_value(&mut s, self);
         s
     }
+}
+
+/// A length as a memo: saturated below [`UNKNOWN`].
+fn sat(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX).min(UNKNOWN - 1)
 }
 
 /// Bytes of an integer's decimal text (comparisons, not divisions: this runs on every new object).

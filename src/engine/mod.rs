@@ -14,7 +14,7 @@ pub mod rng;
 mod run;
 
 use crate::definition::{StateId, StateMachine};
-use crate::history::{ErrorCause, Event, EventKind, History};
+use crate::history::{ErrorCause, EventKind, History};
 use crate::mocks::Mocks;
 use crate::query::Failure;
 use crate::value::{Map, Value};
@@ -323,7 +323,7 @@ impl Execution {
 
     pub(crate) fn record(&mut self, previous: u64, kind: EventKind) -> u64 {
         let id = self.events.len() as u64 + 1;
-        self.events.push(Event { id: id as u32, previous_event_id: previous as u32, timestamp: self.clock, kind });
+        self.events.push(previous as u32, self.clock, kind);
         id
     }
 

@@ -801,7 +801,12 @@ impl ReferencePath {
         }
         // The common `$.field` into an object: one new member list with room for the field,
         // rather than a copy-on-write clone that then grows.
+        // Writing back the very node already there (a loop re-storing an unchanged result)
+        // shares the input instead of copying it.
         if let ([Step::Name(name)], Some(members)) = (self.steps.as_slice(), input.as_object()) {
+            if members.get(name).is_some_and(|v| v.same(&result)) {
+                return Ok(input.clone());
+            }
             let mut m = members.clone_with_room(usize::from(!members.contains_key(name)));
             m.insert(name.clone(), result);
             return Ok(Value::object(m));
@@ -904,5 +909,20 @@ mod tests {
         assert_eq!(r.apply(&parse(r#"{"x":1}"#).unwrap(), Value::int(2)).unwrap().to_json(), r#"{"x":1,"a":{"b":2}}"#);
         assert!(r.apply(&Value::string("s"), Value::Null).is_err());
         assert!(ReferencePath::compile("$.a[*]").is_err());
+    }
+
+    #[test]
+    fn result_path_shares_input_only_for_the_same_node() {
+        let r = ReferencePath::compile("$.last").unwrap();
+        let tick = parse(r#"{"tick":true}"#).unwrap();
+        let input = r.apply(&parse(r#"{"i":1}"#).unwrap(), tick.clone()).unwrap();
+        let again = r.apply(&input, tick.clone()).unwrap();
+        assert!(again.same(&input), "re-storing the same node copies nothing");
+        let equal = r.apply(&input, parse(r#"{"tick":true}"#).unwrap()).unwrap();
+        assert!(!equal.same(&input) && equal == input);
+        let n = ReferencePath::compile("$.i").unwrap();
+        let float = n.apply(&input, Value::Number(crate::value::Number::Float(1.0))).unwrap();
+        assert!(!float.same(&input), "1.0 is not the node 1");
+        assert!(n.apply(&input, Value::int(1)).unwrap().same(&input));
     }
 }
