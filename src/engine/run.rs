@@ -1218,10 +1218,10 @@ impl Execution {
             if matches!(st.kind, StateKind::Map(_) | StateKind::Parallel(_)) {
                 return self.fail_composite(tid, a, events, matches!(st.kind, StateKind::Map(_)), f);
             }
-            let (_, retry) = self.retry_at(&mut a, &f);
+            let retry = self.retry_at(&mut a, &f);
             return self.abort_then(tid, a, events, retry, f);
         }
-        if let (_, Some(at)) = self.retry_at(&mut a, &f) {
+        if let Some(at) = self.retry_at(&mut a, &f) {
             a.step = Step::RetryWait { at };
             self.threads[tid].stage = Stage::Active(a);
             return Flow::Again;
@@ -1229,13 +1229,11 @@ impl Execution {
         self.catch_or_fail(tid, a, f)
     }
 
-    /// Whether a retrier of the state matches `f`, and when to retry if it still has attempts.
-    /// A Map or Parallel failing with `f` after `events`: `…StateFailed` as AWS records it
-    /// (Map: unless a retrier runs it again; Parallel: unless a retrier matched), then retry,
-    /// catch or fail.
+    /// A Map or Parallel failing with `f` after `events`: `…StateFailed` unless a retrier
+    /// runs it again, then retry, catch or fail.
     fn fail_composite(&mut self, tid: ThreadId, mut a: Box<Active>, mut events: VecDeque<EventKind>, is_map: bool, f: Failure) -> Flow {
-        let (matched, retry) = self.retry_at(&mut a, &f);
-        if if is_map { retry.is_none() } else { !matched } {
+        let retry = self.retry_at(&mut a, &f);
+        if retry.is_none() {
             events.push_back(EventKind::Lifecycle { event_type: if is_map { "MapStateFailed" } else { "ParallelStateFailed" } });
         }
         self.abort_then(tid, a, events, retry, f)
@@ -1252,7 +1250,8 @@ impl Execution {
         Flow::Again
     }
 
-    fn retry_at(&mut self, a: &mut Active, f: &Failure) -> (bool, Option<i64>) {
+    /// When to retry after `f`: the first retrier matching it, if it still has attempts.
+    fn retry_at(&mut self, a: &mut Active, f: &Failure) -> Option<i64> {
         let machine = self.machine.clone();
         let retry: &[Retrier] = match &machine.states[a.state].kind {
             StateKind::Task(t) => &t.retry,
@@ -1261,10 +1260,10 @@ impl Execution {
             _ => &[],
         };
         let Some((i, r)) = retry.iter().enumerate().find(|(_, r)| matches_error(&r.error_equals, &f.error)) else {
-            return (false, None);
+            return None;
         };
         if a.retries[i] >= r.max_attempts {
-            return (true, None);
+            return None;
         }
         let n = a.retries[i];
         a.retries[i] += 1;
@@ -1276,7 +1275,7 @@ impl Execution {
             delay *= self.rng.next_f64();
         }
         let delay_ms = (delay * 1000.0).round().min(9.0e15) as i64;
-        (true, Some(self.clock.saturating_add(delay_ms)))
+        Some(self.clock.saturating_add(delay_ms))
     }
 
     /// After retries: the first matching catcher, or the thread fails.
@@ -1632,13 +1631,10 @@ impl Execution {
                     self.threads[tid].stage = Stage::Active(a);
                     return Flow::Yield;
                 }
-                // AWS records MapStateSucceeded, but no ParallelStateSucceeded on success.
-                if c.is_map {
-                    self.emit(tid, EventKind::Lifecycle { event_type: "MapStateSucceeded" });
-                    a.step = Step::Children(c);
-                    self.threads[tid].stage = Stage::Active(a);
-                    return Flow::Yield;
-                }
+                self.emit(tid, EventKind::Lifecycle { event_type: if c.is_map { "MapStateSucceeded" } else { "ParallelStateSucceeded" } });
+                a.step = Step::Children(c);
+                self.threads[tid].stage = Stage::Active(a);
+                return Flow::Yield;
             }
             let results = Value::array(c.results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect());
             let next = match &st.kind {
