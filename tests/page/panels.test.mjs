@@ -95,7 +95,7 @@ test("the history table expands an event's details, filters, and selects its sta
   assert.deepEqual(await rows.locator(".type").allTextContents(), ["TaskFailed", "TaskFailed"]);
   await rows.first().locator(".state button").click();
   assert.equal(await testid(page, "inspector").locator(".state-name").textContent(), "SendWelcomeEmail");
-  assert.equal(await testid(page, "history-count").textContent(), "65");
+  assert.equal(await testid(page, "history-count").textContent(), "66");
   await close();
 });
 
@@ -106,7 +106,7 @@ test("Save → History downloads GetExecutionHistory JSON", async () => {
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator('[data-save="history"]').click()]);
   const history = JSON.parse(await readFile(await download.path(), "utf8"));
   assert.deepEqual(Object.keys(history), ["events"]);
-  assert.equal(history.events.length, 65);
+  assert.equal(history.events.length, 66);
   assert.deepEqual(Object.keys(history.events[0]).slice(0, 4), ["timestamp", "type", "id", "previousEventId"]);
   assert.equal(history.events.at(-1).type, "TaskSubmitted");
   await close();

@@ -12,7 +12,7 @@ test("the default example runs to the approval, which pauses it; answering the f
   assert.equal(await pending.getAttribute("data-state"), "RequestApproval");
   assert.equal(await nodeStatus(page, "RequestApproval"), "waiting");
   assert.equal(await testid(page, "clock").textContent(), "2024-01-01T00:01:49.000Z");
-  assert.equal(await count(page), 65);
+  assert.equal(await count(page), 66);
   await pending.locator("textarea").fill('{"approved": true, "approvedBy": "ops@example.com"}');
   await pending.getByRole("button", { name: "Send task success" }).click();
   await status(page, "SUCCEEDED");
