@@ -93,3 +93,24 @@ fn same_inputs_same_history() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn a_composites_exit_is_chained_to_the_event_before_its_succeeded() {
+    // AWS does not chain the next event to MapStateSucceeded or ParallelStateSucceeded.
+    let def = r#"{"StartAt":"M","States":{
+        "M":{"Type":"Map","ItemsPath":"$.xs","ItemProcessor":{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},"Next":"P"},
+        "P":{"Type":"Parallel","Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}],"End":true}}}"#;
+    let sim = Simulator::new(def, Options::default()).unwrap();
+    let mut ex = sim.start(json::parse(r#"{"xs":[1]}"#).unwrap()).unwrap();
+    ex.run(None);
+    let history = ex.history();
+    let events = history.as_array().unwrap();
+    let field = |e: &asl_sim::Value, k: &str| e.get(k).unwrap().clone();
+    let chain: Vec<(String, i64)> = events.iter().map(|e| (field(e, "type").as_str().unwrap().to_string(), field(e, "previousEventId").as_number().unwrap().as_i64().unwrap())).collect();
+    let at = |ty: &str| chain.iter().position(|(t, _)| t == ty).unwrap();
+    for (succeeded, exited, before) in [("MapStateSucceeded", "MapStateExited", "MapIterationSucceeded"), ("ParallelStateSucceeded", "ParallelStateExited", "ParallelStateStarted")] {
+        let before_id = at(before) as i64 + 1;
+        assert_eq!(chain[at(succeeded)].1, before_id, "{succeeded} follows {before}");
+        assert_eq!(chain[at(exited)].1, before_id, "{exited} skips {succeeded}");
+    }
+}

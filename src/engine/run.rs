@@ -262,8 +262,13 @@ impl Execution {
             return;
         }
         let prev = self.threads[tid].last_event;
+        // AWS does not chain the next event to a Map's or Parallel's `…StateSucceeded`:
+        // its `…StateExited` names the event before as its previous one.
+        let advances = !matches!(kind, EventKind::Lifecycle { event_type: "MapStateSucceeded" | "ParallelStateSucceeded" });
         let id = self.record(prev, kind);
-        self.threads[tid].last_event = id;
+        if advances {
+            self.threads[tid].last_event = id;
+        }
     }
 
     /// Advance thread `tid` until it records one event or blocks.
