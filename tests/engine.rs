@@ -100,17 +100,39 @@ fn a_composites_exit_is_chained_to_the_event_before_its_succeeded() {
     let def = r#"{"StartAt":"M","States":{
         "M":{"Type":"Map","ItemsPath":"$.xs","ItemProcessor":{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}},"Next":"P"},
         "P":{"Type":"Parallel","Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}],"End":true}}}"#;
-    let sim = Simulator::new(def, Options::default()).unwrap();
-    let mut ex = sim.start(json::parse(r#"{"xs":[1]}"#).unwrap()).unwrap();
-    ex.run(None);
-    let history = ex.history();
-    let events = history.as_array().unwrap();
-    let field = |e: &asl_sim::Value, k: &str| e.get(k).unwrap().clone();
-    let chain: Vec<(String, i64)> = events.iter().map(|e| (field(e, "type").as_str().unwrap().to_string(), field(e, "previousEventId").as_number().unwrap().as_i64().unwrap())).collect();
+    let chain = previous_ids(def, r#"{"xs":[1]}"#);
     let at = |ty: &str| chain.iter().position(|(t, _)| t == ty).unwrap();
-    for (succeeded, exited, before) in [("MapStateSucceeded", "MapStateExited", "MapIterationSucceeded"), ("ParallelStateSucceeded", "ParallelStateExited", "ParallelStateStarted")] {
-        let before_id = at(before) as i64 + 1;
+    for (succeeded, exited, before) in [("MapStateSucceeded", "MapStateExited", "MapIterationSucceeded"), ("ParallelStateSucceeded", "ParallelStateExited", "PassStateExited")] {
+        let before_id = chain.iter().rposition(|(t, _)| t == before).unwrap() as i64 + 1;
         assert_eq!(chain[at(succeeded)].1, before_id, "{succeeded} follows {before}");
         assert_eq!(chain[at(exited)].1, before_id, "{exited} skips {succeeded}");
     }
+}
+
+#[test]
+fn the_hello_world_sample_chains_its_events_as_aws_recorded_them() {
+    // The console's Hello World sample as run in us-east-1 (turbot/steampipe-plugin-aws#873
+    // lists its GetExecutionHistory): 20 events; the first state's previous is 0; the
+    // Parallel goes on from the branch that ended last, past ParallelStateSucceeded.
+    let def = r#"{"StartAt":"Pass","States":{"Pass":{"Type":"Pass","Next":"Choice"},
+        "Choice":{"Type":"Choice","Choices":[{"Variable":"$.IsHelloWorldExample","BooleanEquals":true,"Next":"Yes"}],"Default":"No"},
+        "Yes":{"Type":"Pass","Next":"Wait"},"No":{"Type":"Fail"},"Wait":{"Type":"Wait","Seconds":3,"Next":"Parallel"},
+        "Parallel":{"Type":"Parallel","Next":"Hello World","Branches":[{"StartAt":"Hello","States":{"Hello":{"Type":"Pass","End":true}}},{"StartAt":"World","States":{"World":{"Type":"Pass","End":true}}}]},
+        "Hello World":{"Type":"Pass","End":true}}}"#;
+    let chain = previous_ids(def, r#"{"IsHelloWorldExample":true}"#);
+    assert_eq!(chain.len(), 20);
+    for (id, previous, ty) in [(1, 0, "ExecutionStarted"), (2, 0, "PassStateEntered"), (3, 2, "PassStateExited"), (5, 4, "ChoiceStateExited"), (6, 5, "PassStateEntered"), (17, 15, "ParallelStateExited"), (20, 19, "ExecutionSucceeded")] {
+        assert_eq!(chain[id - 1], (ty.to_string(), previous), "event {id}");
+    }
+    assert_eq!(chain[15].0, "ParallelStateSucceeded");
+}
+
+/// Each event's type and previousEventId, for a run of `def` on `input`.
+fn previous_ids(def: &str, input: &str) -> Vec<(String, i64)> {
+    let sim = Simulator::new(def, Options::default()).unwrap();
+    let mut ex = sim.start(json::parse(input).unwrap()).unwrap();
+    ex.run(None);
+    let history = ex.history();
+    let field = |e: &asl_sim::Value, k: &str| e.get(k).unwrap().clone();
+    history.as_array().unwrap().iter().map(|e| (field(e, "type").as_str().unwrap().to_string(), field(e, "previousEventId").as_number().unwrap().as_i64().unwrap())).collect()
 }

@@ -117,6 +117,9 @@ struct Children {
     distributed: bool,
     /// Distributed Map: 0 before `MapRunStarted`, 1 while the run is on, 2 after `MapRunSucceeded`.
     run_phase: u8,
+    /// The last event of the child that succeeded last: a Parallel that succeeds goes on
+    /// from it, as AWS chains it (`ParallelStateSucceeded` and `…Exited` name it as previous).
+    last_branch_event: u64,
 }
 
 impl Children {
@@ -142,6 +145,7 @@ impl Children {
             finished: false,
             distributed,
             run_phase: 0,
+            last_branch_event: 0,
         }
     }
 }
@@ -1345,6 +1349,12 @@ impl Execution {
                 Flow::Block
             }
             Some((parent, index)) => {
+                let last = self.threads[tid].last_event;
+                if let Stage::Active(a) = &mut self.threads[parent].stage {
+                    if let Step::Children(c) = &mut a.step {
+                        c.last_branch_event = last;
+                    }
+                }
                 self.notify_parent(parent, index, Ok(output), false);
                 Flow::Block
             }
@@ -1635,6 +1645,9 @@ impl Execution {
                     a.step = Step::Children(c);
                     self.threads[tid].stage = Stage::Active(a);
                     return Flow::Yield;
+                }
+                if !c.is_map && c.last_branch_event != 0 {
+                    self.threads[tid].last_event = c.last_branch_event;
                 }
                 self.emit(tid, EventKind::Lifecycle { event_type: if c.is_map { "MapStateSucceeded" } else { "ParallelStateSucceeded" } });
                 a.step = Step::Children(c);

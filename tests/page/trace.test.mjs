@@ -48,6 +48,14 @@ test("Parallel branches and Map iterations get lanes of their own", () => {
   assert.deepEqual(parallel.entries.map((e) => [e.state, e.lane]), [
     ["Fetch", ""], ["Profile", "/Fetch#1"], ["Orders", "/Fetch#2"], ["Pause", "/Fetch#3"], ["Score", "/Fetch#3"], ["Merge", ""],
   ]);
+  // ParallelStateSucceeded and …Exited name the last branch's last event as their previous:
+  // they still close the Parallel, not that branch's state.
+  const fetch = parallel.byState.get("Fetch")[0];
+  const history = new Map(parallel.entries.flatMap((e) => [[e.enteredId, e], [e.exitedId, e]]));
+  assert.equal(fetch.phase, "succeeded");
+  assert.equal(parallel.statusOf("Fetch"), "succeeded");
+  assert.ok(fetch.exitedId > parallel.byState.get("Score")[0].exitedId, "the Parallel exits after its last branch");
+  assert.equal(history.get(parallel.byState.get("Score")[0].exitedId).state, "Score");
   const map = traced("map");
   assert.deepEqual(map.byState.get("Resize").map((e) => [e.iteration, (e.start - map.start) / 1000, (e.end - map.start) / 1000]), [
     ["0", 0, 3], ["1", 0, 1], ["2", 1, 3], ["3", 3, 4], ["4", 3, 5],

@@ -69,6 +69,13 @@ export class Trace {
     const from = this.info[prev];
     let lane = from?.lane ?? "";
     let entry = from?.entry;
+    // A Parallel goes on from the last event of the branch that ended last: its own closing
+    // events belong to the lane it was entered in, where it is still open.
+    const closing = /^(Parallel|Map)State(Succeeded|Failed|Aborted|Exited)$/.exec(type);
+    if (closing && entry?.type !== closing[1]) {
+      while (lane !== "" && this.open.get(lane)?.type !== closing[1]) lane = lane.slice(0, lane.lastIndexOf("/"));
+      entry = this.open.get(lane) ?? entry;
+    }
 
     if (type.endsWith("StateEntered")) {
       // A state entered straight after a fork starts a lane of its own.
