@@ -136,3 +136,34 @@ fn previous_ids(def: &str, input: &str) -> Vec<(String, i64)> {
     let field = |e: &asl_sim::Value, k: &str| e.get(k).unwrap().clone();
     history.as_array().unwrap().iter().map(|e| (field(e, "type").as_str().unwrap().to_string(), field(e, "previousEventId").as_number().unwrap().as_i64().unwrap())).collect()
 }
+
+/// `(case id, previousEventId of each event)` as AWS recorded them: LocalStack's snapshots
+/// (`tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.snapshot.json`,
+/// AWS-validated) keep the ids that `../shared/conformance` strips. `test_map_state` there
+/// is the same machine as the `_legacy` case here; in `test_parallel_state` the recorder's
+/// transformer zeroed the branch events' ids and dropped ParallelStateSucceeded (18), so
+/// only the events around the branches are checked.
+const RECORDED_CHAINS: &[(&str, &[(usize, i64)])] = &[
+    ("scenarios.test_base_scenarios::test_map_state_retry", &[(1, 0), (2, 0), (3, 2), (4, 3), (5, 4), (6, 5), (7, 6), (8, 7), (9, 7), (10, 9), (11, 10), (12, 11), (13, 11), (14, 13), (15, 14), (16, 15), (17, 15), (18, 17)]),
+    ("scenarios.test_base_scenarios::test_map_state_catch_legacy", &[(6, 5), (7, 6), (8, 7), (9, 7), (10, 9), (11, 10), (12, 11), (13, 12)]),
+    ("scenarios.test_base_scenarios::test_map_state_break_condition", &[(6, 5), (7, 6), (11, 10), (12, 10), (17, 16), (18, 16), (33, 32), (34, 33), (35, 33), (36, 35)]),
+    ("scenarios.test_base_scenarios::test_map_state_legacy", &[(6, 5), (9, 8), (10, 8), (37, 36), (38, 37), (39, 37), (40, 39), (42, 41)]),
+    ("scenarios.test_base_scenarios::test_parallel_state[PARALLEL_STATE]", &[(1, 0), (2, 0), (3, 2), (4, 3), (5, 4), (19, 17), (20, 19)]),
+];
+
+#[test]
+fn previous_event_ids_chain_as_aws_recorded_them() {
+    let dir = match std::env::var_os("ASL_SIM_SHARED") {
+        Some(d) => std::path::PathBuf::from(d),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+    };
+    let text = std::fs::read_to_string(dir.join("conformance/localstack/scenarios__test_base_scenarios.jsonl")).expect("the shared conformance cases (set ASL_SIM_SHARED)");
+    let cases: Vec<asl_sim::Value> = text.lines().filter(|l| !l.trim().is_empty()).map(|l| json::parse(l).unwrap()).collect();
+    for (id, recorded) in RECORDED_CHAINS {
+        let case = cases.iter().find(|c| c.get("id").and_then(|v| v.as_str()) == Some(id)).unwrap_or_else(|| panic!("{id} is not in the shared cases"));
+        let chain = previous_ids(&case.get("definition").unwrap().to_json(), &case.get("input").unwrap().to_json());
+        for &(event, previous) in *recorded {
+            assert_eq!(chain.get(event - 1).map(|c| c.1), Some(previous), "{id}: event {event} ({:?})", chain.get(event - 1).map(|c| &c.0));
+        }
+    }
+}

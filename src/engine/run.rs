@@ -106,7 +106,8 @@ struct Children {
     max_concurrency: usize,
     results: Vec<Option<Value>>,
     threads: Vec<Option<ThreadId>>,
-    done: VecDeque<(usize, Result<Value, Failure>, bool)>,
+    /// Ended children: index, result, whether it ended in a Task state, its last event.
+    done: VecDeque<(usize, Result<Value, Failure>, bool, u64)>,
     started: bool,
     failures: usize,
     tolerated_count: Option<u64>,
@@ -117,8 +118,8 @@ struct Children {
     distributed: bool,
     /// Distributed Map: 0 before `MapRunStarted`, 1 while the run is on, 2 after `MapRunSucceeded`.
     run_phase: u8,
-    /// The last event of the child that succeeded last: a Parallel that succeeds goes on
-    /// from it, as AWS chains it (`ParallelStateSucceeded` and `…Exited` name it as previous).
+    /// What a `…StateSucceeded` names as its previous event, as AWS chains it: the last
+    /// event of the branch that ended last (Parallel), the last `MapIterationSucceeded` (Map).
     last_branch_event: u64,
 }
 
@@ -1339,6 +1340,23 @@ impl Execution {
         }
     }
 
+    /// `MapIterationSucceeded`/`…Failed` as AWS chains them: after the iteration's last event
+    /// (`child_last`), and the Map goes on from that event, not from this one (the next
+    /// `MapIterationStarted`, `MapStateFailed` or a retry's `MapStateStarted` name it).
+    /// The new event's id, when one is recorded.
+    fn end_iteration(&mut self, tid: ThreadId, distributed: bool, child_last: u64, kind: EventKind) -> Option<u64> {
+        if distributed {
+            return None;
+        }
+        if self.threads[tid].silent {
+            self.emit(tid, kind);
+            return None;
+        }
+        let id = self.record(child_last, kind);
+        self.threads[tid].last_event = child_last;
+        Some(id)
+    }
+
     fn complete(&mut self, tid: ThreadId, output: Value) -> Flow {
         self.threads[tid].alive = false;
         match self.threads[tid].parent {
@@ -1350,12 +1368,7 @@ impl Execution {
             }
             Some((parent, index)) => {
                 let last = self.threads[tid].last_event;
-                if let Stage::Active(a) = &mut self.threads[parent].stage {
-                    if let Step::Children(c) = &mut a.step {
-                        c.last_branch_event = last;
-                    }
-                }
-                self.notify_parent(parent, index, Ok(output), false);
+                self.notify_parent(parent, index, Ok(output), false, last);
                 Flow::Block
             }
         }
@@ -1372,16 +1385,17 @@ impl Execution {
             }
             Some((parent, index)) => {
                 let in_task = self.threads[tid].failed_in_task;
-                self.notify_parent(parent, index, Err(f), in_task);
+                let last = self.threads[tid].last_event;
+                self.notify_parent(parent, index, Err(f), in_task, last);
                 Flow::Block
             }
         }
     }
 
-    fn notify_parent(&mut self, parent: ThreadId, index: usize, result: Result<Value, Failure>, in_task: bool) {
+    fn notify_parent(&mut self, parent: ThreadId, index: usize, result: Result<Value, Failure>, in_task: bool, last_event: u64) {
         if let Stage::Active(a) = &mut self.threads[parent].stage {
             if let Step::Children(c) = &mut a.step {
-                c.done.push_back((index, result, in_task));
+                c.done.push_back((index, result, in_task, last_event));
             }
         }
         self.wake(parent);
@@ -1543,14 +1557,19 @@ impl Execution {
             c.started = false;
             return self.fail_composite(tid, a, events, c.is_map, f);
         }
-        if let Some((i, result, child_in_task)) = c.done.pop_front() {
+        if let Some((i, result, child_in_task, child_last)) = c.done.pop_front() {
             c.running -= 1;
             c.threads[i] = None;
             match result {
                 Ok(v) => {
                     c.results[i] = Some(v);
+                    if !c.is_map {
+                        c.last_branch_event = child_last;
+                    }
                     if c.is_map {
-                        self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationSucceeded", state: a.state as u32, index: i as u32 });
+                        if let Some(id) = self.end_iteration(tid, c.distributed, child_last, EventKind::MapIteration { event_type: "MapIterationSucceeded", state: a.state as u32, index: i as u32 }) {
+                            c.last_branch_event = id;
+                        }
                         a.step = Step::Children(c);
                         self.threads[tid].stage = Stage::Active(a);
                         return Flow::Yield;
@@ -1558,7 +1577,7 @@ impl Execution {
                 }
                 Err(f) => {
                     if c.is_map {
-                        self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationFailed", state: a.state as u32, index: i as u32 });
+                        self.end_iteration(tid, c.distributed, child_last, EventKind::MapIteration { event_type: "MapIterationFailed", state: a.state as u32, index: i as u32 });
                         c.failures += 1;
                         let total = c.items.len().max(1) as f64;
                         let tolerated = c.tolerated_count.is_some_and(|n| c.failures as u64 <= n)
@@ -1646,7 +1665,7 @@ impl Execution {
                     self.threads[tid].stage = Stage::Active(a);
                     return Flow::Yield;
                 }
-                if !c.is_map && c.last_branch_event != 0 {
+                if c.last_branch_event != 0 {
                     self.threads[tid].last_event = c.last_branch_event;
                 }
                 self.emit(tid, EventKind::Lifecycle { event_type: if c.is_map { "MapStateSucceeded" } else { "ParallelStateSucceeded" } });
@@ -1678,7 +1697,8 @@ impl Execution {
         self.abort_thread(root, &mut VecDeque::new());
         let cause = format!("The execution reached the maximum number of history events ({}).", self.options.max_events.min(super::MAX_EVENTS));
         if let Some((parent, index)) = self.threads[root].parent {
-            self.notify_parent(parent, index, Err(Failure::runtime(cause)), false);
+            let last = self.threads[root].last_event;
+            self.notify_parent(parent, index, Err(Failure::runtime(cause)), false, last);
         }
     }
 

@@ -61,6 +61,12 @@ test("Parallel branches and Map iterations get lanes of their own", () => {
     ["0", 0, 3], ["1", 0, 1], ["2", 1, 3], ["3", 3, 4], ["4", 3, 5],
   ]);
   assert.equal(map.runsOf("Resize"), 5);
+  // Each MapIterationStarted names the previous iteration's last event as its previous:
+  // iterations are still lanes of the Map, not of each other, and the Map closes.
+  assert.deepEqual(map.byState.get("Resize").map((e) => e.depth), [1, 1, 1, 1, 1]);
+  const mapEntry = map.entries.find((e) => e.type === "Map");
+  assert.equal(mapEntry.phase, "succeeded");
+  assert.equal(map.statusOf(mapEntry.state), "succeeded");
 });
 
 test("a paused callback task is waiting; the default example's timeout is an attempt of its own", () => {

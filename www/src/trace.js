@@ -69,11 +69,12 @@ export class Trace {
     const from = this.info[prev];
     let lane = from?.lane ?? "";
     let entry = from?.entry;
-    // A Parallel goes on from the last event of the branch that ended last: its own closing
-    // events belong to the lane it was entered in, where it is still open.
-    const closing = /^(Parallel|Map)State(Succeeded|Failed|Aborted|Exited)$/.exec(type);
-    if (closing && entry?.type !== closing[1]) {
-      while (lane !== "" && this.open.get(lane)?.type !== closing[1]) lane = lane.slice(0, lane.lastIndexOf("/"));
+    // AWS chains a Map's iteration events and a Parallel's or Map's closing events to the
+    // last event of an iteration or branch; they belong to the lane the Map or Parallel
+    // was entered in, where it is still open.
+    const owner = /^(Parallel|Map)State(Succeeded|Failed|Aborted|Exited)$/.exec(type)?.[1] ?? (type.startsWith("MapIteration") ? "Map" : undefined);
+    if (owner && !(entry?.type === owner && this.open.get(lane) === entry)) {
+      while (lane !== "" && this.open.get(lane)?.type !== owner) lane = lane.slice(0, lane.lastIndexOf("/"));
       entry = this.open.get(lane) ?? entry;
     }
 
