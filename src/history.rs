@@ -59,9 +59,7 @@ impl Slot {
             EventKind::TaskSubmitted { state, output } => (Slot::TaskSubmitted(state), output),
             EventKind::TaskSucceeded { state, output } => (Slot::TaskSucceeded(state), output),
             EventKind::ExecutionSucceeded { output } => (Slot::ExecutionSucceeded, output),
-            EventKind::LambdaFunctionSucceeded { output } => {
-                (Slot::LambdaFunctionSucceeded, output)
-            }
+            EventKind::LambdaFunctionSucceeded { output } => (Slot::LambdaFunctionSucceeded, output),
             EventKind::ActivitySucceeded { output } => (Slot::ActivitySucceeded, output),
             other => return Err(other),
         })
@@ -114,22 +112,10 @@ impl History {
     /// The event a slot stands for; `value` is the value it carries, if its kind carries one.
     fn kind(&self, slot: Slot, value: impl FnOnce() -> Value) -> Cow<'_, EventKind> {
         Cow::Owned(match slot {
-            Slot::StateEntered(state) => EventKind::StateEntered {
-                state,
-                input: value(),
-            },
-            Slot::StateExited(state) => EventKind::StateExited {
-                state,
-                output: value(),
-            },
-            Slot::TaskSubmitted(state) => EventKind::TaskSubmitted {
-                state,
-                output: value(),
-            },
-            Slot::TaskSucceeded(state) => EventKind::TaskSucceeded {
-                state,
-                output: value(),
-            },
+            Slot::StateEntered(state) => EventKind::StateEntered { state, input: value() },
+            Slot::StateExited(state) => EventKind::StateExited { state, output: value() },
+            Slot::TaskSubmitted(state) => EventKind::TaskSubmitted { state, output: value() },
+            Slot::TaskSucceeded(state) => EventKind::TaskSucceeded { state, output: value() },
             Slot::ExecutionSucceeded => EventKind::ExecutionSucceeded { output: value() },
             Slot::LambdaFunctionSucceeded => EventKind::LambdaFunctionSucceeded { output: value() },
             Slot::ActivitySucceeded => EventKind::ActivitySucceeded { output: value() },
@@ -144,17 +130,8 @@ impl History {
             Ok(k) => self.links[k].1,
             Err(_) => at,
         };
-        let kind = self.kind(slot, || {
-            self.values[self.values.partition_point(|&(p, _)| p <= at) - 1]
-                .1
-                .clone()
-        });
-        Some(Event {
-            id: at + 1,
-            previous_event_id,
-            timestamp,
-            kind,
-        })
+        let kind = self.kind(slot, || self.values[self.values.partition_point(|&(p, _)| p <= at) - 1].1.clone());
+        Some(Event { id: at + 1, previous_event_id, timestamp, kind })
     }
     pub fn last(&self) -> Option<Event<'_>> {
         self.len.checked_sub(1).and_then(|i| self.get(i))
@@ -212,12 +189,7 @@ impl<'a> Iterator for Events<'a> {
         };
         let kind = h.kind(slot, || h.values[self.value].1.clone());
         self.at += 1;
-        Some(Event {
-            id: at + 1,
-            previous_event_id,
-            timestamp: h.times[self.time].1,
-            kind,
-        })
+        Some(Event { id: at + 1, previous_event_id, timestamp: h.times[self.time].1, kind })
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
         let n = self.history.len - (self.at as usize).min(self.history.len);

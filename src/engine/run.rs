@@ -267,13 +267,8 @@ impl Execution {
             return;
         }
         let prev = self.threads[tid].last_event;
-        // AWS does not chain the next event to a Map's or Parallel's `…StateSucceeded`:
-        // its `…StateExited` names the event before as its previous one.
-        let advances = !matches!(kind, EventKind::Lifecycle { event_type: "MapStateSucceeded" | "ParallelStateSucceeded" });
         let id = self.record(prev, kind);
-        if advances {
-            self.threads[tid].last_event = id;
-        }
+        self.threads[tid].last_event = id;
     }
 
     /// Advance thread `tid` until it records one event or blocks.
@@ -1668,7 +1663,11 @@ impl Execution {
                 if c.last_branch_event != 0 {
                     self.threads[tid].last_event = c.last_branch_event;
                 }
+                // AWS does not chain the next event to `…StateSucceeded`: `…StateExited`
+                // names the same previous event.
+                let previous = self.threads[tid].last_event;
                 self.emit(tid, EventKind::Lifecycle { event_type: if c.is_map { "MapStateSucceeded" } else { "ParallelStateSucceeded" } });
+                self.threads[tid].last_event = previous;
                 a.step = Step::Children(c);
                 self.threads[tid].stage = Stage::Active(a);
                 return Flow::Yield;
