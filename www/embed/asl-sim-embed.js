@@ -11,7 +11,8 @@
 // pkg/asl-sim-embed.js (and www/dist/ for the docs page, www/embed.html).
 
 import init, { validate, Simulator } from "../../pkg/asl_sim.js";
-import { h, s, yieldToBrowser } from "../src/dom.js";
+import { h, s } from "../src/dom.js";
+import { runInSlices } from "../src/run-loop.js";
 import { GraphView, legend } from "../src/graph.js";
 import { Inspector } from "../src/inspector.js";
 import { PendingPanel } from "../src/pending.js";
@@ -24,8 +25,6 @@ import viewsCss from "../views.css";
 import embedCss from "./embed.css";
 
 const START_TIME = "2024-01-01T00:00:00.000Z";
-/** Time one run slice may take before the page gets a turn (as in the playground). */
-const SLICE_MS = 12;
 /** How often a long run redraws the graph. */
 const RENDER_MS = 100;
 const EDIT_DEBOUNCE_MS = 300;
@@ -381,7 +380,7 @@ export class AslSimEmbed extends Base {
     this.#render();
   }
 
-  /** Steps in slices of SLICE_MS with a turn for the page between them: no definition can freeze it. */
+  /** Runs through the playground's run loop (run-loop.js): no definition can freeze the page. */
   async #run() {
     this.#flushEdits();
     if (this.#running) return;
@@ -391,27 +390,21 @@ export class AslSimEmbed extends Base {
     const generation = ++this.#generation;
     this.#running = true;
     this.#render();
-    let report = this.#report;
     let drawn = performance.now();
     try {
-      for (;;) {
-        const t0 = performance.now();
-        let moved = false;
-        while (performance.now() - t0 < SLICE_MS) {
-          report = ex.step();
-          if (report.events.length === 0) break;
-          moved = true;
-          this.#take(report.events);
-        }
-        this.#report = report;
-        if (!moved || report.events.length === 0) break;
-        if (performance.now() - drawn > RENDER_MS) {
-          this.#render();
-          drawn = performance.now();
-        }
-        await yieldToBrowser();
-        if (generation !== this.#generation) return;
-      }
+      const run = await runInSlices(ex, this.#report, {
+        take: (events) => this.#take(events),
+        between: (report) => {
+          this.#report = report;
+          if (performance.now() - drawn > RENDER_MS) {
+            this.#render();
+            drawn = performance.now();
+          }
+        },
+        live: () => generation === this.#generation,
+      });
+      if (!run.live) return;
+      this.#report = run.report;
     } finally {
       if (generation === this.#generation) this.#running = false;
     }

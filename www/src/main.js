@@ -7,7 +7,8 @@
 // echoes back) reaches the page as text, never as HTML.
 
 import init, { validate, Simulator } from "../../pkg/asl_sim.js";
-import { h, yieldToBrowser, toast, download } from "./dom.js";
+import { h, toast, download } from "./dom.js";
+import { runInSlices } from "./run-loop.js";
 import { createEditor, jsonError } from "./editors.js";
 import { GraphView, legend } from "./graph.js";
 import { HistoryView, formatElapsed } from "./history-view.js";
@@ -22,8 +23,6 @@ import { reindent } from "./json-text.js";
 import { JsonataScratch } from "./scratch.js";
 
 const START_TIME = "2024-01-01T00:00:00.000Z";
-/** Time one run chunk may take before the page gets a turn. */
-const SLICE_MS = 12;
 /** How often a long run redraws the whole page. */
 const RENDER_MS = 120;
 const EDIT_DEBOUNCE_MS = 250;
@@ -373,10 +372,8 @@ function runToBreakpoint(targets = page.breakpoints) {
 }
 
 /**
- * The one run loop: step() in slices of SLICE_MS, the page redrawn between
- * slices (at most every RENDER_MS), so even 25,000 events never block the tab.
- * Stepping (rather than run({maxSteps})) hands over each event as it happens,
- * so the page never has to read the whole history back.
+ * Run or run to a breakpoint, through the shared run loop (run-loop.js): the page
+ * redrawn between slices (at most every RENDER_MS), progress shown in between.
  */
 async function runLoop(mode, targets) {
   flush();
@@ -396,29 +393,21 @@ async function runLoop(mode, targets) {
   let hit = null;
   let drawn = performance.now();
   try {
-    for (;;) {
-      const t0 = performance.now();
-      let moved = false;
-      while (performance.now() - t0 < SLICE_MS) {
-        report = ex.step();
-        const event = report.events[0];
-        if (!event) break;
-        moved = true;
-        take(report.events);
-        if (targets && event.type.endsWith("StateEntered") && targets.has(event.stateEnteredEventDetails?.name)) {
-          hit = event.stateEnteredEventDetails.name;
-          break;
-        }
-      }
-      page.report = report;
-      if (hit || !moved || report.events.length === 0) break;
-      if (performance.now() - drawn > RENDER_MS) {
-        render();
-        drawn = performance.now();
-      } else progress(report);
-      await yieldToBrowser();
-      if (generation !== page.generation) return;
-    }
+    const run = await runInSlices(ex, report, {
+      take,
+      stop: (event) => Boolean(targets && event.type.endsWith("StateEntered") && targets.has(event.stateEnteredEventDetails?.name)),
+      between: (r) => {
+        page.report = r;
+        if (performance.now() - drawn > RENDER_MS) {
+          render();
+          drawn = performance.now();
+        } else progress(r);
+      },
+      live: () => generation === page.generation,
+    });
+    if (!run.live) return;
+    report = run.report;
+    hit = run.stoppedAt?.stateEnteredEventDetails.name ?? null;
   } finally {
     if (generation === page.generation) page.running = false;
   }
