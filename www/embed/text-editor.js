@@ -6,6 +6,7 @@
 
 import { h } from "../src/dom.js";
 import { fill } from "../src/json-view.js";
+import { jsonParseFailure } from "../src/json-text.js";
 
 export class TextEditor {
   /** `onChange(text)` fires on every edit (the caller debounces). */
@@ -87,23 +88,12 @@ function offsetOf(text, line = 1, column = 1) {
   return Math.min(offset + Math.max(0, column - 1), end < 0 ? text.length : end);
 }
 
-/** A JSON syntax error of `text` as a diagnostic (line and column from the parser's message), or null. */
+/** A JSON syntax error of `text` as a diagnostic (line and column of where the parser stopped), or null. */
 export function jsonProblem(text) {
-  try {
-    JSON.parse(text);
-    return null;
-  } catch (e) {
-    const message = String(e.message);
-    let line = 1;
-    let column = 1;
-    const lc = message.match(/line (\d+) column (\d+)/);
-    const at = message.match(/position (\d+)/);
-    if (lc) [line, column] = [Number(lc[1]), Number(lc[2])];
-    else if (at) {
-      const before = text.slice(0, Number(at[1]));
-      line = before.split("\n").length;
-      column = before.length - before.lastIndexOf("\n");
-    }
-    return { code: "INVALID_JSON", message, severity: "ERROR", pointer: "", line, column, endLine: line, endColumn: column + 1 };
-  }
+  const failure = jsonParseFailure(text);
+  if (!failure) return null;
+  const before = text.slice(0, failure.offset);
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return { code: "INVALID_JSON", message: failure.message, severity: "ERROR", pointer: "", line, column, endLine: line, endColumn: column + 1 };
 }

@@ -17,6 +17,7 @@ import { setDiagnostics, lintGutter, lintKeymap } from "@codemirror/lint";
 import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { tags } from "@lezer/highlight";
+import { jsonParseFailure } from "./json-text.js";
 
 const highlight = HighlightStyle.define([
   { tag: tags.propertyName, color: "var(--tok-key)" },
@@ -186,23 +187,11 @@ export function range(doc, d) {
   return { from, to };
 }
 
-/** Where JSON.parse failed, as offsets (V8 says "at position N" or "line L column C"). */
+/** Where JSON.parse failed, as offsets of one character to underline. */
 export function jsonError(text) {
-  try {
-    JSON.parse(text);
-    return null;
-  } catch (e) {
-    const message = String(e.message);
-    let pos = text.length;
-    const p = message.match(/position (\d+)/);
-    const lc = message.match(/line (\d+) column (\d+)/);
-    if (p) pos = Number(p[1]);
-    else if (lc) {
-      const lines = text.split("\n");
-      pos = lines.slice(0, Number(lc[1]) - 1).reduce((a, l) => a + l.length + 1, 0) + Number(lc[2]) - 1;
-    }
-    pos = Math.min(Math.max(0, pos), text.length);
-    const from = pos >= text.length ? Math.max(0, text.length - 1) : pos;
-    return { from, to: Math.min(text.length, from + 1), message: message.replace(/^JSON\.parse: /, ""), severity: "ERROR", code: "INVALID_JSON" };
-  }
+  const failure = jsonParseFailure(text);
+  if (!failure) return null;
+  const { offset, message } = failure;
+  const from = offset >= text.length ? Math.max(0, text.length - 1) : offset;
+  return { from, to: Math.min(text.length, from + 1), message: message.replace(/^JSON\.parse: /, ""), severity: "ERROR", code: "INVALID_JSON" };
 }

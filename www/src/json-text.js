@@ -74,3 +74,25 @@ export function eventText(event) {
   }
   return stringify(out);
 }
+
+/**
+ * Where JSON.parse fails on `text`, or null: `{ offset, message }`, the offset read from
+ * the parser's message (V8 says "at position N" or "line L column C"), clamped to the text.
+ */
+export function jsonParseFailure(text) {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (e) {
+    const message = String(e.message);
+    let offset = text.length;
+    const p = message.match(/position (\d+)/);
+    const lc = message.match(/line (\d+) column (\d+)/);
+    if (p) offset = Number(p[1]);
+    else if (lc) {
+      const lines = text.split("\n");
+      offset = lines.slice(0, Number(lc[1]) - 1).reduce((a, l) => a + l.length + 1, 0) + Number(lc[2]) - 1;
+    }
+    return { offset: Math.min(Math.max(0, offset), text.length), message };
+  }
+}
