@@ -145,14 +145,8 @@ impl History {
         Events {
             history: self,
             at,
-            time: self
-                .times
-                .partition_point(|&(p, _)| p <= at)
-                .saturating_sub(1),
-            value: self
-                .values
-                .partition_point(|&(p, _)| p <= at)
-                .saturating_sub(1),
+            time: self.times.partition_point(|&(p, _)| p <= at).saturating_sub(1),
+            value: self.values.partition_point(|&(p, _)| p <= at).saturating_sub(1),
             link: self.links.partition_point(|&(p, _)| p < at),
         }
     }
@@ -211,39 +205,71 @@ pub struct Event<'a> {
 #[derive(Clone, Debug)]
 pub enum EventKind {
     ExecutionStarted(Box<ExecutionStartedDetails>),
-    ExecutionSucceeded { output: Value },
+    ExecutionSucceeded {
+        output: Value,
+    },
     ExecutionFailed(Box<ErrorCause>),
     ExecutionAborted(Box<ErrorCause>),
     ExecutionTimedOut(Box<ErrorCause>),
     /// `{Type}StateEntered`
-    StateEntered { state: u32, input: Value },
+    StateEntered {
+        state: u32,
+        input: Value,
+    },
     /// `{Type}StateExited` of a state that assigns no variables
-    StateExited { state: u32, output: Value },
+    StateExited {
+        state: u32,
+        output: Value,
+    },
     /// `{Type}StateExited` with `assignedVariables` (boxed: it would make every event larger)
     AssignedStateExited(Box<AssignedExit>),
     /// `MapStateStarted` (length), `ParallelStateStarted`
-    MapStateStarted { length: usize },
+    MapStateStarted {
+        length: usize,
+    },
     ParallelStateStarted,
     /// `{Map,Parallel}State{Succeeded,Failed,Aborted}`, `TaskStateAborted`, `WaitStateAborted`: no details
-    Lifecycle { event_type: &'static str },
-    MapIteration { event_type: &'static str, state: u32, index: u32 },
-    MapRunStarted { map_run_arn: Rc<str> },
+    Lifecycle {
+        event_type: &'static str,
+    },
+    MapIteration {
+        event_type: &'static str,
+        state: u32,
+        index: u32,
+    },
+    MapRunStarted {
+        map_run_arn: Rc<str>,
+    },
     MapRunFailed(Box<ErrorCause>),
     TaskScheduled(Box<TaskScheduledDetails>),
     /// Task events name their state; `resourceType`/`resource` come from its `Resource`.
-    TaskStarted { state: u32 },
-    TaskSubmitted { state: u32, output: Value },
-    TaskSucceeded { state: u32, output: Value },
+    TaskStarted {
+        state: u32,
+    },
+    TaskSubmitted {
+        state: u32,
+        output: Value,
+    },
+    TaskSucceeded {
+        state: u32,
+        output: Value,
+    },
     /// `TaskFailed`, `TaskTimedOut`, `TaskStartFailed`, `TaskSubmitFailed`
     TaskError(Box<TaskErrorDetails>),
     LambdaFunctionScheduled(Box<LambdaFunctionScheduledDetails>),
     LambdaFunctionStarted,
-    LambdaFunctionSucceeded { output: Value },
+    LambdaFunctionSucceeded {
+        output: Value,
+    },
     /// `LambdaFunctionFailed`, `LambdaFunctionTimedOut`, …
     LambdaFunctionError(Box<LambdaFunctionErrorDetails>),
     ActivityScheduled(Box<ActivityScheduledDetails>),
-    ActivityStarted { worker_name: Rc<str> },
-    ActivitySucceeded { output: Value },
+    ActivityStarted {
+        worker_name: Rc<str>,
+    },
+    ActivitySucceeded {
+        output: Value,
+    },
     /// `ActivityFailed`, `ActivityTimedOut`, `ActivityScheduleFailed`
     ActivityError(Box<ActivityErrorDetails>),
     EvaluationFailed(Box<EvaluationFailedDetails>),
@@ -373,7 +399,9 @@ impl Event<'_> {
         let task = |state: &u32| -> (Rc<str>, Rc<str>) {
             match &machine.states[*state as usize].kind {
                 crate::definition::StateKind::Task(t) => match &t.resource {
-                    crate::definition::Resource::Integration { resource_type, resource, .. } => (Rc::from(resource_type.as_str()), Rc::from(resource.as_str())),
+                    crate::definition::Resource::Integration { resource_type, resource, .. } => {
+                        (Rc::from(resource_type.as_str()), Rc::from(resource.as_str()))
+                    }
                     other => (Rc::from(""), Rc::from(other.arn())),
                 },
                 _ => (Rc::from(""), Rc::from("")),
@@ -459,7 +487,8 @@ impl Event<'_> {
                 "mapRunFailedEventDetails"
             }
             EventKind::TaskScheduled(details) => {
-                let TaskScheduledDetails { resource_type, resource, region, parameters, timeout_in_seconds, heartbeat_in_seconds, role_arn } = &**details;
+                let TaskScheduledDetails { resource_type, resource, region, parameters, timeout_in_seconds, heartbeat_in_seconds, role_arn } =
+                    &**details;
                 put(&mut d, "resourceType", Value::String(resource_type.clone()));
                 put(&mut d, "resource", Value::String(resource.clone()));
                 put(&mut d, "region", Value::String(region.clone()));
@@ -606,26 +635,10 @@ mod size_tests {
             h.push(prev, t, EventKind::ParallelStateStarted);
         }
         assert_eq!((h.times.len(), h.links.len()), (3, 2));
-        let all: Vec<(u32, u32, i64)> = h
-            .iter()
-            .map(|e| (e.id, e.previous_event_id, e.timestamp))
-            .collect();
-        assert_eq!(
-            all,
-            vec![
-                (1, 0, 5),
-                (2, 1, 5),
-                (3, 2, 7),
-                (4, 1, 7),
-                (5, 4, 7),
-                (6, 3, 9)
-            ]
-        );
+        let all: Vec<(u32, u32, i64)> = h.iter().map(|e| (e.id, e.previous_event_id, e.timestamp)).collect();
+        assert_eq!(all, vec![(1, 0, 5), (2, 1, 5), (3, 2, 7), (4, 1, 7), (5, 4, 7), (6, 3, 9)]);
         for from in 0..=kinds.len() {
-            let tail: Vec<(u32, u32, i64)> = h
-                .iter_from(from)
-                .map(|e| (e.id, e.previous_event_id, e.timestamp))
-                .collect();
+            let tail: Vec<(u32, u32, i64)> = h.iter_from(from).map(|e| (e.id, e.previous_event_id, e.timestamp)).collect();
             assert_eq!(tail, all[from..].to_vec(), "from {from}");
             if from < kinds.len() {
                 let e = h.get(from).unwrap();
@@ -644,35 +657,17 @@ mod size_tests {
         let b = crate::json::parse(r#"{"a":1}"#).unwrap();
         let mut h = History::default();
         let kinds = vec![
-            EventKind::StateEntered {
-                state: 0,
-                input: a.clone(),
-            },
-            EventKind::StateExited {
-                state: 0,
-                output: a.clone(),
-            },
+            EventKind::StateEntered { state: 0, input: a.clone() },
+            EventKind::StateExited { state: 0, output: a.clone() },
             EventKind::ParallelStateStarted,
-            EventKind::StateEntered {
-                state: 1,
-                input: a.clone(),
-            },
-            EventKind::TaskSucceeded {
-                state: 1,
-                output: b.clone(),
-            },
-            EventKind::ExecutionSucceeded {
-                output: Value::Null,
-            },
+            EventKind::StateEntered { state: 1, input: a.clone() },
+            EventKind::TaskSucceeded { state: 1, output: b.clone() },
+            EventKind::ExecutionSucceeded { output: Value::Null },
         ];
         for (i, k) in kinds.iter().enumerate() {
             h.push(i as u32, 0, k.clone());
         }
-        assert_eq!(
-            h.values.len(),
-            3,
-            "a, then b (equal but another node), then null"
-        );
+        assert_eq!(h.values.len(), 3, "a, then b (equal but another node), then null");
         assert_eq!(h.others.len(), 1);
         let carried = |k: &EventKind| match k {
             EventKind::StateEntered { state, input: v }
@@ -689,16 +684,10 @@ mod size_tests {
                     assert!(g.same(&w), "event {} carries its own node", e.id);
                 }
                 let one = h.get(e.id as usize - 1).unwrap();
-                assert_eq!(
-                    carried(&one.kind).map(|c| c.1.to_json()),
-                    carried(&e.kind).map(|c| c.1.to_json())
-                );
+                assert_eq!(carried(&one.kind).map(|c| c.1.to_json()), carried(&e.kind).map(|c| c.1.to_json()));
             }
         }
-        assert!(matches!(
-            *h.get(2).unwrap().kind,
-            EventKind::ParallelStateStarted
-        ));
+        assert!(matches!(*h.get(2).unwrap().kind, EventKind::ParallelStateStarted));
     }
 }
 

@@ -6,8 +6,8 @@
 //! and hostile input (100,000-deep nesting, huge numbers) must end in an
 //! error value, never a stack overflow.
 
-use crate::value::{Map, Number, Value};
 use crate::value::FixedHashMap as HashMap;
+use crate::value::{Map, Number, Value};
 use std::rc::Rc;
 
 /// Deepest nesting accepted in any JSON text.

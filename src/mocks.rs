@@ -1,8 +1,8 @@
 //! Mocked task responses: the AWS Step Functions Local MockConfigFile, and
 //! the inline form keyed by state name (see DESIGN.md, "Mocks file").
 
-use crate::value::Value;
 use crate::value::FixedHashMap as HashMap;
+use crate::value::Value;
 use std::rc::Rc;
 
 /// One mocked answer to a Task call.
@@ -75,7 +75,9 @@ impl Mocks {
             return Err("the mock config has no \"StateMachines\" object".into());
         };
         let machine = match state_machine {
-            Some(name) => machines.get(name).ok_or_else(|| format!("the mock config has no state machine '{}' (it has: {})", name, keys(machines)))?,
+            Some(name) => {
+                machines.get(name).ok_or_else(|| format!("the mock config has no state machine '{}' (it has: {})", name, keys(machines)))?
+            }
             None if machines.len() == 1 => machines.values().next().ok_or("no state machine")?,
             None => return Err(format!("the mock config has several state machines; pick one ({})", keys(machines))),
         };
@@ -95,7 +97,8 @@ impl Mocks {
                 .ok_or_else(|| format!("state '{}' uses mocked response '{}', which \"MockedResponses\" does not define", state, name))?;
             let mut list: Vec<Option<MockResponse>> = Vec::new();
             for (range, r) in spec.iter() {
-                let (from, to) = parse_range(range).ok_or_else(|| format!("mocked response '{}': '{}' is not an invocation number or range like \"0\" or \"1-2\"", name, range))?;
+                let (from, to) = parse_range(range)
+                    .ok_or_else(|| format!("mocked response '{}': '{}' is not an invocation number or range like \"0\" or \"1-2\"", name, range))?;
                 let resp = parse_response(r).map_err(|e| format!("mocked response '{}' \"{}\": {}", name, range, e))?;
                 if to >= 10_000 {
                     return Err(format!("mocked response '{}': invocation range '{}' is too large", name, range));
@@ -191,8 +194,11 @@ mod tests {
 
     #[test]
     fn config_file_ranges() {
-        let v = parse(r#"{"StateMachines":{"M":{"TestCases":{"Happy":{"A":"R"}}}},
-            "MockedResponses":{"R":{"0":{"Return":{"ok":1}},"1-2":{"Throw":{"Error":"E","Cause":"c"}}}}}"#).unwrap();
+        let v = parse(
+            r#"{"StateMachines":{"M":{"TestCases":{"Happy":{"A":"R"}}}},
+            "MockedResponses":{"R":{"0":{"Return":{"ok":1}},"1-2":{"Throw":{"Error":"E","Cause":"c"}}}}}"#,
+        )
+        .unwrap();
         let m = Mocks::from_value(&v, None, None).unwrap();
         assert!(matches!(m.response("A", 0).unwrap().outcome, MockOutcome::Return(_)));
         assert!(matches!(m.response("A", 2).unwrap().outcome, MockOutcome::Throw { .. }));

@@ -562,9 +562,7 @@ impl PartialEq for Value {
             (Value::String(a), Value::String(b)) => a == b,
             (Value::Array(a), Value::Array(b)) => Rc::ptr_eq(a, b) || a.items == b.items,
             (Value::Object(a), Value::Object(b)) => {
-                Rc::ptr_eq(a, b)
-                    || (a.members.len() == b.members.len()
-                        && a.members.iter().all(|(k, v)| b.members.get(k) == Some(v)))
+                Rc::ptr_eq(a, b) || (a.members.len() == b.members.len() && a.members.iter().all(|(k, v)| b.members.get(k) == Some(v)))
             }
             _ => false,
         }
@@ -642,9 +640,7 @@ impl From<&serde_json::Value> for Value {
             },
             serde_json::Value::String(s) => Value::string(s),
             serde_json::Value::Array(a) => Value::array(a.iter().map(Value::from).collect()),
-            serde_json::Value::Object(o) => {
-                Value::object(o.iter().map(|(k, v)| (Rc::from(k.as_str()), Value::from(v))).collect())
-            }
+            serde_json::Value::Object(o) => Value::object(o.iter().map(|(k, v)| (Rc::from(k.as_str()), Value::from(v))).collect()),
         }
     }
 }
@@ -655,14 +651,10 @@ impl From<&Value> for serde_json::Value {
             Value::Null => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(Number::Int(i)) => serde_json::Value::from(*i),
-            Value::Number(Number::Float(f)) => serde_json::Number::from_f64(*f)
-                .map(serde_json::Value::Number)
-                .unwrap_or(serde_json::Value::Null),
+            Value::Number(Number::Float(f)) => serde_json::Number::from_f64(*f).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null),
             Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Array(a) => serde_json::Value::Array(a.iter().map(serde_json::Value::from).collect()),
-            Value::Object(o) => serde_json::Value::Object(
-                o.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(v))).collect(),
-            ),
+            Value::Object(o) => serde_json::Value::Object(o.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(v))).collect()),
         }
     }
 }

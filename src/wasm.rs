@@ -334,12 +334,7 @@ struct JsonataOptions {
 }
 
 fn read_jsonata_options(options: Option<JsValue>) -> Result<JsonataOptions, JsValue> {
-    let mut out = JsonataOptions {
-        limits: crate::query::jsonata::Limits::default(),
-        now: crate::engine::clock::DEFAULT_START,
-        seed: 0,
-        json: false,
-    };
+    let mut out = JsonataOptions { limits: crate::query::jsonata::Limits::default(), now: crate::engine::clock::DEFAULT_START, seed: 0, json: false };
     let Some(options) = options.filter(|o| !o.is_null()) else { return Ok(out) };
     let Some(object) = options.dyn_ref::<js_sys::Object>().filter(|o| o.is_object()) else {
         return Err(throw("INVALID_OPTION", "limits must be an object", &[]));
@@ -465,8 +460,7 @@ fn read_options(options: Option<OptionsArg>) -> Result<Options, JsValue> {
     let mocks = get("mocks");
     if !mocks.is_undefined() && !mocks.is_null() {
         let value = from_js(&mocks, "mocks")?;
-        let parsed =
-            Mocks::from_value(&value, test_case.as_deref(), state_machine.as_deref()).map_err(|e| throw("INVALID_MOCKS", &e, &[]))?;
+        let parsed = Mocks::from_value(&value, test_case.as_deref(), state_machine.as_deref()).map_err(|e| throw("INVALID_MOCKS", &e, &[]))?;
         result.mocks = parsed;
     }
     let seed = get("seed");

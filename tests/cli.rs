@@ -37,7 +37,11 @@ fn a_broken_next_is_reported_at_its_pointer() {
     let def = file("broken.json", "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"Nowhere\"}\n  }\n}");
     let (code, out) = asl_sim(&["validate", &def]);
     assert_eq!(code, 1);
-    assert!(out.contains(r#""code":"MISSING_TRANSITION_TARGET""#) && out.contains(r#""pointer":"/States/A/Next""#) && out.contains(r#""line":4"#), "{}", out);
+    assert!(
+        out.contains(r#""code":"MISSING_TRANSITION_TARGET""#) && out.contains(r#""pointer":"/States/A/Next""#) && out.contains(r#""line":4"#),
+        "{}",
+        out
+    );
     let (code, out) = asl_sim(&["run", &def]);
     assert_eq!(code, 2);
     assert!(out.starts_with(r#"{"status":"INVALID","diagnostics":["#), "{}", out);

@@ -104,10 +104,7 @@ fn resources_of_every_family() {
     assert_eq!(kind("arn:aws:states:::batch:submitJob.sync"), "batch submitJob.sync Sync");
     assert_eq!(kind("arn:<partition>:lambda:<region>:111111111111:function:<lambda_function_name>"), "function");
     assert_eq!(kind("arn:aws:states:us-east-1:111111111111:activity:placeholder-activity"), "activity");
-    assert_eq!(
-        codes(&one(r#"{"Type":"Task","Resource":"arn:aws:s3:::bucket","End":true}"#)),
-        [("INVALID_RESOURCE", "/States/S/Resource".into())]
-    );
+    assert_eq!(codes(&one(r#"{"Type":"Task","Resource":"arn:aws:s3:::bucket","End":true}"#)), [("INVALID_RESOURCE", "/States/S/Resource".into())]);
 }
 
 #[test]

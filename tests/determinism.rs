@@ -44,9 +44,7 @@ fn golden(name: &str) -> Result<(), String> {
     let expected = std::fs::read_to_string(file("run.json")).map_err(|_| format!("{name}: no golden run (scripts/regen-golden.sh)"))?;
     let actual = String::from_utf8(out.stdout).unwrap();
     if actual != expected {
-        return Err(format!(
-            "{name}: the CLI's run differs from tests/golden/{name}.run.json; if intended, run scripts/regen-golden.sh\n{actual}"
-        ));
+        return Err(format!("{name}: the CLI's run differs from tests/golden/{name}.run.json; if intended, run scripts/regen-golden.sh\n{actual}"));
     }
     Ok(())
 }
@@ -64,10 +62,8 @@ fn every_golden_run_matches_the_cli_byte_for_byte() {
 #[test]
 fn the_wasm_index_lists_every_golden_case() {
     let index = std::fs::read_to_string(golden_dir().join("index.rs")).expect("tests/golden/index.rs (scripts/regen-golden.sh)");
-    let listed: BTreeSet<String> = index
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("name: \"").and_then(|l| l.strip_suffix("\",")).map(String::from))
-        .collect();
+    let listed: BTreeSet<String> =
+        index.lines().filter_map(|l| l.trim().strip_prefix("name: \"").and_then(|l| l.strip_suffix("\",")).map(String::from)).collect();
     assert_eq!(listed, case_names(), "tests/golden/index.rs is stale: run scripts/regen-golden.sh");
     for name in case_names() {
         for suffix in ["input.json", "mocks.json", "args"] {

@@ -32,7 +32,9 @@ fn cases() -> Vec<(String, Case)> {
         .map(|i| {
             let feature = Feature::ALL[i % Feature::ALL.len()];
             let config = Config { raw: false, feature: Some(feature) };
-            let fits = |c: &Case| drive::simulator(c).is_some_and(|sim| drive::run(&sim, c).is_some_and(|r| r.execution.history().json_len() < MAX_HISTORY_BYTES));
+            let fits = |c: &Case| {
+                drive::simulator(c).is_some_and(|sim| drive::run(&sim, c).is_some_and(|r| r.execution.history().json_len() < MAX_HISTORY_BYTES))
+            };
             let case = (0..100)
                 .map(|attempt| Case::from_seed(SEED + 1000 * i as u64 + attempt, config))
                 .find(|c| !seen.contains(&c.definition) && fits(c))
@@ -100,7 +102,8 @@ fn generated_machines_run_the_same_every_time_and_the_native_histories_are_writt
         std::fs::write(dir.join("definition.asl.json"), &case.definition).unwrap();
         std::fs::write(dir.join("input.json"), &case.input).unwrap();
         std::fs::write(dir.join("mocks.json"), &case.mocks).unwrap();
-        std::fs::write(dir.join("args"), format!("--seed {} --start-time {} --max-events {}\n", case.seed, case.start_time, case.max_events)).unwrap();
+        std::fs::write(dir.join("args"), format!("--seed {} --start-time {} --max-events {}\n", case.seed, case.start_time, case.max_events))
+            .unwrap();
         std::fs::write(dir.join("history.json"), &history).unwrap();
 
         written.push(object(vec![

@@ -73,10 +73,8 @@ fn fixtures() {
     let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     paths.sort();
     assert!(!paths.is_empty());
-    let failures: Vec<String> = paths
-        .iter()
-        .filter_map(|p| check(p).err().map(|e| format!("{}: {}", p.file_name().unwrap().to_string_lossy(), e)))
-        .collect();
+    let failures: Vec<String> =
+        paths.iter().filter_map(|p| check(p).err().map(|e| format!("{}: {}", p.file_name().unwrap().to_string_lossy(), e))).collect();
     assert!(failures.is_empty(), "{} of {} fixtures failed:\n{}", failures.len(), paths.len(), failures.join("\n"));
 }
 
@@ -102,7 +100,9 @@ fn a_composites_exit_is_chained_to_the_event_before_its_succeeded() {
         "P":{"Type":"Parallel","Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}],"End":true}}}"#;
     let chain = previous_ids(def, r#"{"xs":[1]}"#);
     let at = |ty: &str| chain.iter().position(|(t, _)| t == ty).unwrap();
-    for (succeeded, exited, before) in [("MapStateSucceeded", "MapStateExited", "MapIterationSucceeded"), ("ParallelStateSucceeded", "ParallelStateExited", "PassStateExited")] {
+    for (succeeded, exited, before) in
+        [("MapStateSucceeded", "MapStateExited", "MapIterationSucceeded"), ("ParallelStateSucceeded", "ParallelStateExited", "PassStateExited")]
+    {
         let before_id = chain.iter().rposition(|(t, _)| t == before).unwrap() as i64 + 1;
         assert_eq!(chain[at(succeeded)].1, before_id, "{succeeded} follows {before}");
         assert_eq!(chain[at(exited)].1, before_id, "{exited} skips {succeeded}");
@@ -121,7 +121,15 @@ fn the_hello_world_sample_chains_its_events_as_aws_recorded_them() {
         "Hello World":{"Type":"Pass","End":true}}}"#;
     let chain = previous_ids(def, r#"{"IsHelloWorldExample":true}"#);
     assert_eq!(chain.len(), 20);
-    for (id, previous, ty) in [(1, 0, "ExecutionStarted"), (2, 0, "PassStateEntered"), (3, 2, "PassStateExited"), (5, 4, "ChoiceStateExited"), (6, 5, "PassStateEntered"), (17, 15, "ParallelStateExited"), (20, 19, "ExecutionSucceeded")] {
+    for (id, previous, ty) in [
+        (1, 0, "ExecutionStarted"),
+        (2, 0, "PassStateEntered"),
+        (3, 2, "PassStateExited"),
+        (5, 4, "ChoiceStateExited"),
+        (6, 5, "PassStateEntered"),
+        (17, 15, "ParallelStateExited"),
+        (20, 19, "ExecutionSucceeded"),
+    ] {
         assert_eq!(chain[id - 1], (ty.to_string(), previous), "event {id}");
     }
     assert_eq!(chain[15].0, "ParallelStateSucceeded");
@@ -134,7 +142,12 @@ fn previous_ids(def: &str, input: &str) -> Vec<(String, i64)> {
     ex.run(None);
     let history = ex.history();
     let field = |e: &asl_sim::Value, k: &str| e.get(k).unwrap().clone();
-    history.as_array().unwrap().iter().map(|e| (field(e, "type").as_str().unwrap().to_string(), field(e, "previousEventId").as_number().unwrap().as_i64().unwrap())).collect()
+    history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (field(e, "type").as_str().unwrap().to_string(), field(e, "previousEventId").as_number().unwrap().as_i64().unwrap()))
+        .collect()
 }
 
 /// `(case id, previousEventId of each event)` as AWS recorded them: LocalStack's snapshots
@@ -144,9 +157,34 @@ fn previous_ids(def: &str, input: &str) -> Vec<(String, i64)> {
 /// transformer zeroed the branch events' ids and dropped ParallelStateSucceeded (18), so
 /// only the events around the branches are checked.
 const RECORDED_CHAINS: &[(&str, &[(usize, i64)])] = &[
-    ("scenarios.test_base_scenarios::test_map_state_retry", &[(1, 0), (2, 0), (3, 2), (4, 3), (5, 4), (6, 5), (7, 6), (8, 7), (9, 7), (10, 9), (11, 10), (12, 11), (13, 11), (14, 13), (15, 14), (16, 15), (17, 15), (18, 17)]),
+    (
+        "scenarios.test_base_scenarios::test_map_state_retry",
+        &[
+            (1, 0),
+            (2, 0),
+            (3, 2),
+            (4, 3),
+            (5, 4),
+            (6, 5),
+            (7, 6),
+            (8, 7),
+            (9, 7),
+            (10, 9),
+            (11, 10),
+            (12, 11),
+            (13, 11),
+            (14, 13),
+            (15, 14),
+            (16, 15),
+            (17, 15),
+            (18, 17),
+        ],
+    ),
     ("scenarios.test_base_scenarios::test_map_state_catch_legacy", &[(6, 5), (7, 6), (8, 7), (9, 7), (10, 9), (11, 10), (12, 11), (13, 12)]),
-    ("scenarios.test_base_scenarios::test_map_state_break_condition", &[(6, 5), (7, 6), (11, 10), (12, 10), (17, 16), (18, 16), (33, 32), (34, 33), (35, 33), (36, 35)]),
+    (
+        "scenarios.test_base_scenarios::test_map_state_break_condition",
+        &[(6, 5), (7, 6), (11, 10), (12, 10), (17, 16), (18, 16), (33, 32), (34, 33), (35, 33), (36, 35)],
+    ),
     ("scenarios.test_base_scenarios::test_map_state_legacy", &[(6, 5), (9, 8), (10, 8), (37, 36), (38, 37), (39, 37), (40, 39), (42, 41)]),
     ("scenarios.test_base_scenarios::test_parallel_state[PARALLEL_STATE]", &[(1, 0), (2, 0), (3, 2), (4, 3), (5, 4), (19, 17), (20, 19)]),
 ];
@@ -157,10 +195,12 @@ fn previous_event_ids_chain_as_aws_recorded_them() {
         Some(d) => std::path::PathBuf::from(d),
         None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
     };
-    let text = std::fs::read_to_string(dir.join("conformance/localstack/scenarios__test_base_scenarios.jsonl")).expect("the shared conformance cases (set ASL_SIM_SHARED)");
+    let text = std::fs::read_to_string(dir.join("conformance/localstack/scenarios__test_base_scenarios.jsonl"))
+        .expect("the shared conformance cases (set ASL_SIM_SHARED)");
     let cases: Vec<asl_sim::Value> = text.lines().filter(|l| !l.trim().is_empty()).map(|l| json::parse(l).unwrap()).collect();
     for (id, recorded) in RECORDED_CHAINS {
-        let case = cases.iter().find(|c| c.get("id").and_then(|v| v.as_str()) == Some(id)).unwrap_or_else(|| panic!("{id} is not in the shared cases"));
+        let case =
+            cases.iter().find(|c| c.get("id").and_then(|v| v.as_str()) == Some(id)).unwrap_or_else(|| panic!("{id} is not in the shared cases"));
         let chain = previous_ids(&case.get("definition").unwrap().to_json(), &case.get("input").unwrap().to_json());
         for &(event, previous) in *recorded {
             assert_eq!(chain.get(event - 1).map(|c| c.1), Some(previous), "{id}: event {event} ({:?})", chain.get(event - 1).map(|c| &c.0));

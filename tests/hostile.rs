@@ -298,13 +298,8 @@ fn cli(args: &[&str]) -> Cli {
     let what = format!("asl-sim {}", short(&args.join(" ")));
     eprintln!("case: {what}");
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_asl-sim"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        Command::new(env!("CARGO_BIN_EXE_asl-sim")).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let (out, err) = (drain(child.stdout.take().unwrap()), drain(child.stderr.take().unwrap()));
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
@@ -763,14 +758,38 @@ hostile! {
 
 /// Machines that never end by themselves.
 const ENDLESS: &[(&str, &str)] = &[
-    ("a Pass/Choice loop", r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "C"}], "Default": "A"}, "C": {"Type": "Succeed"}}}"#),
-    ("a Wait loop", r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 99999999, "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "C"}], "Default": "W"}, "C": {"Type": "Succeed"}}}"#),
-    ("a retry that never gives up", r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 99999999, "MaxAttempts": 99999999, "BackoffRate": 1.7976931348623157e308}], "End": true}}}"#),
-    ("a Catch that loops", r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "T"}], "End": true}}}"#),
-    ("a Parallel in a loop", r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [{"StartAt": "X", "States": {"X": {"Type": "Pass", "End": true}}}, {"StartAt": "Y", "States": {"Y": {"Type": "Wait", "Seconds": 1, "End": true}}}], "ResultPath": null, "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "C"}], "Default": "P"}, "C": {"Type": "Succeed"}}}"#),
-    ("a Map in a loop", r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Pass", "End": true}}}, "ResultPath": null, "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "C"}], "Default": "M"}, "C": {"Type": "Succeed"}}}"#),
-    ("a loop inside every Map iteration", r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Pass", "Next": "Y"}, "Y": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "Z"}], "Default": "X"}, "Z": {"Type": "Succeed"}}}, "End": true}}}"#),
-    ("a distributed Map whose iterations loop", r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "X", "States": {"X": {"Type": "Pass", "Next": "Y"}, "Y": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "Z"}], "Default": "X"}, "Z": {"Type": "Succeed"}}}, "End": true}}}"#),
+    (
+        "a Pass/Choice loop",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "C"}], "Default": "A"}, "C": {"Type": "Succeed"}}}"#,
+    ),
+    (
+        "a Wait loop",
+        r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 99999999, "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "C"}], "Default": "W"}, "C": {"Type": "Succeed"}}}"#,
+    ),
+    (
+        "a retry that never gives up",
+        r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 99999999, "MaxAttempts": 99999999, "BackoffRate": 1.7976931348623157e308}], "End": true}}}"#,
+    ),
+    (
+        "a Catch that loops",
+        r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "T"}], "End": true}}}"#,
+    ),
+    (
+        "a Parallel in a loop",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [{"StartAt": "X", "States": {"X": {"Type": "Pass", "End": true}}}, {"StartAt": "Y", "States": {"Y": {"Type": "Wait", "Seconds": 1, "End": true}}}], "ResultPath": null, "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "C"}], "Default": "P"}, "C": {"Type": "Succeed"}}}"#,
+    ),
+    (
+        "a Map in a loop",
+        r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Pass", "End": true}}}, "ResultPath": null, "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "C"}], "Default": "M"}, "C": {"Type": "Succeed"}}}"#,
+    ),
+    (
+        "a loop inside every Map iteration",
+        r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Pass", "Next": "Y"}, "Y": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "Z"}], "Default": "X"}, "Z": {"Type": "Succeed"}}}, "End": true}}}"#,
+    ),
+    (
+        "a distributed Map whose iterations loop",
+        r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "X", "States": {"X": {"Type": "Pass", "Next": "Y"}, "Y": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "Z"}], "Default": "X"}, "Z": {"Type": "Succeed"}}}, "End": true}}}"#,
+    ),
 ];
 
 fn always_failing_mocks() -> Mocks {

@@ -34,7 +34,12 @@ fn interleaved_map_iterations_do_not_mix_in_the_inspector() {
     let input = ins.get("input").expect("input stage").clone();
     let v = input.get("v").and_then(Value::as_number).expect("v").as_f64();
     // Every stage belongs to the same iteration as the input.
-    assert_eq!(ins.get("afterParameters").and_then(|p| p.get("doubled")).and_then(Value::as_number).map(|n| n.as_f64()), Some(2.0 * v), "{}", ins.to_json());
+    assert_eq!(
+        ins.get("afterParameters").and_then(|p| p.get("doubled")).and_then(Value::as_number).map(|n| n.as_f64()),
+        Some(2.0 * v),
+        "{}",
+        ins.to_json()
+    );
     let out = ins.get("output").expect("output stage");
     assert_eq!(out.get("v"), input.get("v"), "{}", ins.to_json());
     assert_eq!(v, 3.0, "{}", ins.to_json());

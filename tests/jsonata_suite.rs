@@ -45,10 +45,7 @@ mod official {
         };
         let suite = dir.join("conformance/jsonata");
         if !suite.join("manifest.json").is_file() {
-            panic!(
-                "the JSONata suite is missing: no {} (set ASL_SIM_SHARED to the shared folder)",
-                suite.join("manifest.json").display()
-            );
+            panic!("the JSONata suite is missing: no {} (set ASL_SIM_SHARED to the shared folder)", suite.join("manifest.json").display());
         }
         suite
     }
@@ -121,11 +118,8 @@ mod official {
             }
             _ => None,
         };
-        let bindings: Vec<(String, Value)> = case
-            .get("bindings")
-            .and_then(Value::as_object)
-            .map(|o| o.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
-            .unwrap_or_default();
+        let bindings: Vec<(String, Value)> =
+            case.get("bindings").and_then(Value::as_object).map(|o| o.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()).unwrap_or_default();
         let bindings: Vec<(&str, Value)> = bindings.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         let mut limits = Limits::default();
         let timeboxed = case.get("depth").is_some() || case.get("timelimit").is_some();
@@ -139,18 +133,13 @@ mod official {
             Ok(expr) => evaluate_with(&expr, input.as_ref(), &bindings, &mut SuiteHost, &limits)
                 .map_err(|e| e.code.clone().or(Some(format!("(no code) {}", e.message)))),
         };
-        let expected_code = case
-            .get("code")
-            .and_then(Value::as_str)
-            .or_else(|| case.get("error").and_then(|e| e.get("code")).and_then(Value::as_str));
+        let expected_code =
+            case.get("code").and_then(Value::as_str).or_else(|| case.get("error").and_then(|e| e.get("code")).and_then(Value::as_str));
         match (expected_code, result) {
             (Some(want), Err(got)) => {
                 let got = got.unwrap_or_default();
                 let limit_codes = ["U1001", "D1011", "D1012"];
-                if got == want
-                    || got.starts_with("(no code)")
-                    || (timeboxed && want == "U1001" && limit_codes.contains(&got.as_str()))
-                {
+                if got == want || got.starts_with("(no code)") || (timeboxed && want == "U1001" && limit_codes.contains(&got.as_str())) {
                     Outcome::Pass
                 } else {
                     Outcome::Fail(format!("expected error {}, got error {}", want, got))
@@ -225,10 +214,8 @@ mod official {
                     };
                     match case {
                         None => Outcome::Fail(format!("{} has no case {}", file, index)),
-                        Some(case) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            run_case(&case, &group_dir, &mut datasets, &suite)
-                        }))
-                        .unwrap_or_else(|_| Outcome::Fail("panicked".into())),
+                        Some(case) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_case(&case, &group_dir, &mut datasets, &suite)))
+                            .unwrap_or_else(|_| Outcome::Fail("panicked".into())),
                     }
                 }
             };

@@ -225,8 +225,7 @@ impl GoldenCase {
     }
 
     fn js_execution(&self) -> JsExecution {
-        let simulator = JsSimulator::new(self.definition, Some(self.js_options()))
-            .unwrap_or_else(|e| panic!("{}: {}", self.name, stringify(&e)));
+        let simulator = JsSimulator::new(self.definition, Some(self.js_options())).unwrap_or_else(|e| panic!("{}: {}", self.name, stringify(&e)));
         simulator.start(self.input.and_then(arg)).unwrap_or_else(|e| panic!("{}: {}", self.name, stringify(&e)))
     }
 }

@@ -84,7 +84,13 @@ fn native() -> Vec<Native> {
                 max_events: c.get("maxEvents").and_then(Value::as_number).and_then(|n| n.as_i64()).unwrap() as usize,
                 answers: c.get("answers").and_then(Value::as_array).unwrap().iter().map(answer).collect(),
             },
-            step_back_at: c.get("stepBackAt").and_then(Value::as_array).unwrap().iter().map(|p| p.as_number().unwrap().as_i64().unwrap() as usize).collect(),
+            step_back_at: c
+                .get("stepBackAt")
+                .and_then(Value::as_array)
+                .unwrap()
+                .iter()
+                .map(|p| p.as_number().unwrap().as_i64().unwrap() as usize)
+                .collect(),
             status: text(c, "status"),
             error: optional(c, "error"),
             cause: optional(c, "cause"),

@@ -151,7 +151,19 @@ const GOLDEN_DEFINITION: &str = include_str!("golden/determinism.asl.json");
 #[wasm_bindgen_test]
 fn malformed_and_truncated_definitions_throw_invalid_definition() {
     let malformed = [
-        "", "{", "[", "nul", "1e", "-", "\"abc", "\"\\u12\"", "{\"a\": 1,}", "[1e400]", "\u{FEFF}{}", "{} {}", "\"\u{0}\"",
+        "",
+        "{",
+        "[",
+        "nul",
+        "1e",
+        "-",
+        "\"abc",
+        "\"\\u12\"",
+        "{\"a\": 1,}",
+        "[1e400]",
+        "\u{FEFF}{}",
+        "{} {}",
+        "\"\u{0}\"",
         "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Wait\", \"Timestamp\": \"+999999-01-01T00:00:00Z\", \"End\": true}}}",
         "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Parameters\": {\"x.$\": \"States.Format(\"}, \"End\": true}}}",
         "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Parameters\": {\"x.$\": \"$['a',\"}, \"End\": true}}}",
@@ -185,11 +197,18 @@ fn malformed_inputs_mocks_and_answers_throw_invalid_json() {
     // JS values that JSON cannot hold.
     let cyclic = js_sys::Object::new();
     Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
-    for (what, value) in [("a cyclic object", cyclic.into()), ("a BigInt", js_sys::BigInt::from(1u64 << 60).into()), ("a function", Function::new_no_args("return 1").into()), ("a symbol", JsValue::symbol(Some("s")))] {
+    for (what, value) in [
+        ("a cyclic object", cyclic.into()),
+        ("a BigInt", js_sys::BigInt::from(1u64 << 60).into()),
+        ("a function", Function::new_no_args("return 1").into()),
+        ("a symbol", JsValue::symbol(Some("s"))),
+    ] {
         assert_eq!(code(what, call(&sim, "start", &[value])), "INVALID_JSON", "{what}");
     }
     // Values JSON.stringify turns into something else are fine.
-    for value in [JsValue::UNDEFINED, JsValue::NULL, js_sys::Number::NAN.into(), f64::INFINITY.into(), (-0.0f64).into(), json("[1, 2]"), "\"text\"".into()] {
+    for value in
+        [JsValue::UNDEFINED, JsValue::NULL, js_sys::Number::NAN.into(), f64::INFINITY.into(), (-0.0f64).into(), json("[1, 2]"), "\"text\"".into()]
+    {
         call(&sim, "start", &[value]).expect("a JSON value");
     }
 }
@@ -229,7 +248,8 @@ fn deep_nesting_throws_an_error_not_a_trap() {
     timed("data nested just under the parser's limit", || {
         let depth = asl_sim::json::MAX_DEPTH - 4;
         let input = format!("{{\"deep\": {}}}", nested("{\"a\": ", "[1]", "}", depth));
-        let (report, ex) = run(&pass("\"copy.$\": \"$.deep\", \"text.$\": \"States.JsonToString($.deep)\", \"all.$\": \"$..a[0]\""), "{}", input.as_str().into());
+        let (report, ex) =
+            run(&pass("\"copy.$\": \"$.deep\", \"text.$\": \"States.JsonToString($.deep)\", \"all.$\": \"$..a[0]\""), "{}", input.as_str().into());
         assert_status(&report, &ex, "SUCCEEDED", &[], "deep data");
     });
 }
@@ -354,7 +374,16 @@ fn far_away_times_complete_in_virtual_time() {
     assert_eq!(text(&report, "status"), "SUCCEEDED");
     assert_eq!(text(&report, "clock"), "2027-03-03T09:46:39.000Z");
     // Start times a Date can hold, and numbers no Date can.
-    for start in ["\"+275760-09-13T00:00:00.000Z\"", "\"-271821-04-20T00:00:00.000Z\"", "8640000000000000", "-8640000000000000", "9007199254740991", "1e300", "-1e300", "0"] {
+    for start in [
+        "\"+275760-09-13T00:00:00.000Z\"",
+        "\"-271821-04-20T00:00:00.000Z\"",
+        "8640000000000000",
+        "-8640000000000000",
+        "9007199254740991",
+        "1e300",
+        "-1e300",
+        "0",
+    ] {
         let (report, _) = run(wait, &format!("{{\"startTime\": {start}}}"), JsValue::UNDEFINED);
         assert_eq!(text(&report, "status"), "SUCCEEDED", "startTime {start}");
     }
@@ -392,9 +421,21 @@ fn mocks_of_the_wrong_shape_throw_invalid_mocks() {
 #[wasm_bindgen_test]
 fn absurd_options_throw_invalid_option() {
     let bad = [
-        r#"{"maxEvents": -1}"#, r#"{"maxEvents": 1.5}"#, r#"{"maxEvents": 1e300}"#, r#"{"maxEvents": "5"}"#, r#"{"maxEvents": null}"#,
-        r#"{"seed": -1}"#, r#"{"seed": 1.5}"#, r#"{"seed": 9007199254740993}"#, r#"{"seed": "1"}"#, r#"{"seed": null}"#,
-        r#"{"testCase": 5}"#, r#"{"mocks": {}, "testCase": {}}"#, r#"{"seeds": 1}"#, "5", "\"text\"",
+        r#"{"maxEvents": -1}"#,
+        r#"{"maxEvents": 1.5}"#,
+        r#"{"maxEvents": 1e300}"#,
+        r#"{"maxEvents": "5"}"#,
+        r#"{"maxEvents": null}"#,
+        r#"{"seed": -1}"#,
+        r#"{"seed": 1.5}"#,
+        r#"{"seed": 9007199254740993}"#,
+        r#"{"seed": "1"}"#,
+        r#"{"seed": null}"#,
+        r#"{"testCase": 5}"#,
+        r#"{"mocks": {}, "testCase": {}}"#,
+        r#"{"seeds": 1}"#,
+        "5",
+        "\"text\"",
     ];
     for options in bad {
         let r = construct(&HELLO.into(), &json(options));
@@ -415,7 +456,8 @@ fn absurd_options_throw_invalid_option() {
         assert_eq!(code(what, construct(&HELLO.into(), &options)), "INVALID_OPTION", "{what}");
     }
     // Extremes that are allowed.
-    for options in [r#"{"seed": 0}"#, r#"{"seed": -0}"#, r#"{"seed": 9007199254740991}"#, r#"{"maxEvents": 0}"#, r#"{"maxEvents": 9007199254740991}"#] {
+    for options in [r#"{"seed": 0}"#, r#"{"seed": -0}"#, r#"{"seed": 9007199254740991}"#, r#"{"maxEvents": 0}"#, r#"{"maxEvents": 9007199254740991}"#]
+    {
         let (report, _) = run(HELLO, options, JsValue::UNDEFINED);
         let status = text(&report, "status");
         assert!(status == "SUCCEEDED" || status == "FAILED", "{options}: {status}");
@@ -445,7 +487,8 @@ fn lone_surrogates_cross_the_boundary_as_replacement_characters() {
     let lone = JsString::from_char_code1(0xD800);
     let with_lone = |s: &str| -> JsValue { JsString::from(s).concat(&lone).concat(&JsString::from("\u{1F600}")).into() };
     // In the definition text: a state name and a Result string.
-    let definition: JsValue = json(r#""{\"StartAt\": \"A\ud800\", \"States\": {\"A\ud800\": {\"Type\": \"Pass\", \"Result\": \"r\udc00\", \"End\": true}}}""#);
+    let definition: JsValue =
+        json(r#""{\"StartAt\": \"A\ud800\", \"States\": {\"A\ud800\": {\"Type\": \"Pass\", \"Result\": \"r\udc00\", \"End\": true}}}""#);
     let sim = construct(&definition, &JsValue::UNDEFINED).unwrap_or_else(|e| panic!("{}", message(&e)));
     // A string is JSON text: a lone surrogate inside JSON text, then as a value in an array.
     let quoted: JsValue = JsString::from("\"in").concat(&lone).concat(&JsString::from("\"")).into();
@@ -485,7 +528,8 @@ fn lone_surrogates_cross_the_boundary_as_replacement_characters() {
     let report = call(&call(&sim, "start", &[]).unwrap(), "run", &[]).unwrap();
     assert_eq!(text(&report, "status"), "SUCCEEDED");
     // And the validator's columns on a line holding one (counted in UTF-16 units).
-    let diagnostics = asl_sim::wasm::validate("{\"StartAt\": \"\u{FFFD}\", \"States\": {\"\u{FFFD}\": {\"Type\": \"Pass\", \"Next\": \"X\"}}}").unwrap();
+    let diagnostics =
+        asl_sim::wasm::validate("{\"StartAt\": \"\u{FFFD}\", \"States\": {\"\u{FFFD}\": {\"Type\": \"Pass\", \"Next\": \"X\"}}}").unwrap();
     assert!(Array::from(&diagnostics).length() > 0);
 }
 

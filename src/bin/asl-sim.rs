@@ -128,7 +128,8 @@ fn run(args: &[String]) {
         options.seed = s.parse().unwrap_or_else(|_| die("--seed takes a whole number"));
     }
     if let Some(t) = f.get("--start-time") {
-        options.start_time = asl_sim::engine::clock::parse_timestamp(t).unwrap_or_else(|| die("--start-time takes an RFC 3339 date-time like 2024-01-01T00:00:00Z"));
+        options.start_time =
+            asl_sim::engine::clock::parse_timestamp(t).unwrap_or_else(|| die("--start-time takes an RFC 3339 date-time like 2024-01-01T00:00:00Z"));
     }
     if let Some(n) = f.get("--max-events") {
         options.max_events = n.parse().ok().filter(|n| *n >= 2).unwrap_or_else(|| die("--max-events takes a whole number of at least 2"));
@@ -508,7 +509,11 @@ fn run_case(case: &Value) -> Result<(), String> {
                 }
             }
             if !missing.is_empty() || !extra.is_empty() {
-                return Err(format!("history (as the recorder's Parallel transformer leaves it) differs: ours also has [{}], AWS also has [{}]", extra.join(", "), missing.join(", ")));
+                return Err(format!(
+                    "history (as the recorder's Parallel transformer leaves it) differs: ours also has [{}], AWS also has [{}]",
+                    extra.join(", "),
+                    missing.join(", ")
+                ));
             }
         }
         if !same {
@@ -564,7 +569,8 @@ fn test(args: &[String]) {
             continue;
         }
         seen.insert(case.id.clone());
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_case(&case.value))).unwrap_or_else(|_| Err("PANIC in the engine".to_string()));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_case(&case.value)))
+            .unwrap_or_else(|_| Err("PANIC in the engine".to_string()));
         let ok = result.is_ok();
         let mut all_tags = tags.clone();
         all_tags.push(if service_free { "(service-free)".into() } else { "(with mocks)".into() });
@@ -605,7 +611,14 @@ fn test(args: &[String]) {
         outln!("  {:<32} {:>4}/{:<4} {:>6.1}%", tag, p, n, 100.0 * *p as f64 / (*n).max(1) as f64);
     }
     let good = passed + unexpected_pass;
-    outln!("overall: {}/{} = {:.1}%; history-checked cases passing: {}/{}", good, total, 100.0 * good as f64 / total.max(1) as f64, history_cases.0, history_cases.1);
+    outln!(
+        "overall: {}/{} = {:.1}%; history-checked cases passing: {}/{}",
+        good,
+        total,
+        100.0 * good as f64 / total.max(1) as f64,
+        history_cases.0,
+        history_cases.1
+    );
     let stale: Vec<&String> = ignore.keys().filter(|k| !seen.contains(*k)).collect();
     if !stale.is_empty() && f.has("--verbose") {
         outln!("ignore-list entries not selected: {}", stale.len());
@@ -627,19 +640,19 @@ fn bench(args: &[String]) {
     let mut transitions = 0u64;
     let mut last = None;
     for _ in 0..repeat {
-    let input = parse_json(&input_text, "the input");
-    let mut options = Options { max_events: usize::MAX, ..Options::default() };
-    if let Some(n) = f.get("--max-events") {
-        options.max_events = n.parse().unwrap_or_else(|_| die("--max-events takes a whole number"));
-    }
-    if let Some(m) = &mocks_text {
-        options.mocks = Mocks::from_value(&parse_json(m, "the mocks"), None, None).unwrap_or_else(|e| die(format!("mocks: {}", e)));
-    }
-    let sim = Simulator::new(&def, options).unwrap_or_else(|d| die(format!("invalid definition: {:?}", d.first().map(|d| &d.message))));
-    let mut ex = sim.start(input).unwrap_or_else(|e| die(e.to_string()));
-    ex.run(None);
-    transitions += ex.transitions();
-    last = Some(ex);
+        let input = parse_json(&input_text, "the input");
+        let mut options = Options { max_events: usize::MAX, ..Options::default() };
+        if let Some(n) = f.get("--max-events") {
+            options.max_events = n.parse().unwrap_or_else(|_| die("--max-events takes a whole number"));
+        }
+        if let Some(m) = &mocks_text {
+            options.mocks = Mocks::from_value(&parse_json(m, "the mocks"), None, None).unwrap_or_else(|e| die(format!("mocks: {}", e)));
+        }
+        let sim = Simulator::new(&def, options).unwrap_or_else(|d| die(format!("invalid definition: {:?}", d.first().map(|d| &d.message))));
+        let mut ex = sim.start(input).unwrap_or_else(|e| die(e.to_string()));
+        ex.run(None);
+        transitions += ex.transitions();
+        last = Some(ex);
     }
     let ex = last.unwrap_or_else(|| die("nothing ran"));
     let elapsed = started.elapsed().as_secs_f64() * 1000.0;
@@ -668,9 +681,29 @@ mod tests {
 
     #[test]
     fn the_recorders_transformer_sorts_each_parallel_and_loses_the_first_of_two_closing_events() {
-        let ours = strings(&["ExecutionStarted", "ParallelStateEntered(P)", "ParallelStateStarted", "b", "a", "ParallelStateSucceeded", "ParallelStateExited(P)", "ExecutionSucceeded"]);
+        let ours = strings(&[
+            "ExecutionStarted",
+            "ParallelStateEntered(P)",
+            "ParallelStateStarted",
+            "b",
+            "a",
+            "ParallelStateSucceeded",
+            "ParallelStateExited(P)",
+            "ExecutionSucceeded",
+        ]);
         let (kept, stretches) = as_recorded(&ours);
-        assert_eq!(kept, strings(&["ExecutionStarted", "ParallelStateEntered(P)", "ParallelStateStarted", "a", "b", "ParallelStateExited(P)", "ExecutionSucceeded"]));
+        assert_eq!(
+            kept,
+            strings(&[
+                "ExecutionStarted",
+                "ParallelStateEntered(P)",
+                "ParallelStateStarted",
+                "a",
+                "b",
+                "ParallelStateExited(P)",
+                "ExecutionSucceeded"
+            ])
+        );
         assert_eq!(stretches, vec![3..5]);
     }
 
@@ -680,8 +713,28 @@ mod tests {
         // Exited puts [x] back over the inner Succeeded; the list shrinks, so the loop skips `y`
         // and meets the outer Succeeded, which puts [x] back over the inner Exited and `y`; the
         // list shrinks again and the loop ends before the outer Exited.
-        let ours = strings(&["ParallelStateStarted", "ParallelStateEntered(I)", "ParallelStateStarted", "x", "ParallelStateSucceeded", "ParallelStateExited(I)", "y", "ParallelStateSucceeded", "ParallelStateExited(O)"]);
+        let ours = strings(&[
+            "ParallelStateStarted",
+            "ParallelStateEntered(I)",
+            "ParallelStateStarted",
+            "x",
+            "ParallelStateSucceeded",
+            "ParallelStateExited(I)",
+            "y",
+            "ParallelStateSucceeded",
+            "ParallelStateExited(O)",
+        ]);
         let (kept, _) = as_recorded(&ours);
-        assert_eq!(kept, strings(&["ParallelStateStarted", "ParallelStateEntered(I)", "ParallelStateStarted", "x", "ParallelStateSucceeded", "ParallelStateExited(O)"]));
+        assert_eq!(
+            kept,
+            strings(&[
+                "ParallelStateStarted",
+                "ParallelStateEntered(I)",
+                "ParallelStateStarted",
+                "x",
+                "ParallelStateSucceeded",
+                "ParallelStateExited(O)"
+            ])
+        );
     }
 }

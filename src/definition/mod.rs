@@ -200,7 +200,11 @@ pub enum Condition {
     And(Vec<Condition>),
     Or(Vec<Condition>),
     Not(Box<Condition>),
-    Compare { variable: Path, operator: Operator, operand: Operand },
+    Compare {
+        variable: Path,
+        operator: Operator,
+        operand: Operand,
+    },
     /// JSONata `Condition`: `true`, `false` or a `{% %}` expression.
     Jsonata(Template),
 }

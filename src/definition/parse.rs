@@ -21,8 +21,8 @@
 use super::{Diagnostic, QueryLanguage, Scope, Severity, State, StateId, StateMachine};
 use crate::json::{self, SpanMap};
 use crate::query::{Expr, Path, ReferencePath, Template};
-use crate::value::{Map, Value};
 use crate::value::FixedHashMap as HashMap;
+use crate::value::{Map, Value};
 use std::rc::Rc;
 
 /// The result of parsing: the machine when there is no error, and every diagnostic found.
@@ -55,11 +55,7 @@ pub fn parse(text: &str) -> ParseOutcome {
         Ok((value, spans)) => build(&value, Some(&spans)),
         Err(e) => {
             let (line, column) = json::line_column(text, e.offset);
-            let mut d = Diagnostic::error(
-                "INVALID_JSON_DESCRIPTION",
-                "",
-                format!("Invalid JSON: {} at line {}, column {}", e.message, line, column),
-            );
+            let mut d = Diagnostic::error("INVALID_JSON_DESCRIPTION", "", format!("Invalid JSON: {} at line {}, column {}", e.message, line, column));
             let start = e.offset.min(text.len());
             let end = text[start..].chars().next().map_or(start, |c| start + c.len_utf8());
             d.span = (start, end);
@@ -168,8 +164,16 @@ impl<'a> Ctx<'a> {
     pub(super) fn literal_type_error(&mut self, o: &Obj, key: &str, expected: &str) {
         // The literal fields that have a `…Path` twin (the machine's own TimeoutSeconds has none).
         const TWINNED: &[&str] = &[
-            "Seconds", "TimeoutSeconds", "HeartbeatSeconds", "MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage",
-            "MaxItems", "MaxItemsPerBatch", "MaxInputBytesPerBatch", "BooleanEquals",
+            "Seconds",
+            "TimeoutSeconds",
+            "HeartbeatSeconds",
+            "MaxConcurrency",
+            "ToleratedFailureCount",
+            "ToleratedFailurePercentage",
+            "MaxItems",
+            "MaxItemsPerBatch",
+            "MaxInputBytesPerBatch",
+            "BooleanEquals",
         ];
         let twinned = !o.ptr.is_empty() && (TWINNED.contains(&key) || key.starts_with("Numeric"));
         let hint = match o.get(key) {
@@ -284,11 +288,7 @@ impl<'a> Ctx<'a> {
         if values.contains(&s) {
             return Some(s);
         }
-        self.error_value(
-            SCHEMA,
-            &o.at(key),
-            format!("Value should be one of the following: [{}] for the field '{}'", values.join(", "), key),
-        );
+        self.error_value(SCHEMA, &o.at(key), format!("Value should be one of the following: [{}] for the field '{}'", values.join(", "), key));
         None
     }
 
@@ -455,20 +455,14 @@ impl<'a> Ctx<'a> {
                                     self.error_value(
                                         SCHEMA,
                                         &at,
-                                        format!(
-                                            "The value for the field '{}' must be a valid JSONPath or a valid intrinsic function call: {}",
-                                            k, e
-                                        ),
+                                        format!("The value for the field '{}' must be a valid JSONPath or a valid intrinsic function call: {}", k, e),
                                     );
                                 }
                             }
                             _ => self.error_value(
                                 SCHEMA,
                                 &at,
-                                format!(
-                                    "The value for the field '{}' must be a STRING that contains a JSONPath or an intrinsic function call",
-                                    k
-                                ),
+                                format!("The value for the field '{}' must be a STRING that contains a JSONPath or an intrinsic function call", k),
                             ),
                         }
                     } else {
@@ -624,11 +618,7 @@ impl<'a, 'v> Builder<'a, 'v> {
                 QueryLanguage::Jsonata
             }
             Some(_) => {
-                self.ctx.error_value(
-                    SCHEMA,
-                    &o.at("QueryLanguage"),
-                    "Expected value of type [STRING] for the field 'QueryLanguage'".into(),
-                );
+                self.ctx.error_value(SCHEMA, &o.at("QueryLanguage"), "Expected value of type [STRING] for the field 'QueryLanguage'".into());
                 QueryLanguage::Jsonata
             }
             None => self.machine_language,
@@ -649,9 +639,7 @@ impl<'a, 'v> Builder<'a, 'v> {
             ScopeKind::Root => {}
             // AWS accepts a ProcessorConfig in the deprecated Iterator too (recorded cases
             // `test_map_state_legacy_config_*`).
-            ScopeKind::ItemProcessor | ScopeKind::Iterator => {
-                self.ctx.unknown_fields(&o, &["StartAt", "States", "Comment", "ProcessorConfig"], &[])
-            }
+            ScopeKind::ItemProcessor | ScopeKind::Iterator => self.ctx.unknown_fields(&o, &["StartAt", "States", "Comment", "ProcessorConfig"], &[]),
             ScopeKind::Branch => self.ctx.unknown_fields(&o, &["StartAt", "States", "Comment"], &[]),
         }
         if kind != ScopeKind::Root {
@@ -694,19 +682,13 @@ impl<'a, 'v> Builder<'a, 'v> {
         if chars == 0 {
             self.ctx.error_head("INVALID_STATE_NAME", &ptr, "State names must not be empty".into());
         } else if chars > 80 {
-            self.ctx.error_head(
-                "INVALID_STATE_NAME",
-                &ptr,
-                format!("State name '{}' is {} characters long; the maximum is 80", name, chars),
-            );
+            self.ctx.error_head("INVALID_STATE_NAME", &ptr, format!("State name '{}' is {} characters long; the maximum is 80", name, chars));
         } else if name.chars().any(char::is_control) {
             self.ctx.error_head("INVALID_STATE_NAME", &ptr, format!("State name {:?} contains a control character", &**name));
         }
         if let Some(first) = self.all_names.get(name) {
-            let message = format!(
-                "Duplicate state name '{}': state names must be unique in the whole state machine (first defined at {})",
-                name, first
-            );
+            let message =
+                format!("Duplicate state name '{}': state names must be unique in the whole state machine (first defined at {})", name, first);
             self.ctx.error_head("DUPLICATE_STATE_NAME", &ptr, message);
         } else {
             self.all_names.insert(name.clone(), ptr.clone());

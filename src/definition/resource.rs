@@ -86,10 +86,7 @@ mod tests {
         assert_eq!(split("arn:aws:states:::sqs:sendMessage.waitForTaskToken"), "sqs sendMessage.waitForTaskToken WaitForTaskToken");
         assert_eq!(split("arn:<partition>:states:::sqs:sendMessage.waitForTaskToken"), "sqs sendMessage.waitForTaskToken WaitForTaskToken");
         assert_eq!(split("arn:aws:states:::aws-sdk:s3:listBuckets"), "aws-sdk:s3 listBuckets RequestResponse");
-        assert_eq!(
-            split("arn:aws:states:::aws-sdk:s3:listBuckets.waitForTaskToken"),
-            "aws-sdk:s3 listBuckets.waitForTaskToken WaitForTaskToken"
-        );
+        assert_eq!(split("arn:aws:states:::aws-sdk:s3:listBuckets.waitForTaskToken"), "aws-sdk:s3 listBuckets.waitForTaskToken WaitForTaskToken");
         assert_eq!(split("arn:aws:states:::states:startExecution.sync"), "states startExecution.sync Sync");
         assert_eq!(split("arn:aws:states:::states:startExecution.sync:2"), "states startExecution.sync:2 Sync");
         assert_eq!(split("arn:aws-cn:states:::batch:submitJob.sync"), "batch submitJob.sync Sync");

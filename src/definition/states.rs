@@ -13,9 +13,7 @@ const STATE_TYPES: &[&str] = &["Pass", "Task", "Choice", "Wait", "Succeed", "Fai
 /// The fields each state type accepts in JSONPath mode (`Type`, `Comment`, `QueryLanguage` everywhere).
 fn fields(type_name: &str) -> &'static [&'static str] {
     match type_name {
-        "Pass" => {
-            &["Type", "Comment", "QueryLanguage", "InputPath", "OutputPath", "ResultPath", "Parameters", "Result", "Assign", "Next", "End"]
-        }
+        "Pass" => &["Type", "Comment", "QueryLanguage", "InputPath", "OutputPath", "ResultPath", "Parameters", "Result", "Assign", "Next", "End"],
         "Task" => &[
             "Type",
             "Comment",
@@ -172,8 +170,7 @@ const OPERATORS: &[(&str, Operator, Compared, bool)] = {
     ]
 };
 
-const RETRIER_FIELDS: &[&str] =
-    &["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"];
+const RETRIER_FIELDS: &[&str] = &["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"];
 const CATCHER_FIELDS: &[&str] = &["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"];
 /// Largest integer the JSON reader keeps exactly; MaxConcurrency and the tolerated
 /// failure count accept anything up to it (AWS caps the effect at run time).
@@ -303,11 +300,7 @@ impl<'a, 'v> Builder<'a, 'v> {
         match self.ctx.boolean(o, "End")? {
             true => Some(Transition::End),
             false => {
-                self.ctx.error_value(
-                    SCHEMA,
-                    &o.at("End"),
-                    "The field 'End' must be true: a state that does not end its scope needs 'Next'".into(),
-                );
+                self.ctx.error_value(SCHEMA, &o.at("End"), "The field 'End' must be true: a state that does not end its scope needs 'Next'".into());
                 None
             }
         }
@@ -320,11 +313,7 @@ impl<'a, 'v> Builder<'a, 'v> {
             for key in map.keys() {
                 let name = key.strip_suffix(".$").unwrap_or(key);
                 if let Some(problem) = variable_name_problem(name) {
-                    self.ctx.error_head(
-                        SCHEMA,
-                        &super::parse::child(&o.at("Assign"), key),
-                        format!("Invalid variable name '{}': {}", name, problem),
-                    );
+                    self.ctx.error_head(SCHEMA, &super::parse::child(&o.at("Assign"), key), format!("Invalid variable name '{}': {}", name, problem));
                 }
             }
         }
@@ -422,11 +411,7 @@ impl<'a, 'v> Builder<'a, 'v> {
         for (i, v) in items.iter().enumerate() {
             match v {
                 Value::String(s) => names.push(s.clone()),
-                _ => self.ctx.error_value(
-                    SCHEMA,
-                    &item(&ptr, i),
-                    "Expected value of type [STRING] for an error name in 'ErrorEquals'".into(),
-                ),
+                _ => self.ctx.error_value(SCHEMA, &item(&ptr, i), "Expected value of type [STRING] for an error name in 'ErrorEquals'".into()),
             }
         }
         if names.iter().any(|n| &**n == "States.ALL") {
@@ -598,8 +583,7 @@ impl<'a, 'v> Builder<'a, 'v> {
             self.ctx.error_head(
                 SCHEMA,
                 &o.ptr,
-                "The Choice rule has a 'Variable' but no comparison operator such as 'StringEquals', 'NumericLessThan' or 'IsPresent'"
-                    .into(),
+                "The Choice rule has a 'Variable' but no comparison operator such as 'StringEquals', 'NumericLessThan' or 'IsPresent'".into(),
             );
             return None;
         }
@@ -906,11 +890,9 @@ impl<'a, 'v> Builder<'a, 'v> {
                 for (i, h) in headers.iter().enumerate() {
                     match h.as_str() {
                         Some(s) => reader_config.csv_headers.push(s.to_string()),
-                        None => self.ctx.error_value(
-                            SCHEMA,
-                            &item(&c.at("CSVHeaders"), i),
-                            "Expected value of type [STRING] for a CSV header".into(),
-                        ),
+                        None => {
+                            self.ctx.error_value(SCHEMA, &item(&c.at("CSVHeaders"), i), "Expected value of type [STRING] for a CSV header".into())
+                        }
                     }
                 }
             }
@@ -1009,8 +991,20 @@ fn jsonata_mode_fields(type_name: &str) -> &'static [&'static str] {
     match type_name {
         "Pass" => &["Type", "Comment", "QueryLanguage", "Output", "Assign", "Next", "End"],
         "Task" => &[
-            "Type", "Comment", "QueryLanguage", "Resource", "Arguments", "Output", "Assign", "TimeoutSeconds", "HeartbeatSeconds",
-            "Credentials", "Retry", "Catch", "Next", "End",
+            "Type",
+            "Comment",
+            "QueryLanguage",
+            "Resource",
+            "Arguments",
+            "Output",
+            "Assign",
+            "TimeoutSeconds",
+            "HeartbeatSeconds",
+            "Credentials",
+            "Retry",
+            "Catch",
+            "Next",
+            "End",
         ],
         "Choice" => &["Type", "Comment", "QueryLanguage", "Choices", "Default", "Output", "Assign"],
         "Wait" => &["Type", "Comment", "QueryLanguage", "Seconds", "Timestamp", "Output", "Assign", "Next", "End"],
@@ -1018,9 +1012,26 @@ fn jsonata_mode_fields(type_name: &str) -> &'static [&'static str] {
         "Fail" => &["Type", "Comment", "QueryLanguage", "Error", "Cause"],
         "Parallel" => &["Type", "Comment", "QueryLanguage", "Branches", "Arguments", "Output", "Assign", "Retry", "Catch", "Next", "End"],
         "Map" => &[
-            "Type", "Comment", "QueryLanguage", "ItemProcessor", "Iterator", "Items", "ItemSelector", "MaxConcurrency",
-            "ToleratedFailureCount", "ToleratedFailurePercentage", "Label", "ItemReader", "ItemBatcher", "ResultWriter", "Output",
-            "Assign", "Retry", "Catch", "Next", "End",
+            "Type",
+            "Comment",
+            "QueryLanguage",
+            "ItemProcessor",
+            "Iterator",
+            "Items",
+            "ItemSelector",
+            "MaxConcurrency",
+            "ToleratedFailureCount",
+            "ToleratedFailurePercentage",
+            "Label",
+            "ItemReader",
+            "ItemBatcher",
+            "ResultWriter",
+            "Output",
+            "Assign",
+            "Retry",
+            "Catch",
+            "Next",
+            "End",
         ],
         _ => &[],
     }
@@ -1046,7 +1057,9 @@ impl<'a, 'v> Builder<'a, 'v> {
         let output = if type_name != "Fail" { self.jsonata_field(o, "Output") } else { None };
         let assign = if allowed.contains(&"Assign") { self.jsonata_assign(o) } else { None };
         let kind = match type_name {
-            "Pass" => self.transition(o, scope, id).map(|t| StateKind::Pass(PassState { result: None, parameters: None, result_path: Some(ReferencePath::root()), transition: t })),
+            "Pass" => self
+                .transition(o, scope, id)
+                .map(|t| StateKind::Pass(PassState { result: None, parameters: None, result_path: Some(ReferencePath::root()), transition: t })),
             "Task" => self.jsonata_task(o, scope, id),
             "Choice" => self.jsonata_choice(o, scope, id),
             "Wait" => self.jsonata_wait(o, scope, id),
@@ -1065,7 +1078,17 @@ impl<'a, 'v> Builder<'a, 'v> {
         };
         if let Some(kind) = kind {
             let root = Some(Path::root());
-            self.states[id] = Some(State { name, pointer, comment, query_language: QueryLanguage::Jsonata, input_path: root.clone(), output_path: root, assign, output, kind });
+            self.states[id] = Some(State {
+                name,
+                pointer,
+                comment,
+                query_language: QueryLanguage::Jsonata,
+                input_path: root.clone(),
+                output_path: root,
+                assign,
+                output,
+                kind,
+            });
         }
     }
 
@@ -1216,14 +1239,16 @@ impl<'a, 'v> Builder<'a, 'v> {
             Some("Seconds") if is_expr(o.get("Seconds")) => self.jsonata_field(o, "Seconds").map(WaitFor::SecondsJsonata),
             Some("Seconds") => self.ctx.uint(o, "Seconds", 0, 99_999_999).map(WaitFor::Seconds),
             Some(_) if is_expr(o.get("Timestamp")) => self.jsonata_field(o, "Timestamp").map(WaitFor::TimestampJsonata),
-            Some(_) => match self.ctx.string(o, "Timestamp").map(|t| (t, parse_timestamp(t))) {
-                Some((_, Some(ms))) => Some(WaitFor::Timestamp(ms)),
-                Some((t, None)) => {
-                    self.ctx.error_value(SCHEMA, &o.at("Timestamp"), format!("The value for the field 'Timestamp' must be an ISO-8601 timestamp with an offset, such as 2024-01-01T00:00:00Z: '{}'", t));
-                    None
+            Some(_) => {
+                match self.ctx.string(o, "Timestamp").map(|t| (t, parse_timestamp(t))) {
+                    Some((_, Some(ms))) => Some(WaitFor::Timestamp(ms)),
+                    Some((t, None)) => {
+                        self.ctx.error_value(SCHEMA, &o.at("Timestamp"), format!("The value for the field 'Timestamp' must be an ISO-8601 timestamp with an offset, such as 2024-01-01T00:00:00Z: '{}'", t));
+                        None
+                    }
+                    None => None,
                 }
-                None => None,
-            },
+            }
             None => None,
         };
         let transition = self.transition(o, scope, id);
@@ -1266,7 +1291,9 @@ impl<'a, 'v> Builder<'a, 'v> {
         let max_concurrency = self.jsonata_number(o, "MaxConcurrency", 0, MAX_INTEGER).unwrap_or(NumberSource::Literal(0));
         let tolerated_failure_count = self.jsonata_number(o, "ToleratedFailureCount", 0, MAX_INTEGER);
         let tolerated_failure_percentage = match o.get("ToleratedFailurePercentage") {
-            Some(Value::String(s)) if crate::query::jsonata_text(s).is_some() => self.jsonata_field(o, "ToleratedFailurePercentage").map(PercentSource::Jsonata),
+            Some(Value::String(s)) if crate::query::jsonata_text(s).is_some() => {
+                self.jsonata_field(o, "ToleratedFailurePercentage").map(PercentSource::Jsonata)
+            }
             Some(_) => self.ctx.number(o, "ToleratedFailurePercentage", 0.0, 100.0).map(PercentSource::Literal),
             None => None,
         };

@@ -101,7 +101,10 @@ pub(super) fn lint_static_result(ctx: &mut Ctx, v: &Value, ptr: &str) {
             ctx.warning_value(
                 "PASS_RESULT_IS_STATIC",
                 ptr,
-                format!("'{}' in 'Result' looks like a path or an intrinsic function call, but 'Result' is static: it is used as a literal string", s),
+                format!(
+                    "'{}' in 'Result' looks like a path or an intrinsic function call, but 'Result' is static: it is used as a literal string",
+                    s
+                ),
             );
         }
         _ => {}

@@ -389,7 +389,11 @@ impl Execution {
                 } else {
                     // Nothing can ever run again: an engine bug, reported rather than hung on.
                     let prev = self.events.len() as u64;
-                    self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from("Internal error: the execution cannot make progress.")));
+                    self.finish(
+                        Status::Failed,
+                        Some(Rc::from("States.Runtime")),
+                        Some(Rc::from("Internal error: the execution cannot make progress.")),
+                    );
                     self.record(prev, EventKind::ExecutionFailed(ErrorCause::boxed(self.error.clone(), self.cause.clone())));
                 }
                 break;
@@ -434,10 +438,7 @@ impl Execution {
         }
         let max = self.options.event_limit();
         if self.events.len() + 1 >= max {
-            let cause = format!(
-                "The execution reached the maximum number of history events ({}).",
-                self.options.max_events.min(MAX_EVENTS)
-            );
+            let cause = format!("The execution reached the maximum number of history events ({}).", self.options.max_events.min(MAX_EVENTS));
             let prev = self.events.len() as u64;
             self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from(cause.as_str())));
             self.record(prev, EventKind::ExecutionFailed(ErrorCause::boxed(self.error.clone(), self.cause.clone())));
@@ -715,4 +716,3 @@ impl Execution {
 fn invalid_token(token: &str) -> ApiError {
     ApiError::new("INVALID_TOKEN", format!("no paused task has the token '{}'", token))
 }
-

@@ -3,8 +3,8 @@
 use super::context::{StateContext, StateEnv};
 use super::{Execution, Inspection, Status, ThreadId, VarScope, MAX_PAYLOAD_BYTES};
 use crate::definition::{
-    QueryLanguage, Catcher, ChoiceRule, Condition, FailField, IntegrationPattern, Jitter, NumberSource, Operand, Operator, PercentSource,
-    Resource, Retrier, StateId, StateKind, Transition, WaitFor,
+    Catcher, ChoiceRule, Condition, FailField, IntegrationPattern, Jitter, NumberSource, Operand, Operator, PercentSource, QueryLanguage, Resource,
+    Retrier, StateId, StateKind, Transition, WaitFor,
 };
 use crate::history::{AssignedExit, ErrorCause, EventKind};
 use crate::mocks::MockOutcome;
@@ -44,7 +44,10 @@ pub(crate) struct Thread {
 }
 
 pub(crate) enum Stage {
-    Enter { state: StateId, input: Value },
+    Enter {
+        state: StateId,
+        input: Value,
+    },
     Active(Box<Active>),
     /// The thread's last state ended it with this output.
     Complete(Value),
@@ -70,14 +73,28 @@ enum AfterAbort {
 
 enum Step {
     Body,
-    Exit { output: Value, next: Transition, assigned: Option<Rc<Map>> },
+    Exit {
+        output: Value,
+        next: Transition,
+        assigned: Option<Rc<Map>>,
+    },
     Error(Failure),
-    RetryWait { at: i64 },
-    WaitUntil { at: i64, output: Value, next: Transition, assigned: Option<Rc<Map>> },
+    RetryWait {
+        at: i64,
+    },
+    WaitUntil {
+        at: i64,
+        output: Value,
+        next: Transition,
+        assigned: Option<Rc<Map>>,
+    },
     Task(Box<TaskRun>),
     Children(Box<Children>),
     /// Recording abort events for siblings, then handling the failure.
-    Aborting { events: VecDeque<EventKind>, then: AfterAbort },
+    Aborting {
+        events: VecDeque<EventKind>,
+        then: AfterAbort,
+    },
 }
 
 struct TaskRun {
@@ -211,20 +228,22 @@ impl Thread {
     }
 }
 
-
 fn runtime(ctx: &StateContext, entered: u64, msg: impl AsRef<str>) -> Failure {
-    Failure::runtime(format!(
-        "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
-        ctx.name,
-        entered,
-        msg.as_ref()
-    ))
+    Failure::runtime(format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", ctx.name, entered, msg.as_ref()))
 }
 
 impl Execution {
     /// A new thread; `child_execution` says which child execution it runs in (when its
     /// events are not recorded), `Some(None)` when it starts a new one.
-    pub(crate) fn spawn(&mut self, parent: Option<(ThreadId, usize)>, vars: Rc<VarScope>, state: StateId, input: Value, last_event: u64, child_execution: Option<Option<ThreadId>>) -> ThreadId {
+    pub(crate) fn spawn(
+        &mut self,
+        parent: Option<(ThreadId, usize)>,
+        vars: Rc<VarScope>,
+        state: StateId,
+        input: Value,
+        last_event: u64,
+        child_execution: Option<Option<ThreadId>>,
+    ) -> ThreadId {
         let tid = self.threads.len();
         let (silent, child_execution) = match child_execution {
             None => (false, tid),
@@ -365,12 +384,30 @@ impl Execution {
     /// Evaluate with the state's environment.
     fn with_env<R>(&mut self, tid: ThreadId, ctx: &StateContext, input: &Value, f: impl FnOnce(&mut StateEnv) -> R) -> R {
         let vars = self.threads[tid].vars.clone();
-        let mut env = StateEnv { input: input.clone(), base: &self.context_base, state: ctx, rng: &mut self.rng, vars: &vars, built: None, result: None, error_output: None, now: self.clock };
+        let mut env = StateEnv {
+            input: input.clone(),
+            base: &self.context_base,
+            state: ctx,
+            rng: &mut self.rng,
+            vars: &vars,
+            built: None,
+            result: None,
+            error_output: None,
+            now: self.clock,
+        };
         f(&mut env)
     }
 
     /// Evaluate a JSONata-mode field with `$states` = {input, context, result?, errorOutput?}.
-    fn jsonata(&mut self, tid: ThreadId, a: &Active, t: &Template, location: &str, result: Option<&Value>, error_output: Option<&Value>) -> Result<Value, Failure> {
+    fn jsonata(
+        &mut self,
+        tid: ThreadId,
+        a: &Active,
+        t: &Template,
+        location: &str,
+        result: Option<&Value>,
+        error_output: Option<&Value>,
+    ) -> Result<Value, Failure> {
         let vars = self.threads[tid].vars.clone();
         let mut env = StateEnv {
             input: a.input.clone(),
@@ -385,14 +422,25 @@ impl Execution {
         };
         t.evaluate_jsonata(&mut env, location).map_err(|mut f| {
             if f.error == "States.QueryEvaluationError" || f.error == "States.Runtime" {
-                f.cause = format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", a.ctx.name, a.entered_event, f.cause);
+                f.cause = format!(
+                    "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
+                    a.ctx.name, a.entered_event, f.cause
+                );
             }
             f
         })
     }
 
     /// JSONata `Output` (absent: `default`).
-    fn jsonata_output(&mut self, tid: ThreadId, a: &Active, t: &Option<Template>, default: &Value, result: Option<&Value>, error_output: Option<&Value>) -> Result<Value, Failure> {
+    fn jsonata_output(
+        &mut self,
+        tid: ThreadId,
+        a: &Active,
+        t: &Option<Template>,
+        default: &Value,
+        result: Option<&Value>,
+        error_output: Option<&Value>,
+    ) -> Result<Value, Failure> {
         match t {
             None => Ok(default.clone()),
             Some(t) => self.jsonata(tid, a, t, "Output", result, error_output),
@@ -400,7 +448,14 @@ impl Execution {
     }
 
     /// JSONata `Assign`: the variables to write when the state exits.
-    fn jsonata_assign(&mut self, tid: ThreadId, a: &Active, t: &Option<Template>, result: Option<&Value>, error_output: Option<&Value>) -> Result<Option<Rc<Map>>, Failure> {
+    fn jsonata_assign(
+        &mut self,
+        tid: ThreadId,
+        a: &Active,
+        t: &Option<Template>,
+        result: Option<&Value>,
+        error_output: Option<&Value>,
+    ) -> Result<Option<Rc<Map>>, Failure> {
         let Some(t) = t else { return Ok(None) };
         let v = self.jsonata(tid, a, t, "Assign", result, error_output)?;
         if v.depth() as usize > crate::json::MAX_DEPTH {
@@ -428,9 +483,9 @@ impl Execution {
         match path {
             None => Ok(Value::empty_object()),
             Some(p) if p.is_identity() => Ok(value.clone()),
-            Some(p) => self.with_env(tid, &a.ctx, value, |env| query::select(p, env)).map_err(|e| {
-                runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
-            }),
+            Some(p) => self
+                .with_env(tid, &a.ctx, value, |env| query::select(p, env))
+                .map_err(|e| runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))),
         }
     }
 
@@ -510,7 +565,10 @@ impl Execution {
                     if size > MAX_PAYLOAD_BYTES {
                         a.step = Step::Error(Failure::new(
                             "States.DataLimitExceeded",
-                            format!("The state/task '{}' assigned variables with a size exceeding the maximum number of bytes service limit.", a.ctx.name),
+                            format!(
+                                "The state/task '{}' assigned variables with a size exceeding the maximum number of bytes service limit.",
+                                a.ctx.name
+                            ),
                         ));
                         self.threads[tid].stage = Stage::Active(a);
                         return Flow::Again;
@@ -611,11 +669,20 @@ impl Execution {
                             if let Some(ins) = self.inspection(a) {
                                 ins.matched_rule = Some(i);
                             }
-                            (rule.next, if rule.assign.is_some() { &rule.assign } else { &st.assign }, if rule.output.is_some() { &rule.output } else { &st.output })
+                            (
+                                rule.next,
+                                if rule.assign.is_some() { &rule.assign } else { &st.assign },
+                                if rule.output.is_some() { &rule.output } else { &st.output },
+                            )
                         }
                         None => match c.default {
                             Some(d) => (d, &st.assign, &st.output),
-                            None => return Err(Failure::new("States.NoChoiceMatched", format!("No Matches! from state '{}' for input '{}'", a.ctx.name, raw.to_json()))),
+                            None => {
+                                return Err(Failure::new(
+                                    "States.NoChoiceMatched",
+                                    format!("No Matches! from state '{}' for input '{}'", a.ctx.name, raw.to_json()),
+                                ))
+                            }
                         },
                     };
                     let assigned = self.jsonata_assign(tid, a, assign, None, None)?;
@@ -632,9 +699,19 @@ impl Execution {
                             match whole_number_strict(&v) {
                                 Some(n) if (0..=MAX_WAIT_SECONDS).contains(&n) => self.clock.saturating_add(n.saturating_mul(1000)),
                                 Some(n) if n > MAX_WAIT_SECONDS => {
-                                    return Err(self.query_error(a, "Seconds", &format!("The Seconds field must be at most {MAX_WAIT_SECONDS}, but was: {}", v.to_json())))
+                                    return Err(self.query_error(
+                                        a,
+                                        "Seconds",
+                                        &format!("The Seconds field must be at most {MAX_WAIT_SECONDS}, but was: {}", v.to_json()),
+                                    ))
                                 }
-                                _ => return Err(self.query_error(a, "Seconds", &format!("The Seconds field must be a non-negative integer, but was: {}", v.to_json()))),
+                                _ => {
+                                    return Err(self.query_error(
+                                        a,
+                                        "Seconds",
+                                        &format!("The Seconds field must be a non-negative integer, but was: {}", v.to_json()),
+                                    ))
+                                }
                             }
                         }
                         WaitFor::TimestampJsonata(t) => {
@@ -645,7 +722,10 @@ impl Execution {
                                     return Err(self.query_error(
                                         a,
                                         "Timestamp",
-                                        &format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}", plain(&v)),
+                                        &format!(
+                                            "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}",
+                                            plain(&v)
+                                        ),
                                     ))
                                 }
                             }
@@ -730,17 +810,25 @@ impl Execution {
                     WaitFor::Timestamp(t) => *t,
                     WaitFor::SecondsJsonata(_) | WaitFor::TimestampJsonata(_) => self.clock,
                     WaitFor::SecondsPath(p) => {
-                        let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
-                            runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
-                        })?;
+                        let v = self
+                            .with_env(tid, &a.ctx, &effective, |env| query::select(p, env))
+                            .map_err(|e| runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message())))?;
                         let secs = match v.as_number() {
                             Some(n) if n.is_integer() => n.as_i64().unwrap_or(i64::MAX),
                             _ => {
-                                return Err(runtime(&a.ctx, a.entered_event, format!("The SecondsPath parameter cannot be parsed as a long value: {} == {}", p.text(), plain(&v))))
+                                return Err(runtime(
+                                    &a.ctx,
+                                    a.entered_event,
+                                    format!("The SecondsPath parameter cannot be parsed as a long value: {} == {}", p.text(), plain(&v)),
+                                ))
                             }
                         };
                         if secs < 0 {
-                            return Err(runtime(&a.ctx, a.entered_event, format!("The SecondsPath parameter references a negative value: {} == {}", p.text(), plain(&v))));
+                            return Err(runtime(
+                                &a.ctx,
+                                a.entered_event,
+                                format!("The SecondsPath parameter references a negative value: {} == {}", p.text(), plain(&v)),
+                            ));
                         }
                         if secs > MAX_WAIT_SECONDS {
                             return Err(runtime(
@@ -752,9 +840,9 @@ impl Execution {
                         self.clock.saturating_add(secs.saturating_mul(1000))
                     }
                     WaitFor::TimestampPath(p) => {
-                        let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
-                            runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
-                        })?;
+                        let v = self
+                            .with_env(tid, &a.ctx, &effective, |env| query::select(p, env))
+                            .map_err(|e| runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message())))?;
                         match v.as_str().and_then(super::clock::parse_timestamp) {
                             Some(t) => t,
                             None => {
@@ -846,9 +934,8 @@ impl Execution {
                 } else if m.items_path.is_identity() {
                     effective.clone()
                 } else {
-                    self.with_env(tid, &a.ctx, &effective, |env| query::select(&m.items_path, env)).map_err(|e| {
-                        runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", m.items_path.text(), e.message()))
-                    })?
+                    self.with_env(tid, &a.ctx, &effective, |env| query::select(&m.items_path, env))
+                        .map_err(|e| runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", m.items_path.text(), e.message())))?
                 };
                 let (items, keys) = match &items_value {
                     Value::Array(arr) => (arr.to_vec(), None),
@@ -868,20 +955,30 @@ impl Execution {
                         let v = self.jsonata(tid, a, t, "MaxConcurrency", None, None)?;
                         match whole_number_strict(&v).filter(|n| *n >= 0) {
                             Some(n) => n as usize,
-                            None => return Err(self.query_error(a, "MaxConcurrency", &format!("The MaxConcurrency field must be a non-negative integer, but was: {}", v.to_json()))),
+                            None => {
+                                return Err(self.query_error(
+                                    a,
+                                    "MaxConcurrency",
+                                    &format!("The MaxConcurrency field must be a non-negative integer, but was: {}", v.to_json()),
+                                ))
+                            }
                         }
                     }
                     NumberSource::Path(p) => {
-                        let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
-                            runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
-                        })?;
+                        let v = self
+                            .with_env(tid, &a.ctx, &effective, |env| query::select(p, env))
+                            .map_err(|e| runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message())))?;
                         match whole_number(&v).filter(|n| *n >= 0) {
                             Some(n) => n as usize,
                             None => {
                                 return Err(runtime(
                                     &a.ctx,
                                     a.entered_event,
-                                    format!("The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {}", plain(&v), p.text()),
+                                    format!(
+                                        "The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {}",
+                                        plain(&v),
+                                        p.text()
+                                    ),
                                 ))
                             }
                         }
@@ -905,12 +1002,16 @@ impl Execution {
                 }
             }
             NumberSource::Path(p) => {
-                let v = self.with_env(tid, &a.ctx, input, |env| query::select(p, env)).map_err(|e| {
-                    runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
-                })?;
+                let v = self
+                    .with_env(tid, &a.ctx, input, |env| query::select(p, env))
+                    .map_err(|e| runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message())))?;
                 match v.as_number().and_then(|n| n.as_i64()) {
                     Some(n) if n > 0 => Ok(n as u64),
-                    _ => Err(runtime(&a.ctx, a.entered_event, format!("The {} field refers to value \"{}\" which is not a valid positive integer: {}", field, plain(&v), p.text()))),
+                    _ => Err(runtime(
+                        &a.ctx,
+                        a.entered_event,
+                        format!("The {} field refers to value \"{}\" which is not a valid positive integer: {}", field, plain(&v), p.text()),
+                    )),
                 }
             }
         }
@@ -979,9 +1080,9 @@ impl Execution {
                 };
                 let rhs = match operand {
                     Operand::Literal(v) => v.clone(),
-                    Operand::Path(p) => self.with_env(tid, &a.ctx, input, |env| query::select(p, env)).map_err(|e| {
-                        runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
-                    })?,
+                    Operand::Path(p) => self
+                        .with_env(tid, &a.ctx, input, |env| query::select(p, env))
+                        .map_err(|e| runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message())))?,
                 };
                 Ok(compare(*operator, &value, &rhs))
             }
@@ -999,12 +1100,14 @@ impl Execution {
         match phase {
             TaskPhase::Schedule => {
                 let kind = match &task.resource {
-                    Resource::LambdaFunction { arn } => EventKind::LambdaFunctionScheduled(Box::new(crate::history::LambdaFunctionScheduledDetails {
-                        resource: Rc::from(arn.as_str()),
-                        input: t.effective.clone(),
-                        timeout_in_seconds: task.timeout_seconds.as_ref().map(|_| t.timeout),
-                        role_arn: None,
-                    })),
+                    Resource::LambdaFunction { arn } => {
+                        EventKind::LambdaFunctionScheduled(Box::new(crate::history::LambdaFunctionScheduledDetails {
+                            resource: Rc::from(arn.as_str()),
+                            input: t.effective.clone(),
+                            timeout_in_seconds: task.timeout_seconds.as_ref().map(|_| t.timeout),
+                            role_arn: None,
+                        }))
+                    }
                     Resource::Activity { arn } => EventKind::ActivityScheduled(Box::new(crate::history::ActivityScheduledDetails {
                         resource: Rc::from(arn.as_str()),
                         input: t.effective.clone(),
@@ -1037,7 +1140,8 @@ impl Execution {
                 // Call the (mocked) service.
                 let call = self.mock_calls[a.state];
                 self.mock_calls[a.state] += 1;
-                let submits = matches!(task.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync, .. });
+                let submits =
+                    matches!(task.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync, .. });
                 let next = match self.mocks().response(&st.name, call).cloned() {
                     Some(resp) => {
                         let mut outcome = match resp.outcome {
@@ -1136,7 +1240,11 @@ impl Execution {
                                 error,
                                 cause,
                             })),
-                            Resource::Activity { .. } => EventKind::ActivityError(Box::new(crate::history::ActivityErrorDetails { event_type: if timed_out { "ActivityTimedOut" } else { "ActivityFailed" }, error, cause })),
+                            Resource::Activity { .. } => EventKind::ActivityError(Box::new(crate::history::ActivityErrorDetails {
+                                event_type: if timed_out { "ActivityTimedOut" } else { "ActivityFailed" },
+                                error,
+                                cause,
+                            })),
                             Resource::Integration { .. } => EventKind::TaskError(Box::new(crate::history::TaskErrorDetails {
                                 event_type: if timed_out { "TaskTimedOut" } else { "TaskFailed" },
                                 resource_type: rt,
@@ -1398,7 +1506,13 @@ impl Execution {
 
     /// `ToleratedFailureCount(Path)` / `ToleratedFailurePercentage(Path)`, read after
     /// `MapStateStarted` as AWS does.
-    fn tolerance(&mut self, tid: ThreadId, a: &Active, m: &crate::definition::MapState, effective: &Value) -> Result<(Option<u64>, Option<f64>), Failure> {
+    fn tolerance(
+        &mut self,
+        tid: ThreadId,
+        a: &Active,
+        m: &crate::definition::MapState,
+        effective: &Value,
+    ) -> Result<(Option<u64>, Option<f64>), Failure> {
         let effective = effective.clone();
         let tolerated_count = match &m.tolerated_failure_count {
             None => None,
@@ -1407,20 +1521,30 @@ impl Execution {
                 let v = self.jsonata(tid, a, t, "ToleratedFailureCount", None, None)?;
                 match whole_number_strict(&v).filter(|n| *n >= 0) {
                     Some(n) => Some(n as u64),
-                    None => return Err(self.query_error(a, "ToleratedFailureCount", &format!("The ToleratedFailureCount field must be a non-negative integer, but was: {}", v.to_json()))),
+                    None => {
+                        return Err(self.query_error(
+                            a,
+                            "ToleratedFailureCount",
+                            &format!("The ToleratedFailureCount field must be a non-negative integer, but was: {}", v.to_json()),
+                        ))
+                    }
                 }
             }
             Some(NumberSource::Path(p)) => {
-                let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
-                    runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
-                })?;
+                let v = self
+                    .with_env(tid, &a.ctx, &effective, |env| query::select(p, env))
+                    .map_err(|e| runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message())))?;
                 match whole_number(&v).filter(|n| *n >= 0) {
                     Some(n) => Some(n as u64),
                     None => {
                         return Err(runtime(
                             &a.ctx,
                             a.entered_event,
-                            format!("The ToleratedFailureCountPath field refers to value \"{}\" which is not a valid integer: {}", plain(&v), p.text()),
+                            format!(
+                                "The ToleratedFailureCountPath field refers to value \"{}\" which is not a valid integer: {}",
+                                plain(&v),
+                                p.text()
+                            ),
                         ))
                     }
                 }
@@ -1437,9 +1561,9 @@ impl Execution {
                 }
             }
             Some(PercentSource::Path(p)) => {
-                let v = self.with_env(tid, &a.ctx, &effective, |env| query::select(p, env)).map_err(|e| {
-                    runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message()))
-                })?;
+                let v = self
+                    .with_env(tid, &a.ctx, &effective, |env| query::select(p, env))
+                    .map_err(|e| runtime(&a.ctx, a.entered_event, format!("Invalid path '{}' : {}", p.text(), e.message())))?;
                 let n = match &v {
                     Value::Number(n) => Some(n.as_f64()),
                     Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
@@ -1452,7 +1576,11 @@ impl Execution {
                         return Err(runtime(
                             &a.ctx,
                             a.entered_event,
-                            format!("The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}", plain(&v), p.text()),
+                            format!(
+                                "The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {}",
+                                plain(&v),
+                                p.text()
+                            ),
                         ))
                     }
                 }
@@ -1514,11 +1642,7 @@ impl Execution {
             c.run_phase = 1;
             let arn = format!(
                 "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
-                self.options.region,
-                self.options.account,
-                self.options.state_machine_name,
-                st.name,
-                self.transitions
+                self.options.region, self.options.account, self.options.state_machine_name, st.name, self.transitions
             );
             self.emit(tid, EventKind::MapRunStarted { map_run_arn: Rc::from(arn) });
             a.step = Step::Children(c);
@@ -1562,7 +1686,12 @@ impl Execution {
                         c.last_branch_event = child_last;
                     }
                     if c.is_map {
-                        if let Some(id) = self.end_iteration(tid, c.distributed, child_last, EventKind::MapIteration { event_type: "MapIterationSucceeded", state: a.state as u32, index: i as u32 }) {
+                        if let Some(id) = self.end_iteration(
+                            tid,
+                            c.distributed,
+                            child_last,
+                            EventKind::MapIteration { event_type: "MapIterationSucceeded", state: a.state as u32, index: i as u32 },
+                        ) {
                             c.last_branch_event = id;
                         }
                         a.step = Step::Children(c);
@@ -1572,7 +1701,12 @@ impl Execution {
                 }
                 Err(f) => {
                     if c.is_map {
-                        self.end_iteration(tid, c.distributed, child_last, EventKind::MapIteration { event_type: "MapIterationFailed", state: a.state as u32, index: i as u32 });
+                        self.end_iteration(
+                            tid,
+                            c.distributed,
+                            child_last,
+                            EventKind::MapIteration { event_type: "MapIterationFailed", state: a.state as u32, index: i as u32 },
+                        );
                         c.failures += 1;
                         let total = c.items.len().max(1) as f64;
                         let tolerated = c.tolerated_count.is_some_and(|n| c.failures as u64 <= n)
@@ -1612,10 +1746,23 @@ impl Execution {
                     let jsonata = st.query_language == QueryLanguage::Jsonata;
                     let input = if jsonata { a.input.clone() } else { eff };
                     let r = {
-                        let mut env = StateEnv { input, base: &self.context_base, state: &ctx, rng: &mut self.rng, vars: &vars, built: None, result: None, error_output: None, now: self.clock };
+                        let mut env = StateEnv {
+                            input,
+                            base: &self.context_base,
+                            state: &ctx,
+                            rng: &mut self.rng,
+                            vars: &vars,
+                            built: None,
+                            result: None,
+                            error_output: None,
+                            now: self.clock,
+                        };
                         if jsonata {
                             sel.evaluate_jsonata(&mut env, "ItemSelector").map_err(|mut f| {
-                                f.cause = format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", a.ctx.name, a.entered_event, f.cause);
+                                f.cause = format!(
+                                    "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
+                                    a.ctx.name, a.entered_event, f.cause
+                                );
                                 f
                             })
                         } else {
@@ -1636,7 +1783,11 @@ impl Execution {
             };
             c.next += 1;
             c.running += 1;
-            self.emit_iteration(tid, c.distributed, EventKind::MapIteration { event_type: "MapIterationStarted", state: a.state as u32, index: i as u32 });
+            self.emit_iteration(
+                tid,
+                c.distributed,
+                EventKind::MapIteration { event_type: "MapIterationStarted", state: a.state as u32, index: i as u32 },
+            );
             let last = self.threads[tid].last_event;
             let scope = Rc::new(VarScope { vars: Default::default(), parent: Some(self.threads[tid].vars.clone()) });
             let child_execution = if c.distributed { Some(None) } else { self.child_execution_of(tid) };
@@ -1719,7 +1870,11 @@ impl Execution {
                             if self.threads[*child].alive {
                                 self.abort_thread(*child, out);
                                 if c.is_map {
-                                    out.push_back(EventKind::MapIteration { event_type: "MapIterationAborted", state: a.state as u32, index: i as u32 });
+                                    out.push_back(EventKind::MapIteration {
+                                        event_type: "MapIterationAborted",
+                                        state: a.state as u32,
+                                        index: i as u32,
+                                    });
                                 }
                             }
                         }
@@ -1834,7 +1989,8 @@ fn compare(op: Operator, v: &Value, rhs: &Value) -> bool {
             }
         }
         TimestampEquals | TimestampLessThan | TimestampGreaterThan | TimestampLessThanEquals | TimestampGreaterThanEquals => {
-            let (Some(a), Some(b)) = (v.as_str().and_then(super::clock::parse_timestamp), rhs.as_str().and_then(super::clock::parse_timestamp)) else {
+            let (Some(a), Some(b)) = (v.as_str().and_then(super::clock::parse_timestamp), rhs.as_str().and_then(super::clock::parse_timestamp))
+            else {
                 return false;
             };
             match op {

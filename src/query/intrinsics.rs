@@ -191,9 +191,7 @@ impl Call {
     fn integer(&self, v: &Value, what: &str) -> Result<i64, Failure> {
         match v.as_number() {
             Some(Number::Int(i)) => Ok(i),
-            Some(Number::Float(f)) => {
-                java::round(f).ok_or_else(|| self.fail(format_args!("the {} {} is out of range", what, describe(v))))
-            }
+            Some(Number::Float(f)) => java::round(f).ok_or_else(|| self.fail(format_args!("the {} {} is out of range", what, describe(v)))),
             None => Err(self.fail(format_args!("the {} must be a number, but it is {}", what, describe(v)))),
         }
     }
@@ -203,10 +201,7 @@ impl Call {
         let s = self.string(v, what)?;
         let len = java::char_len(s);
         if len > MAX_INPUT_CHARS {
-            return Err(self.fail(format_args!(
-                "the {} is {} characters long, but at most {} are allowed",
-                what, len, MAX_INPUT_CHARS
-            )));
+            return Err(self.fail(format_args!("the {} is {} characters long, but at most {} are allowed", what, len, MAX_INPUT_CHARS)));
         }
         Ok(s)
     }
@@ -241,9 +236,11 @@ impl Call {
             Function::ArrayGetItem => {
                 let items = self.array(&args[0], "first argument")?;
                 let index = self.integer(&args[1], "index")?;
-                usize::try_from(index).ok().and_then(|i| items.get(i)).cloned().ok_or_else(|| {
-                    self.fail(format_args!("the index {} is out of bounds for an array of {} items", index, items.len()))
-                })
+                usize::try_from(index)
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .cloned()
+                    .ok_or_else(|| self.fail(format_args!("the index {} is out of bounds for an array of {} items", index, items.len())))
             }
             Function::ArrayLength => Ok(Value::int(self.array(&args[0], "argument")?.len() as i64)),
             Function::ArrayUnique => {
@@ -262,9 +259,7 @@ impl Call {
             }
             Function::Base64Decode => {
                 let s = self.limited_string(&args[0], "input")?;
-                let bytes = BASE64_DECODER
-                    .decode(s.as_bytes())
-                    .map_err(|e| self.fail(format_args!("the input is not valid Base64: {}", e)))?;
+                let bytes = BASE64_DECODER.decode(s.as_bytes()).map_err(|e| self.fail(format_args!("the input is not valid Base64: {}", e)))?;
                 // Java's `new String(bytes, UTF_8)`: malformed sequences become U+FFFD.
                 Ok(Value::from(String::from_utf8_lossy(&bytes).into_owned()))
             }
@@ -274,12 +269,8 @@ impl Call {
                 let right = self.object(&args[1], "second argument")?;
                 match args[2] {
                     Value::Bool(false) => {}
-                    Value::Bool(true) => {
-                        return Err(self.fail("deep merging is not supported: the third argument must be false"))
-                    }
-                    ref v => {
-                        return Err(self.fail(format_args!("the third argument must be the boolean false, but it is {}", describe(v))))
-                    }
+                    Value::Bool(true) => return Err(self.fail("deep merging is not supported: the third argument must be false")),
+                    ref v => return Err(self.fail(format_args!("the third argument must be the boolean false, but it is {}", describe(v)))),
                 }
                 // Shallow: the second object's members replace the first's, keeping the first's order.
                 let mut merged = left.clone();
@@ -344,10 +335,7 @@ impl Call {
         // The end is included when a step lands on it (recorded: `(1, 9, 2)` → `[1,3,5,7,9]`).
         let count = if (step > 0 && start <= end) || (step < 0 && start >= end) { (end - start) / step + 1 } else { 0 };
         if count > MAX_RANGE_ITEMS {
-            return Err(self.fail(format_args!(
-                "the range would hold {} items, but an array can hold at most {}",
-                count, MAX_RANGE_ITEMS
-            )));
+            return Err(self.fail(format_args!("the range would hold {} items, but an array can hold at most {}", count, MAX_RANGE_ITEMS)));
         }
         Ok(Value::array((0..count).map(|k| Value::int((start + k * step) as i64)).collect()))
     }
@@ -369,10 +357,7 @@ impl Call {
         }
         match super::hex_digest(algorithm, data.as_bytes()) {
             Some(hex) => Ok(Value::from(hex)),
-            None => Err(self.fail(format_args!(
-                "the algorithm '{}' is not supported; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512",
-                algorithm
-            ))),
+            None => Err(self.fail(format_args!("the algorithm '{}' is not supported; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512", algorithm))),
         }
     }
 
@@ -569,10 +554,8 @@ impl<'a> Parser<'a> {
                     "true" => Value::Bool(true),
                     "false" => Value::Bool(false),
                     word => {
-                        return self.err_at(
-                            start,
-                            &format!("'{}' is not an argument (strings are written in single quotes, paths start with '$')", word),
-                        )
+                        return self
+                            .err_at(start, &format!("'{}' is not an argument (strings are written in single quotes, paths start with '$')", word))
                     }
                 };
                 Ok((Arg::Literal(value), None))
@@ -782,7 +765,10 @@ mod tests {
         assert_eq!(parse_err("States.MathAdd(1)"), "States.MathAdd takes 2 arguments, but 1 were given in 'States.MathAdd(1)'");
         assert_eq!(parse_err("States.UUID(1)"), "States.UUID takes 0 arguments, but 1 were given in 'States.UUID(1)'");
         assert_eq!(parse_err("States.Format()"), "States.Format takes at least 1 argument, but 0 were given in 'States.Format()'");
-        assert_eq!(parse_err("States.MathRandom(1, 2, 3, 4)"), "States.MathRandom takes 2 to 3 arguments, but 4 were given in 'States.MathRandom(1, 2, 3, 4)'");
+        assert_eq!(
+            parse_err("States.MathRandom(1, 2, 3, 4)"),
+            "States.MathRandom takes 2 to 3 arguments, but 4 were given in 'States.MathRandom(1, 2, 3, 4)'"
+        );
         assert_eq!(parse_err("States.JsonMerge($.a, $.b)"), "States.JsonMerge takes 3 arguments, but 2 were given in 'States.JsonMerge($.a, $.b)'");
         assert_eq!(parse_err("States.Format('x"), "the string literal is never closed at position 14 of 'States.Format('x'");
         assert_eq!(parse_err("States.Array(1"), "the '(' of 'States.Array' is never closed at position 12 of 'States.Array(1'");
@@ -791,8 +777,14 @@ mod tests {
         assert_eq!(parse_err("States.Array(,1)"), "an argument is expected at position 13 of 'States.Array(,1)'");
         assert_eq!(parse_err("States.Array(1) x"), "unexpected text after the call at position 16 of 'States.Array(1) x'");
         assert_eq!(parse_err("States.Array"), "'(' is expected after 'States.Array' at position 12 of 'States.Array'");
-        assert_eq!(parse_err("States.Array(abc)"), "'abc' is not an argument (strings are written in single quotes, paths start with '$') at position 13 of 'States.Array(abc)'");
-        assert_eq!(parse_err("States.Array(\"a\")"), "an argument is expected (a 'string', a number, null, true, false, a path or a call) at position 13 of 'States.Array(\"a\")'");
+        assert_eq!(
+            parse_err("States.Array(abc)"),
+            "'abc' is not an argument (strings are written in single quotes, paths start with '$') at position 13 of 'States.Array(abc)'"
+        );
+        assert_eq!(
+            parse_err("States.Array(\"a\")"),
+            "an argument is expected (a 'string', a number, null, true, false, a path or a call) at position 13 of 'States.Array(\"a\")'"
+        );
         assert_eq!(parse_err("States.Array(1.2.3)"), "'1.2.3' is not a number at position 13 of 'States.Array(1.2.3)'");
         assert_eq!(parse_err("States.Array(-)"), "'-' is not a number at position 13 of 'States.Array(-)'");
         assert!(parse_err("States.Array($.a[)").starts_with("the argument '$.a[)' is not a valid path: "));
@@ -820,9 +812,16 @@ mod tests {
 
     #[test]
     fn path_arguments_that_select_nothing_are_runtime_errors() {
-        assert_eq!(eval("States.Format('{}', $.missing)", r#"{"a":1}"#), r#"States.Runtime: The JsonPath argument for the field '$.missing' could not be found in the input '{"a":1}'"#);
-        assert_eq!(eval("States.Array($nope)", "{}"), "States.Runtime: The JsonPath argument for the field '$nope' refers to the variable 'nope', which is not assigned");
-        assert!(eval("States.Array($$.Nope)", "{}").starts_with("States.Runtime: The JsonPath argument for the field '$$.Nope' could not be found in the input '{\"Execution\""));
+        assert_eq!(
+            eval("States.Format('{}', $.missing)", r#"{"a":1}"#),
+            r#"States.Runtime: The JsonPath argument for the field '$.missing' could not be found in the input '{"a":1}'"#
+        );
+        assert_eq!(
+            eval("States.Array($nope)", "{}"),
+            "States.Runtime: The JsonPath argument for the field '$nope' refers to the variable 'nope', which is not assigned"
+        );
+        assert!(eval("States.Array($$.Nope)", "{}")
+            .starts_with("States.Runtime: The JsonPath argument for the field '$$.Nope' could not be found in the input '{\"Execution\""));
     }
 
     // ------------------------------------------------------------ States.Format
@@ -836,7 +835,10 @@ mod tests {
         assert_eq!(eval("States.Format('fst={}', $.o)", r#"{"o":{"Arg1":1,"Arg2":[]}}"#), r#""fst={Arg1=1, Arg2=[]}""#);
         assert_eq!(eval("States.Format('{}', $.a)", r#"{"a":[1,"x",[2.0,null],{"k":"v"}]}"#), r#""[1, x, [2.0, null], {k=v}]""#);
         assert_eq!(eval("States.Format('{}|{}|{}', 1e21, 0.0001, 100.0)", "{}"), r#""1.0E21|1.0E-4|100.0""#);
-        assert_eq!(eval("States.Format('{}', $$.StateMachine)", "{}"), r#""{Id=arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine, Name=StateMachine}""#);
+        assert_eq!(
+            eval("States.Format('{}', $$.StateMachine)", "{}"),
+            r#""{Id=arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine, Name=StateMachine}""#
+        );
         // A template from a path: its `{}` are placeholders.
         assert_eq!(eval("States.Format($greeting)", "{}"), r#""hi""#);
         assert_eq!(eval("States.Format($.t, 'Pikachu')", r#"{"t":"It's {}!"}"#), r#""It's Pikachu!""#);
@@ -869,7 +871,10 @@ mod tests {
     fn json_to_string() {
         // AWS docs example.
         assert_eq!(eval("States.JsonToString($.dataJson)", r#"{"dataJson":{"foo":"bar"}}"#), r#""{\"foo\":\"bar\"}""#);
-        assert_eq!(eval("States.JsonToString($.x)", r#"{"x":{"b":[1,2.0,1.5e300],"a":null,"s":"q\"\u0001"}}"#), r#""{\"b\":[1,2.0,1.5E300],\"a\":null,\"s\":\"q\\\"\\u0001\"}""#);
+        assert_eq!(
+            eval("States.JsonToString($.x)", r#"{"x":{"b":[1,2.0,1.5e300],"a":null,"s":"q\"\u0001"}}"#),
+            r#""{\"b\":[1,2.0,1.5E300],\"a\":null,\"s\":\"q\\\"\\u0001\"}""#
+        );
         assert_eq!(eval("States.JsonToString($.x)", r#"{"x":"HelloWorld"}"#), r#""\"HelloWorld\"""#);
         assert_eq!(eval("States.JsonToString($.x)", r#"{"x":null}"#), r#""null""#);
         assert_eq!(eval("States.JsonToString($.x)", r#"{"x":true}"#), r#""true""#);
@@ -882,7 +887,10 @@ mod tests {
         assert_eq!(eval("States.JsonMerge($.json1, $.json2, false)", input), r#"{"a":{"a3":1,"a4":2},"b":2,"c":3}"#);
         assert_eq!(eval("States.JsonMerge($.json2, $.json1, false)", input), r#"{"a":{"a1":1,"a2":2},"c":3,"b":2}"#);
         assert_eq!(fails("States.JsonMerge($.json1, $.json2, true)", input), "deep merging is not supported: the third argument must be false");
-        assert_eq!(fails("States.JsonMerge($.json1, $.json2, 'false')", input), r#"the third argument must be the boolean false, but it is string "false""#);
+        assert_eq!(
+            fails("States.JsonMerge($.json1, $.json2, 'false')", input),
+            r#"the third argument must be the boolean false, but it is string "false""#
+        );
         assert_eq!(fails("States.JsonMerge($.json1, 1, false)", input), "the second argument must be an object, but it is number 1");
         assert_eq!(fails("States.JsonMerge(States.Array(), $.json1, false)", input), "the first argument must be an object, but it is array []");
     }
@@ -938,7 +946,10 @@ mod tests {
         assert_eq!(fails("States.ArrayRange(0, 1000, 1)", "{}"), "the range would hold 1001 items, but an array can hold at most 1000");
         assert_eq!(fails("States.ArrayRange(0, 10, 0)", "{}"), "the step must not be 0");
         assert_eq!(fails("States.ArrayRange('0', 10, 1)", "{}"), r#"the start must be a number, but it is string "0""#);
-        assert_eq!(fails("States.ArrayRange(-9223372036854775808, 9223372036854775807, 1)", "{}"), "the range would hold 18446744073709551616 items, but an array can hold at most 1000");
+        assert_eq!(
+            fails("States.ArrayRange(-9223372036854775808, 9223372036854775807, 1)", "{}"),
+            "the range would hold 18446744073709551616 items, but an array can hold at most 1000"
+        );
     }
 
     #[test]
@@ -987,11 +998,20 @@ mod tests {
     #[test]
     fn hash() {
         // AWS docs: SHA-1 of "input data".
-        assert_eq!(eval("States.Hash($.Data, $.Algorithm)", r#"{"Data":"input data","Algorithm":"SHA-1"}"#), r#""aaff4a450a104cd177d28d18d74485e8cae074b7""#);
+        assert_eq!(
+            eval("States.Hash($.Data, $.Algorithm)", r#"{"Data":"input data","Algorithm":"SHA-1"}"#),
+            r#""aaff4a450a104cd177d28d18d74485e8cae074b7""#
+        );
         assert_eq!(eval("States.Hash('input data', 'MD5')", "{}"), r#""812f45842bc6d66ee14572ce20db8e86""#);
         assert_eq!(eval("States.Hash('input data', 'SHA-256')", "{}"), r#""b4a697a057313163aee33cd8d40c66e9f0f177e00cac2de32475ffff6169c3e3""#);
-        assert_eq!(eval("States.Hash('input data', 'SHA-384')", "{}"), r#""d28a7d5cf25a74f11a50a18452b75e04bb3d70c9dd0510d6123aa008c756511b87525bdc835ebb27e1fb9e9374a15562""#);
-        assert_eq!(eval("States.Hash('input data', 'SHA-512')", "{}"), r#""6ce4adb348546d4f449c4d25aad9a7c9cb711d9e91982d3f0b29ca2f3f47d4ce2deba23bf2954f0f1d593fc50283731a533d30d425402d4f91316d871303aac4""#);
+        assert_eq!(
+            eval("States.Hash('input data', 'SHA-384')", "{}"),
+            r#""d28a7d5cf25a74f11a50a18452b75e04bb3d70c9dd0510d6123aa008c756511b87525bdc835ebb27e1fb9e9374a15562""#
+        );
+        assert_eq!(
+            eval("States.Hash('input data', 'SHA-512')", "{}"),
+            r#""6ce4adb348546d4f449c4d25aad9a7c9cb711d9e91982d3f0b29ca2f3f47d4ce2deba23bf2954f0f1d593fc50283731a533d30d425402d4f91316d871303aac4""#
+        );
         // Non-string data is hashed as its JSON text: MD5("{\"a\":1}") and MD5("1").
         assert_eq!(eval("States.Hash($.o, 'MD5')", r#"{"o":{"a":1}}"#), r#""bb6cb5c68df4652941caf652a366f2d8""#);
         assert_eq!(eval("States.Hash(1, 'MD5')", "{}"), r#""c4ca4238a0b923820dcc509a6f75849b""#);
@@ -1054,7 +1074,10 @@ mod tests {
     #[test]
     fn string_split() {
         // AWS docs: ["1","2","3","4","5"].
-        assert_eq!(eval("States.StringSplit($.inputString, $.splitter)", r#"{"inputString":"1,2,3,4,5","splitter":","}"#), r#"["1","2","3","4","5"]"#);
+        assert_eq!(
+            eval("States.StringSplit($.inputString, $.splitter)", r#"{"inputString":"1,2,3,4,5","splitter":","}"#),
+            r#"["1","2","3","4","5"]"#
+        );
         // Every character of the delimiter splits; empty pieces are dropped (recorded).
         assert_eq!(eval("States.StringSplit($.s, $.d)", r#"{"s":"split on T and \nnew line","d":"T\n"}"#), r#"["split on "," and ","new line"]"#);
         assert_eq!(eval("States.StringSplit(', , ,', ',')", "{}"), r#"[" "," "]"#);
@@ -1109,14 +1132,20 @@ mod tests {
 
     #[test]
     fn positions_count_characters() {
-        assert_eq!(parse_err("States.Format('é✓', x)"), "'x' is not an argument (strings are written in single quotes, paths start with '$') at position 20 of 'States.Format('é✓', x)'");
+        assert_eq!(
+            parse_err("States.Format('é✓', x)"),
+            "'x' is not an argument (strings are written in single quotes, paths start with '$') at position 20 of 'States.Format('é✓', x)'"
+        );
         assert!(parse_err("States.Array($['é)").starts_with("the argument '$['é)' is not a valid path"));
     }
 
     #[test]
     fn payload_templates_use_intrinsics() {
         use crate::query::Template;
-        let t = Template::compile(&crate::json::parse(r#"{"sum.$":"States.MathAdd($.a, 1)","fixed":[1],"nested":{"s.$":"States.Format('{}!', $.b)"}}"#).unwrap()).unwrap();
+        let t = Template::compile(
+            &crate::json::parse(r#"{"sum.$":"States.MathAdd($.a, 1)","fixed":[1],"nested":{"s.$":"States.Format('{}!', $.b)"}}"#).unwrap(),
+        )
+        .unwrap();
         let mut env = TestEnv::new(crate::json::parse(r#"{"a":41,"b":"x"}"#).unwrap());
         assert_eq!(t.evaluate(&mut env).unwrap().to_json(), r#"{"sum":42,"fixed":[1],"nested":{"s":"x!"}}"#);
         let err = Template::compile(&crate::json::parse(r#"{"a.$":"States.Nope()"}"#).unwrap()).unwrap_err();

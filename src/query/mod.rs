@@ -258,10 +258,16 @@ impl Template {
                     crate::json::escape_pointer_token(k, ptr);
                     if let Some(name) = k.strip_suffix(".$") {
                         let Some(text) = val.as_str() else {
-                            return Err((ptr.clone(), format!("The value for the field '{}' must be a STRING that contains a JSONPath or an intrinsic function call", k)));
+                            return Err((
+                                ptr.clone(),
+                                format!("The value for the field '{}' must be a STRING that contains a JSONPath or an intrinsic function call", k),
+                            ));
                         };
                         let expr = Expr::compile(text).map_err(|e| {
-                            (ptr.clone(), format!("The value for the field '{}' must be a valid JSONPath or a valid intrinsic function call: {}", k, e))
+                            (
+                                ptr.clone(),
+                                format!("The value for the field '{}' must be a valid JSONPath or a valid intrinsic function call: {}", k, e),
+                            )
                         })?;
                         members.push((Rc::from(name), TemplateMember::Dynamic { field: k.clone(), expr }));
                     } else {

@@ -119,11 +119,7 @@ impl Path {
                     Some(v) => cur = v,
                     None => {
                         let shown = self.normalized(i + 1);
-                        return Err(if i + 1 == self.segments.len() {
-                            PathError::NoResults(shown)
-                        } else {
-                            PathError::MissingProperty(shown)
-                        });
+                        return Err(if i + 1 == self.segments.len() { PathError::NoResults(shown) } else { PathError::MissingProperty(shown) });
                     }
                 }
             }
@@ -427,11 +423,7 @@ impl<'a> Lexer<'a> {
                 Some(b'.') => {
                     if self.s.get(self.i + 1) == Some(&b'.') {
                         self.i += 2;
-                        let inner = if self.s.get(self.i) == Some(&b'[') {
-                            self.bracket()?
-                        } else {
-                            self.dot_name()?
-                        };
+                        let inner = if self.s.get(self.i) == Some(&b'[') { self.bracket()? } else { self.dot_name()? };
                         segs.push(Segment::Descendant(Box::new(inner)));
                     } else {
                         self.i += 1;

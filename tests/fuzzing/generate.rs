@@ -126,7 +126,8 @@ const ODD_NAMES: [&str; 6] = ["<b>bold</b>", "a\"quote", "line\nbreak", "Ünïc�
 
 const ERRORS: [&str; 6] = ["Err1", "Err2", "States.TaskFailed", "States.Timeout", "States.HeartbeatTimeout", "States.Permissions"];
 
-const PATHS: [&str; 12] = ["$", "$.x", "$.s", "$.items", "$.items[0]", "$.nested.a", "$.missing", "$.items[*]", "$..a", "$.items[?(@ > 1)]", "$.items[0:2]", "$.flag"];
+const PATHS: [&str; 12] =
+    ["$", "$.x", "$.s", "$.items", "$.items[0]", "$.nested.a", "$.missing", "$.items[*]", "$..a", "$.items[?(@ > 1)]", "$.items[0:2]", "$.flag"];
 
 const INTRINSICS: [&str; 16] = [
     "States.Format('x={} s={}', $.x, $.s)",
@@ -400,7 +401,11 @@ impl Gen<'_, '_> {
             Lang::Jsonata => {
                 let keep = if self.config.raw { self.u.ratio(1, 2)? } else { self.u.ratio(6, 7)? };
                 if keep {
-                    let r = if has_result { "$states.result".to_string() } else { self.jsonata()?.trim_start_matches("{% ").trim_end_matches(" %}").to_string() };
+                    let r = if has_result {
+                        "$states.result".to_string()
+                    } else {
+                        self.jsonata()?.trim_start_matches("{% ").trim_end_matches(" %}").to_string()
+                    };
                     s.insert("Output".into(), json!(format!("{{% $merge([$states.input, {{'r': {r}}}]) %}}")));
                 } else if self.u.ratio(1, 2)? {
                     s.insert("Output".into(), self.jsonata_template()?);
@@ -442,7 +447,9 @@ impl Gen<'_, '_> {
             (Lang::Jsonata, 1) => s.insert("Timestamp".into(), json!("{% $states.input.t %}")),
             (Lang::JsonPath, 1) => s.insert("SecondsPath".into(), json!("$.n")),
             (Lang::JsonPath, 2) => s.insert("TimestampPath".into(), json!("$.t")),
-            (_, 3) => s.insert("Timestamp".into(), json!(self.pick(&["2024-01-01T00:10:00Z", "2020-01-01T00:00:00Z", "2031-01-01T00:00:00.5+01:00"])?)),
+            (_, 3) => {
+                s.insert("Timestamp".into(), json!(self.pick(&["2024-01-01T00:10:00Z", "2020-01-01T00:00:00Z", "2031-01-01T00:00:00.5+01:00"])?))
+            }
             _ => s.insert("Seconds".into(), json!(self.u.int_in_range(0..=120)?)),
         };
         self.data_flow(&mut s, lang, false)?;
@@ -464,7 +471,14 @@ impl Gen<'_, '_> {
             let mut rule = match lang {
                 Lang::JsonPath => self.rule(0)?,
                 Lang::Jsonata => {
-                    let c = self.pick(&["$states.input.x > 3", "$states.input.flag", "$count($states.input.items) = 3", "$random() < 0.5", "$exists($states.input.missing)", "$states.input.n < 10"])?;
+                    let c = self.pick(&[
+                        "$states.input.x > 3",
+                        "$states.input.flag",
+                        "$count($states.input.items) = 3",
+                        "$random() < 0.5",
+                        "$exists($states.input.missing)",
+                        "$states.input.n < 10",
+                    ])?;
                     json!({"Condition": format!("{{% {c} %}}")})
                 }
             };
@@ -523,7 +537,8 @@ impl Gen<'_, '_> {
     }
 
     fn catch(&mut self, lang: Lang, names: &[String]) -> Result<Value> {
-        let mut c = json!({"ErrorEquals": [self.pick(&["States.ALL", "Err1", "States.TaskFailed", "States.BranchFailed"])?], "Next": self.target(names)?});
+        let mut c =
+            json!({"ErrorEquals": [self.pick(&["States.ALL", "Err1", "States.TaskFailed", "States.BranchFailed"])?], "Next": self.target(names)?});
         let m = c.as_object_mut().unwrap();
         match lang {
             Lang::JsonPath if self.u.ratio(1, 2)? => {
@@ -620,9 +635,18 @@ impl Gen<'_, '_> {
                 }
             }
             Lang::Jsonata => {
-                s.insert("Items".into(), json!(self.likely("{% $states.input.records %}", &["{% $states.input.items %}", "{% [1, 2, 3] %}", "{% $states.input.nested.list %}"])?));
+                s.insert(
+                    "Items".into(),
+                    json!(self.likely(
+                        "{% $states.input.records %}",
+                        &["{% $states.input.items %}", "{% [1, 2, 3] %}", "{% $states.input.nested.list %}"]
+                    )?),
+                );
                 if self.u.ratio(1, 6)? {
-                    s.insert("ItemSelector".into(), json!({"value": "{% $states.context.Map.Item.Value %}", "index": "{% $states.context.Map.Item.Index %}"}));
+                    s.insert(
+                        "ItemSelector".into(),
+                        json!({"value": "{% $states.context.Map.Item.Value %}", "index": "{% $states.context.Map.Item.Index %}"}),
+                    );
                 }
             }
         }
@@ -675,7 +699,8 @@ impl Gen<'_, '_> {
 
     fn record(&mut self, depth: usize) -> Result<Value> {
         let items: Vec<Value> = (0..self.u.int_in_range(0..=5)?).map(|i| json!(i)).collect();
-        let records: Vec<Value> = if depth == 0 { Vec::new() } else { (0..self.u.int_in_range(0..=4)?).map(|_| self.record(depth - 1)).collect::<Result<_>>()? };
+        let records: Vec<Value> =
+            if depth == 0 { Vec::new() } else { (0..self.u.int_in_range(0..=4)?).map(|_| self.record(depth - 1)).collect::<Result<_>>()? };
         Ok(json!({
             "i": {"n": 0},
             "x": self.u.int_in_range(-2..=8)?,

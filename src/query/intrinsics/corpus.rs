@@ -25,11 +25,9 @@ fn shared_dir() -> PathBuf {
 #[test]
 fn recorded_aws_cases_at_the_expression_level() {
     let dir = shared_dir().join("conformance/localstack");
-    let listing = std::fs::read_dir(&dir).unwrap_or_else(|e| {
-        panic!("the shared conformance data is missing at {} ({}); set ASL_SIM_SHARED to the shared folder", dir.display(), e)
-    });
-    let mut files: Vec<PathBuf> =
-        listing.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "jsonl")).collect();
+    let listing = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("the shared conformance data is missing at {} ({}); set ASL_SIM_SHARED to the shared folder", dir.display(), e));
+    let mut files: Vec<PathBuf> = listing.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "jsonl")).collect();
     files.sort();
     assert!(!files.is_empty(), "no .jsonl case files in {}", dir.display());
 
@@ -84,9 +82,9 @@ fn calls_intrinsic(v: &Value) -> bool {
 /// Whether a template holds a `.$` member that calls an intrinsic.
 fn template_calls_intrinsic(v: &Value) -> bool {
     match v {
-        Value::Object(o) => o.iter().any(|(k, v)| {
-            (k.ends_with(".$") && v.as_str().is_some_and(|s| s.starts_with("States."))) || template_calls_intrinsic(v)
-        }),
+        Value::Object(o) => {
+            o.iter().any(|(k, v)| (k.ends_with(".$") && v.as_str().is_some_and(|s| s.starts_with("States."))) || template_calls_intrinsic(v))
+        }
         Value::Array(a) => a.iter().any(template_calls_intrinsic),
         _ => false,
     }
@@ -225,11 +223,8 @@ impl<'a> Replay<'a> {
             let mut env = self.env(input.clone(), name, None);
             let actual = self.eval_template(credentials, &mut env).map(|v| v.get("RoleArn").cloned().unwrap_or(Value::Null));
             let scheduled = self.find(i, |e| e.get("type").and_then(Value::as_str).is_some_and(|t| t.ends_with("Scheduled")));
-            let expected = scheduled
-                .and_then(|j| self.events[j].get("details"))
-                .and_then(|d| d.get("taskCredentials"))
-                .and_then(|c| c.get("roleArn"))
-                .cloned();
+            let expected =
+                scheduled.and_then(|j| self.events[j].get("details")).and_then(|d| d.get("taskCredentials")).and_then(|c| c.get("roleArn")).cloned();
             self.check(format!("{} Credentials", name), expected.as_ref(), actual);
         }
         if kind != "PassStateEntered" {
@@ -327,9 +322,7 @@ fn matches(expected: &Value, actual: &Value) -> bool {
         (Value::String(e), _) if is_uuid_mask(e) => actual.as_str().is_some_and(is_uuid_v4),
         (Value::String(e), _) if &**e == "RandomNumberGenerated" => actual.as_number().is_some(),
         (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| matches(x, y)),
-        (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| matches(v, w)))
-        }
+        (Value::Object(a), Value::Object(b)) => a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| matches(v, w))),
         _ => expected == actual,
     }
 }

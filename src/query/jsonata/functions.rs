@@ -92,8 +92,7 @@ pub fn register(ev: &mut Evaluator, shared: &Rc<Shared>) -> Result<(), Evaluator
     ev.register_fn_override("eval", |_: &[JValue]| {
         // As if unbound, which is how AWS disables it.
         Err(EvaluatorError::ReferenceError(
-            "T1006: Attempted to invoke a non-function: $eval is not available in AWS Step Functions; use $parse to read JSON text"
-                .to_string(),
+            "T1006: Attempted to invoke a non-function: $eval is not available in AWS Step Functions; use $parse to read JSON text".to_string(),
         ))
     })?;
     Ok(())
@@ -255,13 +254,7 @@ fn step(s: &Shared, args: &[JValue]) -> HostFnResult {
     let n = s.steps.get() + 1;
     s.steps.set(n);
     if n > s.max_steps {
-        return Err(error(
-            "D1012",
-            format!(
-                "Evaluation stopped after {} function calls, its step budget. Check for infinite loop",
-                s.max_steps
-            ),
-        ));
+        return Err(error("D1012", format!("Evaluation stopped after {} function calls, its step budget. Check for infinite loop", s.max_steps)));
     }
     for a in args {
         if !matches!(a, JValue::Array(_) | JValue::Object(_)) || s.measured.borrow().iter().any(|m| same(m, a)) {
@@ -269,7 +262,10 @@ fn step(s: &Shared, args: &[JValue]) -> HostFnResult {
         }
         match node_count(a, MAX_ARGUMENT_ITEMS) {
             None => {
-                return Err(error("D2015", format!("A function was given a value of more than {} values in all (counting those inside)", MAX_ARGUMENT_ITEMS)));
+                return Err(error(
+                    "D2015",
+                    format!("A function was given a value of more than {} values in all (counting those inside)", MAX_ARGUMENT_ITEMS),
+                ));
             }
             // Remember large ones: a callback given the same array on every call ($map's
             // third argument) measures it once.
@@ -340,10 +336,7 @@ fn range(args: &[JValue], max_items: usize) -> HostFnResult {
     }
     let count = span.floor() + 1.0;
     if count > max_items as f64 {
-        return Err(error(
-            "D2014",
-            format!("The size of the sequence allocated by $range must not exceed {}", max_items),
-        ));
+        return Err(error("D2014", format!("The size of the sequence allocated by $range must not exceed {}", max_items)));
     }
     // AWS returns a JSONata sequence: one item comes back as that item, not as an array
     // (`$range(1, 9, 9)` is `1` on AWS, as recorded).
@@ -360,10 +353,7 @@ fn hash(args: &[JValue]) -> HostFnResult {
     let algorithm = string("hash", args, 1)?.unwrap_or("");
     match crate::query::hex_digest(algorithm, text.as_bytes()) {
         Some(hex) => Ok(JValue::string(hex)),
-        None => Err(error(
-            "D3137",
-            format!("The algorithm '{}' is not supported by $hash; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512", algorithm),
-        )),
+        None => Err(error("D3137", format!("The algorithm '{}' is not supported by $hash; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512", algorithm))),
     }
 }
 
@@ -402,8 +392,7 @@ fn uuid(args: &[JValue], s: &Shared) -> HostFnResult {
 fn parse(args: &[JValue]) -> HostFnResult {
     arity("parse", args, 1, 1)?;
     let Some(text) = string("parse", args, 0)? else { return Ok(JValue::Undefined) };
-    let value = crate::json::parse(text)
-        .map_err(|e| error("D3140", format!("$parse could not read the JSON text: {}", e)))?;
+    let value = crate::json::parse(text).map_err(|e| error("D3140", format!("$parse could not read the JSON text: {}", e)))?;
     to_jvalue(&value).map_err(|e| EvaluatorError::EvaluationError(e.message))
 }
 
@@ -458,8 +447,7 @@ fn to_millis_timestamp(args: &[JValue], now_millis: i64) -> HostFnResult {
     }
     let (year, month, day) = civil_from_days(now_millis.div_euclid(86_400_000));
     let in_day = now_millis.rem_euclid(86_400_000);
-    let (hour, minute, second, milli) =
-        (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60, in_day % 1000);
+    let (hour, minute, second, milli) = (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60, in_day % 1000);
     let mut out = String::new();
     for c in missing {
         let text = match c {
@@ -535,10 +523,7 @@ fn missing_components(picture: &str) -> Result<Vec<char>, EvaluatorError> {
     // Day-of-year and ISO week pictures take their defaults another way; ask
     // for the year rather than read the machine's clock.
     if date > has("YMD") && !present.contains(&'Y') {
-        return Err(error(
-            "D3136",
-            "A $toMillis picture without months and days must include the year ([Y])".to_string(),
-        ));
+        return Err(error("D3136", "A $toMillis picture without months and days must include the year ([Y])".to_string()));
     }
     let twelve_hour = time > 0 && time > has("Hmsf") && time == has("Phmsf");
     let order: &str = if twelve_hour { "YMDPhmsf" } else { "YMDHmsf" };

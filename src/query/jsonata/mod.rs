@@ -177,12 +177,7 @@ pub const DEFAULT_MAX_DEPTH: usize = 200;
 /// Evaluate with the default [`Limits`]. `Ok(None)` is JSONata's
 /// `undefined` (no value), which AWS treats as an error where a value is
 /// needed. A binding `("x", v)` is `$x` in the expression.
-pub fn evaluate(
-    expr: &Expression,
-    input: &Value,
-    bindings: &[(&str, Value)],
-    host: &mut dyn Host,
-) -> Result<Option<Value>, EvalError> {
+pub fn evaluate(expr: &Expression, input: &Value, bindings: &[(&str, Value)], host: &mut dyn Host) -> Result<Option<Value>, EvalError> {
     evaluate_with(expr, Some(input), bindings, host, &Limits::default())
 }
 

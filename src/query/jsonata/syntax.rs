@@ -94,11 +94,7 @@ fn visit(node: &mut AstNode, found: &mut Found) {
         AstNode::Lambda { body, params, .. } => {
             let inner = std::mem::replace(&mut **body, AstNode::Null);
             let params = params.iter().map(|p| AstNode::Variable(p.clone())).collect();
-            **body = AstNode::Conditional {
-                condition: Box::new(call(STEP, params)),
-                then_branch: Box::new(inner),
-                else_branch: None,
-            };
+            **body = AstNode::Conditional { condition: Box::new(call(STEP, params)), then_branch: Box::new(inner), else_branch: None };
         }
         // `$toMillis(t, picture)` becomes
         // `$toMillis($ts(t, picture), $pic(picture))`, so that a picture
@@ -369,10 +365,7 @@ fn token_end(text: &str, end: usize) -> usize {
 /// Whether a parse error says only that the text stopped too soon.
 fn ends_early(e: &ParserError) -> bool {
     match e {
-        ParserError::UnexpectedEnd
-        | ParserError::UnclosedString
-        | ParserError::UnclosedComment
-        | ParserError::UnclosedBacktick => true,
+        ParserError::UnexpectedEnd | ParserError::UnclosedString | ParserError::UnclosedComment | ParserError::UnclosedBacktick => true,
         ParserError::Expected { found, .. } => found == "Eof",
         ParserError::UnexpectedToken(t) => t == "Eof",
         other => {
