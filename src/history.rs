@@ -408,7 +408,7 @@ impl Event<'_> {
             }
         };
         let mut m = Map::new();
-        put(&mut m, "timestamp", s(&crate::engine::clock::format_timestamp(self.timestamp)));
+        put(&mut m, "timestamp", s(&crate::time::format_context_timestamp(self.timestamp)));
         put(&mut m, "type", Value::from(self.kind.type_name(machine)));
         put(&mut m, "id", Value::int(self.id as i64));
         put(&mut m, "previousEventId", Value::int(self.previous_event_id as i64));

@@ -4,6 +4,7 @@
 pub mod definition;
 pub mod json;
 pub mod query;
+pub mod time;
 pub mod value;
 
 pub use value::{Map, Number, Value};

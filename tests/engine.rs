@@ -46,7 +46,7 @@ fn check(path: &std::path::Path) -> Result<(), String> {
         }
     }
     if let Some(t) = want.get("stopTime").and_then(Value::as_str) {
-        let got = asl_sim::engine::clock::format_timestamp(ex.clock());
+        let got = asl_sim::time::format_context_timestamp(ex.clock());
         if got != t {
             return Err(format!("stop time {}, want {}", got, t));
         }

@@ -14,9 +14,9 @@
 //! on the test. `tests/web_hostile.rs` runs the same kinds of cases through the JS
 //! API in headless Chromium.
 
-use asl_sim::engine::clock::{format_timestamp, parse_timestamp};
 use asl_sim::mocks::Mocks;
 use asl_sim::query::jsonata::{evaluate, Expression, Host};
+use asl_sim::time::{format_context_timestamp, parse_timestamp};
 use asl_sim::{json, Execution, Map, Options, Simulator, Status, Value};
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -217,7 +217,7 @@ fn finish(what: &str, sim: &Simulator, mut ex: Execution) -> Outcome {
             error: ex.error().map(String::from),
             cause: ex.cause().map(String::from),
             events: n,
-            stop: format_timestamp(ex.clock()),
+            stop: format_context_timestamp(ex.clock()),
             output,
         };
         drop(ex);
@@ -1006,7 +1006,7 @@ hostile! {
         }
         timed("format and parse extreme times", || {
             for ms in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX] {
-                let text = engine("format_timestamp", || format_timestamp(ms));
+                let text = engine("format_context_timestamp", || format_context_timestamp(ms));
                 let _ = engine("parse_timestamp", || parse_timestamp(&text));
             }
             for t in ["", "2024", "2024-01-01T00:00:00", "2024-01-01T00:00:00.Z", "9999999999-01-01T00:00:00Z", "2024-01-01T00:00:00\u{e9}Z", "2024-01-01T00:00:00+01:0\u{e9}"] {

@@ -3,8 +3,8 @@
 //! byte, with the same report (status, active states, clock, waitingFor), and leave the
 //! history a prefix of the golden one. `tests/web.rs` checks the same through the JS API.
 
-use asl_sim::engine::clock::parse_timestamp;
 use asl_sim::mocks::Mocks;
+use asl_sim::time::parse_timestamp;
 use asl_sim::{json, Execution, Options, Simulator, StepReport, Value};
 use std::path::Path;
 

@@ -173,7 +173,7 @@ impl GoldenCase {
         for (flag, value) in self.flags() {
             match flag {
                 "--seed" => options.seed = value.parse().unwrap(),
-                "--start-time" => options.start_time = asl_sim::engine::clock::parse_timestamp(value).unwrap(),
+                "--start-time" => options.start_time = asl_sim::time::parse_timestamp(value).unwrap(),
                 "--max-events" => options.max_events = value.parse().unwrap(),
                 _ => panic!("{}: flag {flag} is not known to this test", self.name),
             }

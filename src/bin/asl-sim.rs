@@ -129,7 +129,7 @@ fn run(args: &[String]) {
     }
     if let Some(t) = f.get("--start-time") {
         options.start_time =
-            asl_sim::engine::clock::parse_timestamp(t).unwrap_or_else(|| die("--start-time takes an RFC 3339 date-time like 2024-01-01T00:00:00Z"));
+            asl_sim::time::parse_timestamp(t).unwrap_or_else(|| die("--start-time takes an RFC 3339 date-time like 2024-01-01T00:00:00Z"));
     }
     if let Some(n) = f.get("--max-events") {
         options.max_events = n.parse().ok().filter(|n| *n >= 2).unwrap_or_else(|| die("--max-events takes a whole number of at least 2"));
@@ -153,9 +153,9 @@ fn run(args: &[String]) {
     }
     out.insert("events".into(), ex.events().len().into());
     out.insert("transitions".into(), ex.transitions().into());
-    out.insert("startTime".into(), asl_sim::engine::clock::format_timestamp(ex.start_time()).into());
+    out.insert("startTime".into(), asl_sim::time::format_context_timestamp(ex.start_time()).into());
     if ex.status().is_finished() {
-        out.insert("stopTime".into(), asl_sim::engine::clock::format_timestamp(ex.clock()).into());
+        out.insert("stopTime".into(), asl_sim::time::format_context_timestamp(ex.clock()).into());
     }
     let mut line = serde_json::Value::Object(out).to_string();
     if f.has("--history") {

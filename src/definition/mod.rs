@@ -9,7 +9,6 @@ mod diagnostic;
 mod parse;
 mod resource;
 mod states;
-pub mod time;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};

@@ -1,10 +1,10 @@
 //! Second pass: each state's fields → the model, for every state type of JSONPath mode.
 
 use super::parse::{item, Builder, Obj, MAX_NESTING, SCHEMA};
-use super::time::parse_timestamp;
 use super::validate::{lint_static_result, looks_like_path};
 use super::*;
 use crate::query::{Path, Template};
+use crate::time::parse_timestamp;
 use crate::value::Value;
 use std::rc::Rc;
 

@@ -16,7 +16,7 @@ pub(crate) fn base(options: &Options, input: &Value) -> Value {
     put(&mut exec, "Input", input.clone());
     put(&mut exec, "Name", Value::from(options.execution_name.as_str()));
     put(&mut exec, "RoleArn", Value::from(options.role_arn()));
-    put(&mut exec, "StartTime", Value::from(super::clock::format_timestamp(options.start_time)));
+    put(&mut exec, "StartTime", Value::from(crate::time::format_context_timestamp(options.start_time)));
     put(&mut exec, "RedriveCount", Value::int(0));
     let mut sm = Map::default();
     put(&mut sm, "Id", Value::from(options.state_machine_arn()));
@@ -44,7 +44,7 @@ impl StateContext {
     pub fn build(&self, base: &Value) -> Value {
         let mut m = base.as_object().cloned().unwrap_or_default();
         let mut st = Map::default();
-        put(&mut st, "EnteredTime", Value::from(super::clock::format_timestamp(self.entered_time)));
+        put(&mut st, "EnteredTime", Value::from(crate::time::format_context_timestamp(self.entered_time)));
         put(&mut st, "Name", Value::String(self.name.clone()));
         if self.retriable {
             put(&mut st, "RetryCount", Value::int(self.retry_count as i64));

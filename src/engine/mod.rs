@@ -539,7 +539,7 @@ impl Execution {
             event_count: self.events.len(),
             status: self.status.as_str(),
             active: self.active_states(),
-            clock: clock::format_timestamp(self.clock),
+            clock: crate::time::format_context_timestamp(self.clock),
             waiting_for: waiting,
         }
     }

@@ -7,8 +7,8 @@
 
 use super::assert_round_trip;
 use super::generate::{Answer, Case};
-use asl_sim::engine::clock::parse_timestamp;
 use asl_sim::mocks::Mocks;
+use asl_sim::time::parse_timestamp;
 use asl_sim::{json, Execution, Options, Simulator, Status, Value};
 
 /// The options a case asks for; `Err` when its mocks are refused.

@@ -445,7 +445,7 @@ fn to_millis_timestamp(args: &[JValue], now_millis: i64) -> HostFnResult {
     if missing.is_empty() {
         return Ok(JValue::String(timestamp.clone()));
     }
-    let (year, month, day) = civil_from_days(now_millis.div_euclid(86_400_000));
+    let (year, month, day) = crate::time::civil_from_days(now_millis.div_euclid(86_400_000));
     let in_day = now_millis.rem_euclid(86_400_000);
     let (hour, minute, second, milli) = (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60, in_day % 1000);
     let mut out = String::new();
@@ -489,20 +489,6 @@ fn to_millis_picture(args: &[JValue]) -> HostFnResult {
     }
     out.push_str(picture);
     Ok(JValue::string(out))
-}
-
-/// The (year, month, day) of a day number (days since 1970-01-01), proleptic
-/// Gregorian (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 /// Between the components put in front; a character no timestamp has.

@@ -1,4 +1,9 @@
-//! Timestamps as AWS reads and writes them: RFC 3339 text ↔ milliseconds since the Unix epoch.
+//! Timestamp text and calendar arithmetic for every layer: RFC 3339 text ↔
+//! milliseconds since the Unix epoch, and day numbers → proleptic Gregorian dates.
+//! It owns the one parser of AWS's timestamps (definitions, Wait and Choice at run
+//! time, `--start-time`) and the two texts of an instant: the context object's
+//! (always with milliseconds; the history's too) and Java's `Instant.toString()`.
+//! A leaf: it imports nothing of the crate and reads no real clock.
 //!
 //! AWS's runtime is Java, and its error messages name the format it parses
 //! ("ISO-8601 extended offset date-time", i.e. `DateTimeFormatter.ISO_OFFSET_DATE_TIME`),
@@ -8,9 +13,6 @@
 //! Recorded cases: `2016-03-05T21:29:29.243167252Z` is accepted; `2016-12-05T21:29:29`
 //! (no offset), `2016-12-05 21:29:29Z` (no `T`), `2016-13-05T21:29:29Z`, `2016-12-05T25:29:29Z`
 //! and `05-12-2016T21:29:29Z` are refused.
-//!
-//! [`format_timestamp`] writes what Java's `Instant.toString()` writes for a millisecond
-//! instant: `2024-01-01T00:00:00Z`, or `2024-01-01T00:00:00.120Z` when the milliseconds are not zero.
 
 /// Parse an RFC 3339 / ISO-8601 offset date-time to milliseconds since the epoch
 /// (digits of the fraction beyond milliseconds are dropped, rounding towards the past).
@@ -87,8 +89,22 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     Some(seconds * 1000 + millis)
 }
 
-/// Format milliseconds since the epoch as UTC RFC 3339 text, as AWS prints instants.
-pub fn format_timestamp(ms: i64) -> String {
+/// The context object's timestamps as AWS writes them (`$$.Execution.StartTime`,
+/// `$$.State.EnteredTime`): UTC, always with milliseconds, `2024-01-01T00:00:00.000Z`.
+/// The history's event timestamps and the CLI's start and stop times are written the
+/// same way, so they read alongside the context object.
+pub fn format_context_timestamp(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let millis = ms.rem_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, m, d, rem / 3600, (rem % 3600) / 60, rem % 60, millis)
+}
+
+/// Java's `Instant.toString()` (AWS's runtime is Java) for a millisecond instant: `2024-01-01T00:00:00Z`, or `2024-01-01T00:00:00.120Z` when the milliseconds
+/// are not zero, and a signed year outside 0000–9999. [`parse_timestamp`] reads it back.
+pub fn format_java_instant(ms: i64) -> String {
     let seconds = ms.div_euclid(1000);
     let millis = ms.rem_euclid(1000);
     let days = seconds.div_euclid(86_400);
@@ -145,7 +161,9 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+/// The (year, month, day) of a day number (days since 1970-01-01), proleptic
+/// Gregorian (Howard Hinnant's algorithm, the inverse of `days_from_civil`).
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -177,6 +195,7 @@ mod tests {
         assert_eq!(ms("2012-10-09t19:00:00z"), ms("2012-10-09T19:00:00Z"));
         assert_eq!(ms("2024-02-29T00:00:00.5Z"), Some(1_709_164_800_500));
         assert_eq!(ms("1969-12-31T23:59:59.999Z"), Some(-1));
+        assert_eq!(ms("2024-01-01T01:00:00.5+01:00"), Some(1_704_067_200_500));
     }
 
     #[test]
@@ -203,18 +222,26 @@ mod tests {
     }
 
     #[test]
+    fn formats_like_the_context_object() {
+        assert_eq!(format_context_timestamp(1_704_067_200_000), "2024-01-01T00:00:00.000Z");
+        assert_eq!(format_context_timestamp(1_704_067_200_120), "2024-01-01T00:00:00.120Z");
+        assert_eq!(format_context_timestamp(parse_timestamp("1969-12-31T23:59:59.999Z").unwrap()), "1969-12-31T23:59:59.999Z");
+    }
+
+    #[test]
     fn formats_like_java_instant() {
-        assert_eq!(format_timestamp(1_704_067_200_000), "2024-01-01T00:00:00Z");
-        assert_eq!(format_timestamp(1_704_067_200_123), "2024-01-01T00:00:00.123Z");
-        assert_eq!(format_timestamp(1_704_067_200_120), "2024-01-01T00:00:00.120Z");
-        assert_eq!(format_timestamp(-1), "1969-12-31T23:59:59.999Z");
-        assert_eq!(format_timestamp(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_java_instant(1_704_067_200_000), "2024-01-01T00:00:00Z");
+        assert_eq!(format_java_instant(1_704_067_200_123), "2024-01-01T00:00:00.123Z");
+        assert_eq!(format_java_instant(1_704_067_200_120), "2024-01-01T00:00:00.120Z");
+        assert_eq!(format_java_instant(-1), "1969-12-31T23:59:59.999Z");
+        assert_eq!(format_java_instant(0), "1970-01-01T00:00:00Z");
     }
 
     #[test]
     fn round_trips() {
         for t in [-86_400_001_i64, 0, 951_782_400_000, 1_457_213_369_243, 4_102_444_799_999] {
-            assert_eq!(parse_timestamp(&format_timestamp(t)), Some(t));
+            assert_eq!(parse_timestamp(&format_java_instant(t)), Some(t));
+            assert_eq!(parse_timestamp(&format_context_timestamp(t)), Some(t));
         }
     }
 }
