@@ -4,6 +4,7 @@
 pub mod definition;
 pub mod json;
 pub mod query;
+pub mod rng;
 pub mod time;
 pub mod value;
 

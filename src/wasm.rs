@@ -249,7 +249,7 @@ pub fn eval_jsonata(
     let bindings: Vec<(&str, Value)> = bindings.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     let options = read_jsonata_options(options)?;
 
-    struct Fixed(i64, crate::engine::rng::Rng);
+    struct Fixed(i64, crate::rng::Rng);
     impl Host for Fixed {
         fn now_millis(&self) -> i64 {
             self.0
@@ -258,7 +258,7 @@ pub fn eval_jsonata(
             self.1.next_u64()
         }
     }
-    let mut host = Fixed(options.now, crate::engine::rng::Rng::new(options.seed));
+    let mut host = Fixed(options.now, crate::rng::Rng::new(options.seed));
 
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]

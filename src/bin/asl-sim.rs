@@ -223,7 +223,7 @@ fn eval(args: &[String]) {
     for (k, v) in vars.iter() {
         bindings.push((k, v.clone()));
     }
-    struct Host(asl_sim::engine::rng::Rng);
+    struct Host(asl_sim::rng::Rng);
     impl asl_sim::query::jsonata::Host for Host {
         fn now_millis(&self) -> i64 {
             asl_sim::engine::clock::DEFAULT_START
@@ -232,7 +232,7 @@ fn eval(args: &[String]) {
             self.0.next_u64()
         }
     }
-    let mut host = Host(asl_sim::engine::rng::Rng::new(0));
+    let mut host = Host(asl_sim::rng::Rng::new(0));
     match asl_sim::query::jsonata::evaluate(&expr, &input, &bindings, &mut host) {
         Ok(Some(v)) => {
             outln!("{{\"result\":{}}}", v.to_json());

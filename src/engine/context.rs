@@ -75,7 +75,7 @@ pub(crate) struct StateEnv<'a> {
     pub input: Value,
     pub base: &'a Value,
     pub state: &'a StateContext,
-    pub rng: &'a mut super::rng::Rng,
+    pub rng: &'a mut crate::rng::Rng,
     pub vars: &'a VarScope,
     pub built: Option<Value>,
     /// JSONata: `$states.result` / `$states.errorOutput` for the field being evaluated.

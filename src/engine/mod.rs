@@ -10,13 +10,13 @@
 
 pub mod clock;
 mod context;
-pub mod rng;
 mod run;
 
 use crate::definition::{StateId, StateMachine};
 use crate::history::{ErrorCause, EventKind, History};
 use crate::mocks::Mocks;
 use crate::query::Failure;
+use crate::rng::{self, Rng};
 use crate::value::{Map, Value};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -267,7 +267,7 @@ pub struct Execution {
     pub(crate) runnable: VecDeque<ThreadId>,
     timers: BinaryHeap<std::cmp::Reverse<(i64, u64, ThreadId, u64)>>,
     timer_seq: u64,
-    pub(crate) rng: rng::Rng,
+    pub(crate) rng: Rng,
     pub(crate) status: Status,
     pub(crate) output: Option<Value>,
     pub(crate) error: Option<Rc<str>>,
@@ -292,7 +292,7 @@ impl Execution {
         let mut ex = Execution {
             machine,
             clock: options.start_time,
-            rng: rng::Rng::new(options.seed),
+            rng: Rng::new(options.seed),
             options,
             input: input.clone(),
             events: History::default(),
@@ -697,7 +697,7 @@ impl Execution {
 
     pub(crate) fn new_token(&mut self) -> String {
         self.token_counter += 1;
-        let a = rng::mix(self.options.seed ^ self.token_counter.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let a = rng::mix(self.options.seed ^ self.token_counter.wrapping_mul(rng::GAMMA));
         let b = rng::mix(a ^ self.token_counter);
         format!("{:016x}{:016x}", a, b)
     }

@@ -687,9 +687,7 @@ mod tests {
             self.variables.get(name).cloned()
         }
         fn next_random(&mut self) -> u64 {
-            // SplitMix64, as the engine's.
-            self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            crate::engine::rng::mix(self.state)
+            crate::rng::step(&mut self.state)
         }
     }
 

@@ -93,13 +93,8 @@ impl Case {
     /// A case from a seed: the bytes come from SplitMix64, so the case depends on the
     /// seed (and this file) alone.
     pub fn from_seed(seed: u64, config: Config) -> Case {
-        let mut state = seed;
-        let bytes: Vec<u8> = (0..16_384)
-            .flat_map(|_| {
-                state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-                asl_sim::engine::rng::mix(state).to_le_bytes()
-            })
-            .collect();
+        let mut rng = asl_sim::rng::Rng::from_state(seed);
+        let bytes: Vec<u8> = (0..16_384).flat_map(|_| rng.next_u64().to_le_bytes()).collect();
         Case::generate(&mut Unstructured::new(&bytes), config).expect("16 KiB of bytes are enough for any case")
     }
 }

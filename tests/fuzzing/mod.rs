@@ -86,8 +86,7 @@ impl Env for FuzzEnv {
         self.variables.get(name).cloned()
     }
     fn next_random(&mut self) -> u64 {
-        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        asl_sim::engine::rng::mix(self.rng)
+        asl_sim::rng::step(&mut self.rng)
     }
     fn jsonata_states(&mut self) -> Value {
         let mut m = Map::new();

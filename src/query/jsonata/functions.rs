@@ -11,9 +11,10 @@ use super::convert::to_jvalue;
 use super::syntax::{JOIN_CHECK, REPLACE_CHECK, STEP, STRING_CHECK, TO_MILLIS_PICTURE, TO_MILLIS_TIMESTAMP, VALUE_CHECK, WIDTH_CHECK};
 use super::MAX_STRING_LENGTH;
 use crate::query::intrinsics::java;
+use crate::rng::Rng;
 use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError, HostFnResult};
 use jsonata_core::value::JValue;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 /// The most values an argument of a `function(…){…}` may hold (itself and everything
@@ -29,27 +30,25 @@ pub struct Shared {
     /// The virtual clock, in milliseconds since the epoch; fixed for the
     /// whole evaluation, as jsonata's `$now()` is.
     pub now_millis: i64,
-    /// SplitMix64 state, seeded with one draw from the host when the
+    /// The generator, at the state of one draw from the host when the
     /// expression can use randomness.
-    pub rng: Cell<u64>,
+    pub rng: RefCell<Rng>,
     pub steps: Cell<u64>,
     /// Bytes of the strings built so far (see `string_check`).
     pub string_bytes: Cell<usize>,
     /// The last large values functions were given, measured already (see `step`).
-    pub measured: std::cell::RefCell<Vec<JValue>>,
+    pub measured: RefCell<Vec<JValue>>,
     pub max_steps: u64,
     pub max_sequence_length: usize,
 }
 
 impl Shared {
     fn next_u64(&self) -> u64 {
-        let s = self.rng.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
-        self.rng.set(s);
-        crate::engine::rng::mix(s)
+        self.rng.borrow_mut().next_u64()
     }
     /// Uniform in [0, 1), 53 bits.
     fn next_f64(&self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        self.rng.borrow_mut().next_f64()
     }
     /// Uniform in [0, n).
     fn below(&self, n: usize) -> usize {

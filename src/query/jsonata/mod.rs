@@ -37,6 +37,7 @@ mod convert;
 mod functions;
 mod syntax;
 
+use crate::rng::Rng;
 use crate::value::Value;
 use jsonata_core::ast::AstNode;
 use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError, EvaluatorOptions};
@@ -192,7 +193,7 @@ pub fn evaluate_with(
 ) -> Result<Option<Value>, EvalError> {
     let shared = Rc::new(functions::Shared {
         now_millis: host.now_millis(),
-        rng: std::cell::Cell::new(if expr.0.draws_randomness { host.next_random() } else { 0 }),
+        rng: std::cell::RefCell::new(Rng::from_state(if expr.0.draws_randomness { host.next_random() } else { 0 })),
         steps: std::cell::Cell::new(0),
         string_bytes: std::cell::Cell::new(0),
         measured: Default::default(),
