@@ -240,7 +240,7 @@ pub fn eval_jsonata(
     #[wasm_bindgen(unchecked_optional_param_type = "{ [name: string]: Json } | null")] bindings: Option<JsValue>,
     #[wasm_bindgen(unchecked_optional_param_type = "JsonataOptions | null")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    use crate::query::jsonata::{evaluate_with, Expression, Host};
+    use crate::query::jsonata::{evaluate_with, Expression, FixedHost};
     install_panic_hook();
     let text = crate::query::jsonata_text(expression.trim()).unwrap_or(expression);
     // A plain JsValue, not an Option: wasm-bindgen's glue would turn `null` into None too.
@@ -249,16 +249,7 @@ pub fn eval_jsonata(
     let bindings: Vec<(&str, Value)> = bindings.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     let options = read_jsonata_options(options)?;
 
-    struct Fixed(i64, crate::rng::Rng);
-    impl Host for Fixed {
-        fn now_millis(&self) -> i64 {
-            self.0
-        }
-        fn next_random(&mut self) -> u64 {
-            self.1.next_u64()
-        }
-    }
-    let mut host = Fixed(options.now, crate::rng::Rng::new(options.seed));
+    let mut host = FixedHost::new(options.now, options.seed);
 
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]

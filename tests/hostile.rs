@@ -15,7 +15,7 @@
 //! API in headless Chromium.
 
 use asl_sim::mocks::Mocks;
-use asl_sim::query::jsonata::{evaluate, Expression, Host};
+use asl_sim::query::jsonata::{evaluate, Expression, FixedHost};
 use asl_sim::time::{format_context_timestamp, parse_timestamp};
 use asl_sim::{json, Execution, Map, Options, Simulator, Status, Value};
 use std::io::Read;
@@ -1262,16 +1262,6 @@ hostile! {
 
 // ---------------------------------------------------------------- JSONata
 
-struct FixedHost;
-impl Host for FixedHost {
-    fn now_millis(&self) -> i64 {
-        1_704_067_200_000
-    }
-    fn next_random(&mut self) -> u64 {
-        7
-    }
-}
-
 hostile! {
     /// JSONata evaluations stay within their depth, step and sequence limits.
     fn jsonata_evaluations_are_bounded() {
@@ -1309,7 +1299,7 @@ hostile! {
         ] {
             let result = timed(expression, || {
                 engine(expression, || match Expression::compile(expression) {
-                    Ok(e) => evaluate(&e, &input, &[], &mut FixedHost).map(|v| v.map(|v| v.to_json().len())),
+                    Ok(e) => evaluate(&e, &input, &[], &mut FixedHost::new(1_704_067_200_000, 0)).map(|v| v.map(|v| v.to_json().len())),
                     Err(e) => Ok(Some(e.message.len())),
                 })
             });

@@ -21,22 +21,12 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 mod official {
-    use asl_sim::query::jsonata::{evaluate_with, Expression, Host, Limits};
+    use asl_sim::query::jsonata::{evaluate_with, Expression, FixedHost, Limits};
     use asl_sim::Value;
     use std::collections::{BTreeMap, BTreeSet};
     use std::path::{Path, PathBuf};
 
     const CASE_COUNT: usize = 1686;
-
-    struct SuiteHost;
-    impl Host for SuiteHost {
-        fn now_millis(&self) -> i64 {
-            1_704_067_200_000
-        }
-        fn next_random(&mut self) -> u64 {
-            0x0123_4567_89AB_CDEF
-        }
-    }
 
     fn shared_dir() -> PathBuf {
         let dir = match std::env::var_os("ASL_SIM_SHARED") {
@@ -130,7 +120,7 @@ mod official {
 
         let result: Result<Option<Value>, Option<String>> = match Expression::compile(&text) {
             Err(e) => Err(e.code.clone()).map_err(|c| c.or(Some(format!("(no code) {}", e.message)))),
-            Ok(expr) => evaluate_with(&expr, input.as_ref(), &bindings, &mut SuiteHost, &limits)
+            Ok(expr) => evaluate_with(&expr, input.as_ref(), &bindings, &mut FixedHost::new(1_704_067_200_000, 0), &limits)
                 .map_err(|e| e.code.clone().or(Some(format!("(no code) {}", e.message)))),
         };
         let expected_code =
@@ -281,19 +271,10 @@ pub const RECURSIONS: &[&str] = &[
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn deep_recursion_ends_in_an_error() {
-    use asl_sim::query::jsonata::{evaluate, Expression, Host};
-    struct Fixed;
-    impl Host for Fixed {
-        fn now_millis(&self) -> i64 {
-            0
-        }
-        fn next_random(&mut self) -> u64 {
-            7
-        }
-    }
+    use asl_sim::query::jsonata::{evaluate, Expression, FixedHost};
     for shape in RECURSIONS {
         let expr = Expression::compile(&shape.replace('N', "5000")).unwrap();
-        let e = evaluate(&expr, &asl_sim::Value::Null, &[], &mut Fixed).unwrap_err();
+        let e = evaluate(&expr, &asl_sim::Value::Null, &[], &mut FixedHost::new(0, 0)).unwrap_err();
         assert!(matches!(e.code.as_deref(), Some("D1011") | Some("D1012")), "{}: {}", shape, e.message);
     }
 }
@@ -301,23 +282,13 @@ fn deep_recursion_ends_in_an_error() {
 #[cfg(target_arch = "wasm32")]
 mod wasm {
     use super::RECURSIONS;
-    use asl_sim::query::jsonata::{evaluate, Expression, Host};
+    use asl_sim::query::jsonata::{evaluate, Expression, FixedHost};
     use asl_sim::Value;
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    struct Fixed;
-    impl Host for Fixed {
-        fn now_millis(&self) -> i64 {
-            1_704_067_200_000
-        }
-        fn next_random(&mut self) -> u64 {
-            7
-        }
-    }
-
     fn eval(text: &str) -> String {
         let expr = Expression::compile(text).unwrap();
-        match evaluate(&expr, &Value::Null, &[], &mut Fixed) {
+        match evaluate(&expr, &Value::Null, &[], &mut FixedHost::new(1_704_067_200_000, 0)) {
             Ok(v) => format!("{:?}", v),
             Err(e) => e.message,
         }

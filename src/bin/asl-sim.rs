@@ -223,16 +223,7 @@ fn eval(args: &[String]) {
     for (k, v) in vars.iter() {
         bindings.push((k, v.clone()));
     }
-    struct Host(asl_sim::rng::Rng);
-    impl asl_sim::query::jsonata::Host for Host {
-        fn now_millis(&self) -> i64 {
-            asl_sim::engine::clock::DEFAULT_START
-        }
-        fn next_random(&mut self) -> u64 {
-            self.0.next_u64()
-        }
-    }
-    let mut host = Host(asl_sim::rng::Rng::new(0));
+    let mut host = asl_sim::query::jsonata::FixedHost::new(asl_sim::engine::clock::DEFAULT_START, 0);
     match asl_sim::query::jsonata::evaluate(&expr, &input, &bindings, &mut host) {
         Ok(Some(v)) => {
             outln!("{{\"result\":{}}}", v.to_json());

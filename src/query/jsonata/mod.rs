@@ -2,21 +2,16 @@
 //!
 //! Compile an expression once, then evaluate it against an input, a few
 //! bindings (`$states`, workflow variables) and a [`Host`] that supplies the
-//! virtual clock and the seeded random source:
+//! virtual clock and the seeded random source ([`FixedHost`], or one's own):
 //!
 //! ```
-//! use asl_sim::query::jsonata::{evaluate, Expression, Host};
+//! use asl_sim::query::jsonata::{evaluate, Expression, FixedHost};
 //! use asl_sim::Value;
 //!
-//! struct Fixed;
-//! impl Host for Fixed {
-//!     fn now_millis(&self) -> i64 { 1_704_067_200_000 } // 2024-01-01T00:00:00Z
-//!     fn next_random(&mut self) -> u64 { 42 }
-//! }
-//!
+//! let mut host = FixedHost::new(1_704_067_200_000, 42); // 2024-01-01T00:00:00Z, seed 42
 //! let expr = Expression::compile("$sum($states.input.items) & ' at ' & $now()").unwrap();
 //! let states = asl_sim::json::parse(r#"{"input": {"items": [1, 2]}}"#).unwrap();
-//! let result = evaluate(&expr, &Value::Null, &[("states", states)], &mut Fixed).unwrap();
+//! let result = evaluate(&expr, &Value::Null, &[("states", states)], &mut host).unwrap();
 //! assert_eq!(result, Some(Value::from("3 at 2024-01-01T00:00:00.000Z")));
 //! ```
 //!
@@ -135,6 +130,33 @@ pub trait Host {
     /// expression names `$random`, `$uuid` or `$shuffle`; further numbers
     /// come from a generator seeded with that draw.
     fn next_random(&mut self) -> u64;
+}
+
+/// A [`Host`] whose clock stands still at one instant and whose randomness is the
+/// crate's seeded generator: what `asl-sim eval` and `evalJsonata` evaluate with,
+/// and the host of every test that evaluates JSONata outside an execution (the
+/// engine's own host is the execution, through `query::Env`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixedHost {
+    /// The instant `$now()` and `$millis()` read, in milliseconds since the epoch.
+    pub now_millis: i64,
+    pub rng: Rng,
+}
+
+impl FixedHost {
+    /// At `now_millis`, drawing from [`Rng::new`]`(seed)`.
+    pub fn new(now_millis: i64, seed: u64) -> FixedHost {
+        FixedHost { now_millis, rng: Rng::new(seed) }
+    }
+}
+
+impl Host for FixedHost {
+    fn now_millis(&self) -> i64 {
+        self.now_millis
+    }
+    fn next_random(&mut self) -> u64 {
+        self.rng.next_u64()
+    }
 }
 
 /// Bounds on one evaluation, so that no expression can hang or overflow
