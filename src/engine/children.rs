@@ -8,8 +8,7 @@
 //! child executions: their events are counted, not recorded, and the parent records
 //! `MapRun…` events instead of `MapIteration…` ones.
 
-use super::context::StateEnv;
-use super::dataflow::{error_output, opt, plain, runtime, whole_number, whole_number_strict};
+use super::dataflow::{error_output, in_state, opt, plain, runtime, whole_number, whole_number_strict};
 use super::thread::{Active, Flow, Stage, Step, Turn};
 use super::{Execution, ThreadId, VarScope};
 use crate::definition::{MapState, NumberSource, ParallelState, PercentSource, QueryLanguage, State, StateKind};
@@ -419,33 +418,19 @@ impl Execution {
                     let mut ctx = a.ctx.clone();
                     ctx.map_item = Some((i, item, c.keys.as_ref().map(|k| k[i].clone())));
                     let eff = c.effective.clone();
-                    let vars = self.threads[tid].vars.clone();
                     let jsonata = st.query_language == QueryLanguage::Jsonata;
                     let input = if jsonata { a.input.clone() } else { eff };
-                    let r = {
-                        let mut env = StateEnv {
-                            input,
-                            base: &self.context_base,
-                            state: &ctx,
-                            rng: &mut self.rng,
-                            vars: &vars,
-                            built: None,
-                            result: None,
-                            error_output: None,
-                            now: self.clock,
-                        };
+                    // JSONata errors here carry the state's prefix, whatever their name.
+                    let r = self.with_env(tid, &ctx, &input, |env| {
                         if jsonata {
-                            sel.evaluate_jsonata(&mut env, "ItemSelector").map_err(|mut f| {
-                                f.cause = format!(
-                                    "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
-                                    a.ctx.name, a.entered_event, f.cause
-                                );
+                            sel.evaluate_jsonata(env, "ItemSelector").map_err(|mut f| {
+                                f.cause = in_state(&a.ctx, a.entered_event, &f.cause);
                                 f
                             })
                         } else {
-                            sel.evaluate(&mut env)
+                            sel.evaluate(env)
                         }
-                    };
+                    });
                     match r {
                         Ok(v) => v,
                         Err(f) => {
@@ -541,10 +526,13 @@ impl Execution {
         let stage = std::mem::replace(&mut self.threads[tid].stage, Stage::Done);
         if let Stage::Active(a) = stage {
             let st = &machine.states[a.state];
+            // What AWS records for each kind of state that can be cut short.
             match (&st.kind, &a.step) {
                 (StateKind::Task(_), _) => out.push_back(EventKind::Lifecycle { event_type: "TaskStateAborted" }),
                 (StateKind::Wait(_), _) => out.push_back(EventKind::Lifecycle { event_type: "WaitStateAborted" }),
-                (StateKind::Map(_) | StateKind::Parallel(_), Step::Children(c)) => {
+                // A Map or Parallel not yet running its children records nothing.
+                (StateKind::Map(_) | StateKind::Parallel(_), step) => {
+                    let Step::Children(c) = step else { return };
                     for (i, child) in c.threads.iter().enumerate() {
                         if let Some(child) = child {
                             if self.threads[*child].alive {
@@ -561,7 +549,7 @@ impl Execution {
                     }
                     out.push_back(EventKind::Lifecycle { event_type: if c.is_map { "MapStateAborted" } else { "ParallelStateAborted" } });
                 }
-                _ => {}
+                (StateKind::Pass(_) | StateKind::Choice(_) | StateKind::Succeed | StateKind::Fail(_), _) => {}
             }
         }
     }

@@ -15,9 +15,14 @@ use crate::query::{self, Failure, Path, PathError, ReferencePath, Template};
 use crate::value::{Map, Value};
 use std::rc::Rc;
 
+/// A cause as AWS words it for an error inside a state: "An error occurred while executing the state …".
+pub(super) fn in_state(ctx: &StateContext, entered: u64, msg: &str) -> String {
+    format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", ctx.name, entered, msg)
+}
+
 /// `States.Runtime` with AWS's "An error occurred while executing the state …" prefix.
 pub(super) fn runtime(ctx: &StateContext, entered: u64, msg: impl AsRef<str>) -> Failure {
-    Failure::runtime(format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", ctx.name, entered, msg.as_ref()))
+    Failure::runtime(in_state(ctx, entered, msg.as_ref()))
 }
 
 /// The failure of reading `path`: `States.Runtime`, quoting Jayway's message as AWS does.
@@ -78,10 +83,7 @@ impl Execution {
         };
         t.evaluate_jsonata(&mut env, location).map_err(|mut f| {
             if f.error == "States.QueryEvaluationError" || f.error == "States.Runtime" {
-                f.cause = format!(
-                    "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
-                    a.ctx.name, a.entered_event, f.cause
-                );
+                f.cause = in_state(&a.ctx, a.entered_event, &f.cause);
             }
             f
         })
@@ -125,10 +127,7 @@ impl Execution {
 
     /// `States.QueryEvaluationError` in `location`, with AWS's "An error occurred…" prefix.
     pub(super) fn query_error(&self, a: &Active, location: &str, message: &str) -> Failure {
-        Failure::query_evaluation(
-            location,
-            format!("An error occurred while executing the state '{}' (entered at the event id #{}). {}", a.ctx.name, a.entered_event, message),
-        )
+        Failure::query_evaluation(location, in_state(&a.ctx, a.entered_event, message))
     }
 
     pub(super) fn is_jsonata(&self, a: &Active) -> bool {

@@ -13,6 +13,7 @@
 use super::children::{Children, Composite};
 use super::context::StateContext;
 use super::dataflow::opt;
+use super::recovery::error_handlers;
 use super::task::{TaskPhase, TaskRun};
 use super::{Execution, Inspection, Status, ThreadId, VarScope, MAX_PAYLOAD_BYTES};
 use crate::definition::{StateId, StateKind, Transition};
@@ -274,14 +275,13 @@ impl Execution {
         self.transitions += 1;
         self.emit(tid, EventKind::StateEntered { state: state as u32, input: input.clone() });
         let entered_event = self.events.len() as u64;
-        let retriable = matches!(st.kind, StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_));
-        let ctx = StateContext { name: st.name.clone(), entered_time: self.clock, retriable, ..Default::default() };
-        let retries = match &st.kind {
-            StateKind::Task(t) => vec![0; t.retry.len()],
-            StateKind::Parallel(p) => vec![0; p.retry.len()],
-            StateKind::Map(m) => vec![0; m.retry.len()],
-            _ => Vec::new(),
+        // `$$.State.RetryCount` exists only where a state can be retried.
+        let retriable = match &st.kind {
+            StateKind::Task(_) | StateKind::Parallel(_) | StateKind::Map(_) => true,
+            StateKind::Pass(_) | StateKind::Choice(_) | StateKind::Wait(_) | StateKind::Succeed | StateKind::Fail(_) => false,
         };
+        let ctx = StateContext { name: st.name.clone(), entered_time: self.clock, retriable, ..Default::default() };
+        let retries = vec![0; error_handlers(&st.kind).0.len()];
         let vars = &self.threads[tid].vars;
         let variables = if vars.is_empty_chain() { None } else { Some(vars.visible()) };
         // The inspector keeps each state's latest run; its buffers are reused, not reallocated.
