@@ -85,9 +85,17 @@ rust_consumer() {
   need_browser && cargo test -p asl-sim-consumer --target wasm32-unknown-unknown
 }
 
+# The gates: the line style of rustfmt.toml, and clippy with warnings as errors, on the
+# native build (every target: lib, bin, tests) and on the wasm32 library (src/wasm.rs).
+step "cargo fmt --check" cargo fmt --check
+step "cargo clippy (native, all targets)" cargo clippy --all-targets -- -D warnings
+step "cargo clippy (wasm32 library)" cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 # The release wasm and pkg/, once: the Node and page tests use it as shipped.
+before=$failed
+failed=0
 step "build (pkg/)" bash scripts/build.sh
 built=$((1 - failed))
+failed=$((failed | before))
 # --no-fail-fast: a failing test binary does not hide the results of the others.
 step "cargo test (native)" cargo test --no-fail-fast
 step "wasm-bindgen-test (headless Chromium)" wasm_tests

@@ -8,9 +8,15 @@
 //! all timers. Everything is a function of the definition, input, mocks,
 //! seed and start time, so runs are reproducible byte for byte.
 
+mod body;
+mod children;
+mod choice;
 pub mod clock;
 mod context;
-mod run;
+mod dataflow;
+mod recovery;
+mod task;
+mod thread;
 
 use crate::definition::{StateId, StateMachine};
 use crate::history::{ErrorCause, EventKind, History};
@@ -263,7 +269,7 @@ pub struct Execution {
     pub(crate) input: Value,
     pub(crate) clock: i64,
     pub(crate) events: History,
-    pub(crate) threads: Vec<run::Thread>,
+    pub(crate) threads: Vec<thread::Thread>,
     pub(crate) runnable: VecDeque<ThreadId>,
     timers: BinaryHeap<std::cmp::Reverse<(i64, u64, ThreadId, u64)>>,
     timer_seq: u64,
@@ -373,9 +379,9 @@ impl Execution {
                 }
                 let produced_before = self.events.len();
                 match self.advance(tid) {
-                    run::Requeue::Back => self.runnable.push_back(tid),
-                    run::Requeue::Front => self.runnable.push_front(tid),
-                    run::Requeue::No => {}
+                    thread::Requeue::Back => self.runnable.push_back(tid),
+                    thread::Requeue::Front => self.runnable.push_front(tid),
+                    thread::Requeue::No => {}
                 }
                 if self.events.len() > produced_before {
                     self.status = if self.status == Status::Paused { Status::Running } else { self.status };

@@ -1,0 +1,278 @@
+//! Task states: the call to the (mocked) service and the events AWS records for it.
+//!
+//! A task run goes Schedule → Start → (Submit, for `.sync` and `.waitForTaskToken`) →
+//! Await the mock's outcome on the virtual clock, or External: paused until the caller
+//! answers with the task token. Timeouts and heartbeats shorten a mocked latency into
+//! `States.Timeout` / `States.HeartbeatTimeout`. The event family follows the resource:
+//! `LambdaFunction…` for a bare Lambda ARN, `Activity…` for an activity, `Task…` for an
+//! integration. The result then goes through the data-flow stages (`dataflow`).
+
+use super::dataflow::opt;
+use super::thread::{Active, Flow, Step, Turn};
+use super::{Execution, ThreadId};
+use crate::definition::{IntegrationPattern, Resource, State, TaskState};
+use crate::history::EventKind;
+use crate::mocks::MockOutcome;
+use crate::query::Failure;
+use crate::value::{Map, Value};
+use std::rc::Rc;
+
+/// AWS's default task timeout when none is given.
+const DEFAULT_TASK_TIMEOUT: u64 = 99_999_999;
+
+/// A Task state's call in progress.
+pub(crate) struct TaskRun {
+    pub(super) phase: TaskPhase,
+    pub(super) effective: Value,
+    pub(super) timeout: u64,
+    pub(super) heartbeat: Option<u64>,
+    pub(super) token: Option<Rc<str>>,
+}
+
+pub(super) enum TaskPhase {
+    Schedule,
+    Start,
+    Submit { then: Box<TaskPhase> },
+    Await { outcome: Result<Value, Failure>, at: i64, timed_out: bool },
+    External { kind: &'static str },
+}
+
+impl Execution {
+    /// The task's input and settings, evaluated on entry and on each retry.
+    pub(super) fn task_body(&mut self, tid: ThreadId, a: &mut Active, st: &State, t: &TaskState) -> Result<(), Failure> {
+        let raw = a.input.clone();
+        let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
+        self.record_stage(a, "afterInputPath", &effective);
+        let token = if matches!(t.resource, Resource::Activity { .. })
+            || matches!(t.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync, .. })
+        {
+            let tok = a.ctx.token.clone().unwrap_or_else(|| Rc::from(self.new_token()));
+            a.ctx.token = Some(tok.clone());
+            Some(tok)
+        } else {
+            None
+        };
+        let params = match (&t.parameters, self.is_jsonata(a)) {
+            (Some(args), true) => {
+                let v = self.jsonata(tid, a, args, "Arguments", None, None)?;
+                self.record_stage(a, "afterArguments", &v);
+                v
+            }
+            (_, true) => effective.clone(),
+            _ => {
+                let v = self.template(tid, a, &t.parameters, &effective)?;
+                if t.parameters.is_some() {
+                    self.record_stage(a, "afterParameters", &v);
+                }
+                v
+            }
+        };
+        let timeout = match &t.timeout_seconds {
+            None => DEFAULT_TASK_TIMEOUT,
+            Some(src) => self.number_source(tid, a, src, &effective, "TimeoutSecondsPath")?,
+        };
+        let heartbeat = match &t.heartbeat_seconds {
+            None => None,
+            Some(src) => Some(self.number_source(tid, a, src, &effective, "HeartbeatSecondsPath")?),
+        };
+        a.step = Step::Task(Box::new(TaskRun { phase: TaskPhase::Schedule, effective: params, timeout, heartbeat, token }));
+        Ok(())
+    }
+
+    /// One turn of the task's call.
+    pub(super) fn task_step(&mut self, tid: ThreadId, a: &mut Active, task: &TaskState, mut t: Box<TaskRun>) -> Turn {
+        let machine = self.machine.clone();
+        let st = &machine.states[a.state];
+        let (rt, res) = resource_names(&task.resource);
+        let phase = std::mem::replace(&mut t.phase, TaskPhase::Schedule);
+        match phase {
+            TaskPhase::Schedule => {
+                let kind = match &task.resource {
+                    Resource::LambdaFunction { arn } => {
+                        EventKind::LambdaFunctionScheduled(Box::new(crate::history::LambdaFunctionScheduledDetails {
+                            resource: Rc::from(arn.as_str()),
+                            input: t.effective.clone(),
+                            timeout_in_seconds: task.timeout_seconds.as_ref().map(|_| t.timeout),
+                            role_arn: None,
+                        }))
+                    }
+                    Resource::Activity { arn } => EventKind::ActivityScheduled(Box::new(crate::history::ActivityScheduledDetails {
+                        resource: Rc::from(arn.as_str()),
+                        input: t.effective.clone(),
+                        timeout_in_seconds: task.timeout_seconds.as_ref().map(|_| t.timeout),
+                        heartbeat_in_seconds: t.heartbeat,
+                    })),
+                    Resource::Integration { .. } => EventKind::TaskScheduled(Box::new(crate::history::TaskScheduledDetails {
+                        resource_type: rt.clone(),
+                        resource: res.clone(),
+                        region: Rc::from(self.options.region.as_str()),
+                        parameters: t.effective.clone(),
+                        timeout_in_seconds: Some(t.timeout),
+                        heartbeat_in_seconds: t.heartbeat,
+                        role_arn: None,
+                    })),
+                };
+                self.emit(tid, kind);
+                t.phase = TaskPhase::Start;
+                a.step = Step::Task(t);
+                Turn::Stay(Flow::Yield)
+            }
+            TaskPhase::Start => {
+                let kind = match &task.resource {
+                    Resource::LambdaFunction { .. } => EventKind::LambdaFunctionStarted,
+                    Resource::Activity { .. } => EventKind::ActivityStarted { worker_name: Rc::from("asl-sim") },
+                    Resource::Integration { .. } => EventKind::TaskStarted { state: a.state as u32 },
+                };
+                self.emit(tid, kind);
+                // Call the (mocked) service.
+                let call = self.mock_calls[a.state];
+                self.mock_calls[a.state] += 1;
+                let submits =
+                    matches!(task.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync, .. });
+                let next = match self.mocks().response(&st.name, call).cloned() {
+                    Some(resp) => {
+                        let mut outcome = match resp.outcome {
+                            MockOutcome::Return(v) => Ok(self.wrap_payload(&st.name, &task.resource, v)),
+                            MockOutcome::Throw { error, cause } => {
+                                let mut f = Failure::reported(error.as_deref(), cause.as_deref());
+                                // A timeout's cause is empty, never missing.
+                                f.cause_absent &= !matches!(f.error.as_str(), "States.Timeout" | "States.HeartbeatTimeout");
+                                Err(f)
+                            }
+                        };
+                        let delay = resp.delay_seconds;
+                        let mut after = delay;
+                        let mut timed_out = false;
+                        if let Some(hb) = t.heartbeat {
+                            if hb < after && hb < t.timeout {
+                                after = hb;
+                                outcome = Err(Failure::new("States.HeartbeatTimeout", ""));
+                                timed_out = true;
+                            }
+                        }
+                        if t.timeout < after {
+                            after = t.timeout;
+                            outcome = Err(Failure::new("States.Timeout", ""));
+                            timed_out = true;
+                        }
+                        let at = self.clock.saturating_add((after as i64).saturating_mul(1000));
+                        TaskPhase::Await { outcome, at, timed_out }
+                    }
+                    None => {
+                        let token = match &t.token {
+                            Some(tok) => tok.to_string(),
+                            None => {
+                                let tok = self.new_token();
+                                t.token = Some(Rc::from(tok.as_str()));
+                                tok
+                            }
+                        };
+                        self.pending.push((token, tid));
+                        let kind = match &task.resource {
+                            Resource::Activity { .. } => "activity",
+                            Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken, .. } => "taskToken",
+                            _ => "mock",
+                        };
+                        TaskPhase::External { kind }
+                    }
+                };
+                t.phase = if submits { TaskPhase::Submit { then: Box::new(next) } } else { next };
+                let blocks = matches!(t.phase, TaskPhase::External { .. });
+                a.step = Step::Task(t);
+                if blocks {
+                    Turn::Stay(Flow::Block)
+                } else {
+                    Turn::Stay(Flow::Yield)
+                }
+            }
+            TaskPhase::Submit { then } => {
+                let mut out = Map::default();
+                out.insert(Rc::from("SdkHttpMetadata"), Value::empty_object());
+                self.emit(tid, EventKind::TaskSubmitted { state: a.state as u32, output: Value::object(out) });
+                let blocks = matches!(*then, TaskPhase::External { .. });
+                t.phase = *then;
+                a.step = Step::Task(t);
+                if blocks {
+                    Turn::Stay(Flow::Block)
+                } else {
+                    Turn::Stay(Flow::Yield)
+                }
+            }
+            TaskPhase::External { kind } => {
+                t.phase = TaskPhase::External { kind };
+                a.step = Step::Task(t);
+                Turn::Stay(Flow::Block)
+            }
+            TaskPhase::Await { outcome, at, timed_out } => {
+                if self.clock < at {
+                    t.phase = TaskPhase::Await { outcome, at, timed_out };
+                    a.step = Step::Task(t);
+                    self.set_timer(at, tid);
+                    return Turn::Stay(Flow::Block);
+                }
+                let timed_out = timed_out || matches!(&outcome, Err(f) if f.error == "States.Timeout" || f.error == "States.HeartbeatTimeout");
+                let kind = match (&outcome, &task.resource) {
+                    (Ok(v), Resource::LambdaFunction { .. }) => EventKind::LambdaFunctionSucceeded { output: v.clone() },
+                    (Ok(v), Resource::Activity { .. }) => EventKind::ActivitySucceeded { output: v.clone() },
+                    (Ok(v), Resource::Integration { .. }) => EventKind::TaskSucceeded { state: a.state as u32, output: v.clone() },
+                    (Err(f), r) => {
+                        let (error, cause) = (opt(&f.error), opt(&f.cause));
+                        match r {
+                            Resource::LambdaFunction { .. } => EventKind::LambdaFunctionError(Box::new(crate::history::LambdaFunctionErrorDetails {
+                                event_type: if timed_out { "LambdaFunctionTimedOut" } else { "LambdaFunctionFailed" },
+                                error,
+                                cause,
+                            })),
+                            Resource::Activity { .. } => EventKind::ActivityError(Box::new(crate::history::ActivityErrorDetails {
+                                event_type: if timed_out { "ActivityTimedOut" } else { "ActivityFailed" },
+                                error,
+                                cause,
+                            })),
+                            Resource::Integration { .. } => EventKind::TaskError(Box::new(crate::history::TaskErrorDetails {
+                                event_type: if timed_out { "TaskTimedOut" } else { "TaskFailed" },
+                                resource_type: rt,
+                                resource: res,
+                                error,
+                                cause,
+                            })),
+                        }
+                    }
+                };
+                self.emit(tid, kind);
+                match outcome {
+                    Ok(result) => match self.result_stages(tid, a, &task.result_selector, &task.result_path, result) {
+                        Ok((output, assigned)) => a.step = Step::Exit { output, next: task.transition, assigned },
+                        Err(f) => a.step = Step::Error(f),
+                    },
+                    Err(f) => a.step = Step::Error(f),
+                }
+                Turn::Stay(Flow::Yield)
+            }
+        }
+    }
+
+    fn wrap_payload(&self, state: &str, resource: &Resource, v: Value) -> Value {
+        let is_invoke = matches!(resource, Resource::Integration { resource_type, resource, pattern: IntegrationPattern::RequestResponse, .. }
+            if resource_type == "lambda" && resource == "invoke");
+        if !is_invoke || !self.mocks().is_inline(state) || v.get("Payload").is_some() {
+            return v;
+        }
+        let mut m = Map::default();
+        m.insert(Rc::from("ExecutedVersion"), Value::from("$LATEST"));
+        m.insert(Rc::from("Payload"), v);
+        let mut http = Map::default();
+        http.insert(Rc::from("HttpStatusCode"), Value::int(200));
+        m.insert(Rc::from("SdkHttpMetadata"), Value::object(http));
+        m.insert(Rc::from("SdkResponseMetadata"), Value::empty_object());
+        m.insert(Rc::from("StatusCode"), Value::int(200));
+        Value::object(m)
+    }
+}
+
+/// The resource type and name a `Task…` event records (only the name for Lambda and activities).
+fn resource_names(r: &Resource) -> (Rc<str>, Rc<str>) {
+    match r {
+        Resource::Integration { resource_type, resource, .. } => (Rc::from(resource_type.as_str()), Rc::from(resource.as_str())),
+        Resource::LambdaFunction { arn } | Resource::Activity { arn } => (Rc::from(""), Rc::from(arn.as_str())),
+    }
+}
