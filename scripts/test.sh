@@ -86,10 +86,10 @@ rust_consumer() {
 }
 
 # The gates: the line style of rustfmt.toml, and clippy with warnings as errors, on the
-# native build (every target: lib, bin, tests) and on the wasm32 library (src/wasm.rs).
+# native build (every target: lib, bin, tests) and on wasm32 (src/wasm.rs and the browser tests).
 step "cargo fmt --check" cargo fmt --check
 step "cargo clippy (native, all targets)" cargo clippy --all-targets -- -D warnings
-step "cargo clippy (wasm32 library)" cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+step "cargo clippy (wasm32: library and its browser tests)" cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
 # The release wasm and pkg/, once: the Node and page tests use it as shipped.
 before=$failed
 failed=0

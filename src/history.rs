@@ -656,7 +656,7 @@ mod size_tests {
         let a = crate::json::parse(r#"{"a":1}"#).unwrap();
         let b = crate::json::parse(r#"{"a":1}"#).unwrap();
         let mut h = History::default();
-        let kinds = vec![
+        let kinds = [
             EventKind::StateEntered { state: 0, input: a.clone() },
             EventKind::StateExited { state: 0, output: a.clone() },
             EventKind::ParallelStateStarted,

@@ -180,7 +180,7 @@ impl<'a> IntoIterator for &'a Map {
     type Item = (&'a Rc<str>, &'a Value);
     type IntoIter = std::iter::Map<std::slice::Iter<'a, (Rc<str>, Value)>, fn(&'a (Rc<str>, Value)) -> (&'a Rc<str>, &'a Value)>;
     fn into_iter(self) -> Self::IntoIter {
-        fn pair<'b>(e: &'b (Rc<str>, Value)) -> (&'b Rc<str>, &'b Value) {
+        fn pair(e: &(Rc<str>, Value)) -> (&Rc<str>, &Value) {
             (&e.0, &e.1)
         }
         self.entries.iter().map(pair as fn(&'a (Rc<str>, Value)) -> (&'a Rc<str>, &'a Value))

@@ -431,14 +431,14 @@ fn read_options(options: Option<OptionsArg>) -> Result<Options, JsValue> {
     let Some(object) = options.dyn_ref::<js_sys::Object>().filter(|o| o.is_object()) else {
         return Err(throw("INVALID_OPTION", "options must be an object", &[]));
     };
-    for key in js_sys::Object::keys(&object).iter() {
+    for key in js_sys::Object::keys(object).iter() {
         let key = key.as_string().unwrap_or_default();
         if !OPTION_NAMES.contains(&key.as_str()) {
             let message = format!("unknown option `{key}` (known: {})", OPTION_NAMES.join(", "));
             return Err(throw("INVALID_OPTION", &message, &[]));
         }
     }
-    let get = |name: &str| js_sys::Reflect::get(&object, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let get = |name: &str| js_sys::Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED);
     let text = |name: &str| -> Result<Option<String>, JsValue> {
         let v = get(name);
         if v.is_undefined() || v.is_null() {

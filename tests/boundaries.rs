@@ -87,7 +87,7 @@ fn code_of(path: &Path) -> String {
                 j += 1;
             }
             let hashes = j - start;
-            let close: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat(b'#').take(hashes)).collect();
+            let close: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat_n(b'#', hashes)).collect();
             out.extend_from_slice(&b[i..=j]);
             i = j + 1;
             while i < b.len() && !b[i..].starts_with(&close) {
@@ -123,7 +123,7 @@ fn code_of(path: &Path) -> String {
             match end {
                 Some(end) => {
                     out.push(b'\'');
-                    out.extend(std::iter::repeat(b' ').take(end - i - 1));
+                    out.extend(std::iter::repeat_n(b' ', end - i - 1));
                     out.push(b'\'');
                     i = end + 1;
                 }
@@ -147,7 +147,8 @@ fn word_positions<'a>(code: &'a str, needle: &'a str) -> impl Iterator<Item = us
     code.match_indices(needle).map(|(at, _)| at).filter(move |&at| {
         let before = at.checked_sub(1).map(|j| code.as_bytes()[j]);
         let after = code.as_bytes().get(at + needle.len()).copied();
-        !(word(first) && before.is_some_and(word)) && !(word(last) && after.is_some_and(word))
+        // A match inside a longer identifier is not the name.
+        (!word(first) || !before.is_some_and(word)) && (!word(last) || !after.is_some_and(word))
     })
 }
 

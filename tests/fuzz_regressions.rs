@@ -8,7 +8,10 @@ mod fuzzing;
 
 use std::path::{Path, PathBuf};
 
-const TARGETS: [(&str, fn(&[u8])); 5] = [
+/// A fuzz target: its folder name and the function that replays one input.
+type Target = (&'static str, fn(&[u8]));
+
+const TARGETS: [Target; 5] = [
     ("definition", fuzzing::definition),
     ("jsonpath", fuzzing::jsonpath),
     ("intrinsics", fuzzing::intrinsics),

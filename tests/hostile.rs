@@ -1337,7 +1337,7 @@ hostile! {
             ("\"Assign\"", "{'v': $pad('', 300000)}"),
         ] {
             let definition = if field.contains("Assign") {
-                format!(r#"{{"QueryLanguage": "JSONata", "StartAt": "P", "States": {{"P": {{"Type": "Pass", "Assign": {{"v": {}}}, "End": true}}}}}}"#, Value::from(format!("{{% $pad('', 300000) %}}").as_str()).to_json())
+                format!(r#"{{"QueryLanguage": "JSONata", "StartAt": "P", "States": {{"P": {{"Type": "Pass", "Assign": {{"v": {}}}, "End": true}}}}}}"#, Value::from("{% $pad('', 300000) %}").to_json())
             } else {
                 state(field, expression)
             };

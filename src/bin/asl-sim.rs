@@ -284,12 +284,12 @@ fn mask(v: &mut Value, path: &[&str]) {
     let Some((first, rest)) = path.split_first() else { return };
     if rest.is_empty() {
         if let Some(m) = v.object_mut() {
-            m.shift_remove(*first);
+            m.shift_remove(first);
         }
         return;
     }
     if let Some(m) = v.object_mut() {
-        if let Some(child) = m.get_mut(*first) {
+        if let Some(child) = m.get_mut(first) {
             mask(child, rest);
         }
     }

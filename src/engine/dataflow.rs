@@ -252,7 +252,7 @@ impl Execution {
         let machine = self.machine.clone();
         let st = &machine.states[a.state];
         self.check_size(a, &result)?;
-        self.record_stage(&a, "result", &result);
+        self.record_stage(a, "result", &result);
         if st.query_language == QueryLanguage::Jsonata {
             let assigned = self.jsonata_assign(tid, a, &st.assign, Some(&result), None)?;
             let output = self.jsonata_output(tid, a, &st.output, &result, Some(&result), None)?;
@@ -260,11 +260,11 @@ impl Execution {
         }
         let selected = self.template(tid, a, rs, &result)?;
         if rs.is_some() {
-            self.record_stage(&a, "afterResultSelector", &selected);
+            self.record_stage(a, "afterResultSelector", &selected);
         }
         let assigned = self.assign(tid, a, &st.assign, &selected)?;
         let after = self.result_path(rp, &a.input, selected)?;
-        self.record_stage(&a, "afterResultPath", &after);
+        self.record_stage(a, "afterResultPath", &after);
         let output = self.apply_path(tid, a, &st.output_path, &after)?;
         Ok((output, assigned))
     }

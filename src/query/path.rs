@@ -133,11 +133,11 @@ impl Path {
 
     /// Jayway's normalised form of the first `n` segments: `$['a'][0]`.
     fn normalized(&self, n: usize) -> String {
-        let mut s = String::from(match &self.root {
+        let mut s = match &self.root {
             Root::Input => "$".to_string(),
             Root::Context => "$$".to_string(),
             Root::Variable(v) => format!("${}", v),
-        });
+        };
         for seg in &self.segments[..n.min(self.segments.len())] {
             match seg {
                 Segment::Child(name) => {
