@@ -95,16 +95,68 @@ pub enum StateKind {
 impl StateKind {
     /// The `Type` name, as in the definition and in history event types (`PassStateEntered`).
     pub fn type_name(&self) -> &'static str {
-        match self {
-            StateKind::Pass(_) => "Pass",
-            StateKind::Task(_) => "Task",
-            StateKind::Choice(_) => "Choice",
-            StateKind::Wait(_) => "Wait",
-            StateKind::Succeed => "Succeed",
-            StateKind::Fail(_) => "Fail",
-            StateKind::Parallel(_) => "Parallel",
-            StateKind::Map(_) => "Map",
+        StateType::of(self).as_str()
+    }
+}
+
+/// A state's `Type`, read once from the definition. Everything that depends on the type
+/// matches on this exhaustively, so a new state type does not compile until each of those
+/// places handles it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateType {
+    Pass,
+    Task,
+    Choice,
+    Wait,
+    Succeed,
+    Fail,
+    Parallel,
+    Map,
+}
+
+impl StateType {
+    /// Every state type, in the order AWS's schema message lists them.
+    pub const ALL: [StateType; 8] = [
+        StateType::Pass,
+        StateType::Task,
+        StateType::Choice,
+        StateType::Wait,
+        StateType::Succeed,
+        StateType::Fail,
+        StateType::Parallel,
+        StateType::Map,
+    ];
+
+    pub fn of(kind: &StateKind) -> StateType {
+        match kind {
+            StateKind::Pass(_) => StateType::Pass,
+            StateKind::Task(_) => StateType::Task,
+            StateKind::Choice(_) => StateType::Choice,
+            StateKind::Wait(_) => StateType::Wait,
+            StateKind::Succeed => StateType::Succeed,
+            StateKind::Fail(_) => StateType::Fail,
+            StateKind::Parallel(_) => StateType::Parallel,
+            StateKind::Map(_) => StateType::Map,
         }
+    }
+
+    /// The name as the definition spells it and history event types use it (`PassStateEntered`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateType::Pass => "Pass",
+            StateType::Task => "Task",
+            StateType::Choice => "Choice",
+            StateType::Wait => "Wait",
+            StateType::Succeed => "Succeed",
+            StateType::Fail => "Fail",
+            StateType::Parallel => "Parallel",
+            StateType::Map => "Map",
+        }
+    }
+
+    /// The type a `Type` value names; names are case-sensitive, as on AWS.
+    pub fn from_name(name: &str) -> Option<StateType> {
+        StateType::ALL.into_iter().find(|t| t.as_str() == name)
     }
 }
 

@@ -18,7 +18,7 @@
 //! where AWS writes `Branches[0]`, and `~1` for a `/` in a name); their span is as
 //! precise as the text allows (the field's key, or the offending value).
 
-use super::{Diagnostic, QueryLanguage, Scope, Severity, State, StateId, StateMachine};
+use super::{Diagnostic, QueryLanguage, Scope, Severity, State, StateId, StateMachine, StateType};
 use crate::json::{self, SpanMap};
 use crate::query::{Expr, Path, ReferencePath, Template};
 use crate::value::FixedHashMap as HashMap;
@@ -538,6 +538,8 @@ pub(super) struct Slot<'v> {
     pub(super) pointer: String,
     pub(super) scope: usize,
     pub(super) value: &'v Value,
+    /// Its `Type`, when that is one of the state types (the second pass reports why not).
+    pub(super) state_type: Option<StateType>,
     /// Scopes nested in this state: a Parallel's branches in order, or a Map's processor.
     pub(super) children: Vec<usize>,
 }
@@ -693,15 +695,17 @@ impl<'a, 'v> Builder<'a, 'v> {
         } else {
             self.all_names.insert(name.clone(), ptr.clone());
         }
+        let map = value.as_object();
+        let state_type = map.and_then(|m| m.get("Type")).and_then(Value::as_str).and_then(StateType::from_name);
         let id = self.slots.len();
-        self.slots.push(Slot { name: name.clone(), pointer: ptr.clone(), scope, value, children: Vec::new() });
+        self.slots.push(Slot { name: name.clone(), pointer: ptr.clone(), scope, value, state_type, children: Vec::new() });
         self.scopes[scope].ids.push(id);
         self.scopes[scope].names.entry(name.clone()).or_insert(id);
 
         // Descend into the blocks this state nests, as its Type says.
-        let Some(map) = value.as_object() else { return };
-        let nested: Vec<(Obj<'v>, ScopeKind)> = match map.get("Type").and_then(Value::as_str) {
-            Some("Parallel") => match map.get("Branches").and_then(Value::as_array) {
+        let Some(map) = map else { return };
+        let nested: Vec<(Obj<'v>, ScopeKind)> = match state_type {
+            Some(StateType::Parallel) => match map.get("Branches").and_then(Value::as_array) {
                 Some(branches) => branches
                     .iter()
                     .enumerate()
@@ -709,12 +713,12 @@ impl<'a, 'v> Builder<'a, 'v> {
                     .collect(),
                 None => Vec::new(),
             },
-            Some("Map") => {
+            Some(StateType::Map) => {
                 let processor = map.get("ItemProcessor").and_then(Value::as_object).map(|m| (m, "ItemProcessor", ScopeKind::ItemProcessor));
                 let iterator = map.get("Iterator").and_then(Value::as_object).map(|m| (m, "Iterator", ScopeKind::Iterator));
                 processor.or(iterator).map(|(m, key, kind)| (Obj { map: m, ptr: child(&ptr, key) }, kind)).into_iter().collect()
             }
-            _ => Vec::new(),
+            Some(StateType::Pass | StateType::Task | StateType::Choice | StateType::Wait | StateType::Succeed | StateType::Fail) | None => Vec::new(),
         };
         if nested.is_empty() {
             return;

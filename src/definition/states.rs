@@ -8,13 +8,13 @@ use crate::query::{Path, Template};
 use crate::value::Value;
 use std::rc::Rc;
 
-const STATE_TYPES: &[&str] = &["Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"];
-
 /// The fields each state type accepts in JSONPath mode (`Type`, `Comment`, `QueryLanguage` everywhere).
-fn fields(type_name: &str) -> &'static [&'static str] {
-    match type_name {
-        "Pass" => &["Type", "Comment", "QueryLanguage", "InputPath", "OutputPath", "ResultPath", "Parameters", "Result", "Assign", "Next", "End"],
-        "Task" => &[
+fn fields(state_type: StateType) -> &'static [&'static str] {
+    match state_type {
+        StateType::Pass => {
+            &["Type", "Comment", "QueryLanguage", "InputPath", "OutputPath", "ResultPath", "Parameters", "Result", "Assign", "Next", "End"]
+        }
+        StateType::Task => &[
             "Type",
             "Comment",
             "QueryLanguage",
@@ -35,8 +35,8 @@ fn fields(type_name: &str) -> &'static [&'static str] {
             "Next",
             "End",
         ],
-        "Choice" => &["Type", "Comment", "QueryLanguage", "InputPath", "OutputPath", "Choices", "Default", "Assign"],
-        "Wait" => &[
+        StateType::Choice => &["Type", "Comment", "QueryLanguage", "InputPath", "OutputPath", "Choices", "Default", "Assign"],
+        StateType::Wait => &[
             "Type",
             "Comment",
             "QueryLanguage",
@@ -50,9 +50,9 @@ fn fields(type_name: &str) -> &'static [&'static str] {
             "Next",
             "End",
         ],
-        "Succeed" => &["Type", "Comment", "QueryLanguage", "InputPath", "OutputPath"],
-        "Fail" => &["Type", "Comment", "QueryLanguage", "Error", "ErrorPath", "Cause", "CausePath"],
-        "Parallel" => &[
+        StateType::Succeed => &["Type", "Comment", "QueryLanguage", "InputPath", "OutputPath"],
+        StateType::Fail => &["Type", "Comment", "QueryLanguage", "Error", "ErrorPath", "Cause", "CausePath"],
+        StateType::Parallel => &[
             "Type",
             "Comment",
             "QueryLanguage",
@@ -68,7 +68,7 @@ fn fields(type_name: &str) -> &'static [&'static str] {
             "Next",
             "End",
         ],
-        "Map" => &[
+        StateType::Map => &[
             "Type",
             "Comment",
             "QueryLanguage",
@@ -97,18 +97,17 @@ fn fields(type_name: &str) -> &'static [&'static str] {
             "Next",
             "End",
         ],
-        _ => &[],
     }
 }
 
 /// The JSONata-only fields a state of this type could carry in a JSONata state (reported
 /// with AWS's "only supported for the 'JSONata' QueryLanguage" message rather than as unknown).
-fn jsonata_fields(type_name: &str) -> &'static [&'static str] {
-    match type_name {
-        "Task" | "Parallel" => &["Output", "Arguments"],
-        "Map" => &["Output", "Items"],
-        "Fail" => &[],
-        _ => &["Output"],
+fn jsonata_fields(state_type: StateType) -> &'static [&'static str] {
+    match state_type {
+        StateType::Task | StateType::Parallel => &["Output", "Arguments"],
+        StateType::Map => &["Output", "Items"],
+        StateType::Fail => &[],
+        StateType::Pass | StateType::Choice | StateType::Wait | StateType::Succeed => &["Output"],
     }
 }
 
@@ -189,55 +188,36 @@ impl<'a, 'v> Builder<'a, 'v> {
         };
         let o = Obj { map, ptr: pointer.clone() };
         let language = self.state_language(&o, &name);
-        let type_name = match o.get("Type") {
-            None => {
-                self.ctx.required(&o, &["Type"]);
-                None
-            }
-            Some(_) => match self.ctx.string(&o, "Type") {
-                Some(t) if STATE_TYPES.contains(&t) => Some(t),
-                Some(t) => {
-                    self.ctx.error_value(
-                        SCHEMA,
-                        &o.at("Type"),
-                        format!("Value should be one of the following: [{}] for the field 'Type', not '{}'", STATE_TYPES.join(", "), t),
-                    );
-                    None
-                }
-                None => None,
-            },
-        };
-        let Some(type_name) = type_name else {
+        let Some(state_type) = self.slots[id].state_type else {
+            self.unknown_type(&o);
             // A state of no known type: follow its transitions only, so that the graph
             // checks do not cascade.
-            self.skeleton(&o, type_name, scope, id);
+            self.skeleton(&o, scope, id);
             return;
         };
         if language == QueryLanguage::Jsonata {
-            self.jsonata_state(&o, type_name, id, scope, name, pointer, &children);
+            self.jsonata_state(&o, state_type, id, scope, name, pointer, &children);
             return;
         }
 
-        self.ctx.unknown_fields(&o, fields(type_name), jsonata_fields(type_name));
+        let allowed = fields(state_type);
+        self.ctx.unknown_fields(&o, allowed, jsonata_fields(state_type));
         let comment = self.ctx.string(&o, "Comment").map(String::from);
-        let (input_path, output_path) = if type_name == "Fail" {
-            (Some(Path::root()), Some(Path::root()))
-        } else {
-            (self.ctx.io_path(&o, "InputPath"), self.ctx.io_path(&o, "OutputPath"))
-        };
-        let assign = if fields(type_name).contains(&"Assign") { self.assign(&o) } else { None };
-        let kind = match type_name {
-            "Pass" => self.pass(&o, scope, id),
-            "Task" => self.task(&o, scope, id),
-            "Choice" => self.choice(&o, scope, id),
-            "Wait" => self.wait(&o, scope, id),
-            "Succeed" => {
+        let input_path = if allowed.contains(&"InputPath") { self.ctx.io_path(&o, "InputPath") } else { Some(Path::root()) };
+        let output_path = if allowed.contains(&"OutputPath") { self.ctx.io_path(&o, "OutputPath") } else { Some(Path::root()) };
+        let assign = if allowed.contains(&"Assign") { self.assign(&o) } else { None };
+        let kind = match state_type {
+            StateType::Pass => self.pass(&o, scope, id),
+            StateType::Task => self.task(&o, scope, id),
+            StateType::Choice => self.choice(&o, scope, id),
+            StateType::Wait => self.wait(&o, scope, id),
+            StateType::Succeed => {
                 self.terminal[id] = true;
                 Some(StateKind::Succeed)
             }
-            "Fail" => self.fail(&o, id),
-            "Parallel" => self.parallel(&o, scope, id, &children),
-            _ => self.map(&o, scope, id, &children),
+            StateType::Fail => self.fail(&o, id),
+            StateType::Parallel => self.parallel(&o, scope, id, &children),
+            StateType::Map => self.map(&o, scope, id, &children),
         };
         if let Some(kind) = kind {
             self.states[id] = Some(State { name, pointer, comment, query_language: language, input_path, output_path, assign, output: None, kind });
@@ -258,9 +238,25 @@ impl<'a, 'v> Builder<'a, 'v> {
         language
     }
 
+    /// Why the first pass found no state type in `Type`: absent, not a string, or no state type's name.
+    fn unknown_type(&mut self, o: &Obj) {
+        if !o.has("Type") {
+            self.ctx.required(o, &["Type"]);
+            return;
+        }
+        if let Some(t) = self.ctx.string(o, "Type") {
+            let names = StateType::ALL.map(StateType::as_str);
+            self.ctx.error_value(
+                SCHEMA,
+                &o.at("Type"),
+                format!("Value should be one of the following: [{}] for the field 'Type', not '{}'", names.join(", "), t),
+            );
+        }
+    }
+
     /// Follow the transitions of a state that is otherwise not parsed.
-    fn skeleton(&mut self, o: &Obj, type_name: Option<&str>, scope: usize, id: StateId) {
-        if matches!(type_name, Some("Succeed") | Some("Fail")) || o.get("End") == Some(&Value::Bool(true)) {
+    fn skeleton(&mut self, o: &Obj, scope: usize, id: StateId) {
+        if o.get("End") == Some(&Value::Bool(true)) {
             self.terminal[id] = true;
         }
         if o.get("Next").is_some_and(|v| v.as_str().is_some()) {
@@ -987,10 +983,10 @@ fn variable_name_problem(name: &str) -> Option<&'static str> {
 }
 
 /// The fields each state type accepts in JSONata mode (`Type`, `Comment`, `QueryLanguage` everywhere).
-fn jsonata_mode_fields(type_name: &str) -> &'static [&'static str] {
-    match type_name {
-        "Pass" => &["Type", "Comment", "QueryLanguage", "Output", "Assign", "Next", "End"],
-        "Task" => &[
+fn jsonata_mode_fields(state_type: StateType) -> &'static [&'static str] {
+    match state_type {
+        StateType::Pass => &["Type", "Comment", "QueryLanguage", "Output", "Assign", "Next", "End"],
+        StateType::Task => &[
             "Type",
             "Comment",
             "QueryLanguage",
@@ -1006,12 +1002,12 @@ fn jsonata_mode_fields(type_name: &str) -> &'static [&'static str] {
             "Next",
             "End",
         ],
-        "Choice" => &["Type", "Comment", "QueryLanguage", "Choices", "Default", "Output", "Assign"],
-        "Wait" => &["Type", "Comment", "QueryLanguage", "Seconds", "Timestamp", "Output", "Assign", "Next", "End"],
-        "Succeed" => &["Type", "Comment", "QueryLanguage", "Output"],
-        "Fail" => &["Type", "Comment", "QueryLanguage", "Error", "Cause"],
-        "Parallel" => &["Type", "Comment", "QueryLanguage", "Branches", "Arguments", "Output", "Assign", "Retry", "Catch", "Next", "End"],
-        "Map" => &[
+        StateType::Choice => &["Type", "Comment", "QueryLanguage", "Choices", "Default", "Output", "Assign"],
+        StateType::Wait => &["Type", "Comment", "QueryLanguage", "Seconds", "Timestamp", "Output", "Assign", "Next", "End"],
+        StateType::Succeed => &["Type", "Comment", "QueryLanguage", "Output"],
+        StateType::Fail => &["Type", "Comment", "QueryLanguage", "Error", "Cause"],
+        StateType::Parallel => &["Type", "Comment", "QueryLanguage", "Branches", "Arguments", "Output", "Assign", "Retry", "Catch", "Next", "End"],
+        StateType::Map => &[
             "Type",
             "Comment",
             "QueryLanguage",
@@ -1033,20 +1029,19 @@ fn jsonata_mode_fields(type_name: &str) -> &'static [&'static str] {
             "Next",
             "End",
         ],
-        _ => &[],
     }
 }
 
 impl<'a, 'v> Builder<'a, 'v> {
     /// A state in JSONata mode: `Arguments`, `Output`, `Assign`, `{% %}` expressions.
     #[allow(clippy::too_many_arguments)]
-    fn jsonata_state(&mut self, o: &Obj, type_name: &str, id: StateId, scope: usize, name: Rc<str>, pointer: String, children: &[usize]) {
-        let allowed = jsonata_mode_fields(type_name);
+    fn jsonata_state(&mut self, o: &Obj, state_type: StateType, id: StateId, scope: usize, name: Rc<str>, pointer: String, children: &[usize]) {
+        let allowed = jsonata_mode_fields(state_type);
         for key in o.map.keys() {
             if allowed.contains(&&**key) {
                 continue;
             }
-            let message = if fields(type_name).contains(&&**key) {
+            let message = if fields(state_type).contains(&&**key) {
                 format!("The QueryLanguage is set to 'JSONata', but field '{}' is only supported for the 'JSONPath' QueryLanguage", key)
             } else {
                 format!("Field '{}' is not supported", key)
@@ -1054,27 +1049,27 @@ impl<'a, 'v> Builder<'a, 'v> {
             self.ctx.error_member(&o.ptr, key, message);
         }
         let comment = self.ctx.string(o, "Comment").map(String::from);
-        let output = if type_name != "Fail" { self.jsonata_field(o, "Output") } else { None };
+        let output = if allowed.contains(&"Output") { self.jsonata_field(o, "Output") } else { None };
         let assign = if allowed.contains(&"Assign") { self.jsonata_assign(o) } else { None };
-        let kind = match type_name {
-            "Pass" => self
+        let kind = match state_type {
+            StateType::Pass => self
                 .transition(o, scope, id)
                 .map(|t| StateKind::Pass(PassState { result: None, parameters: None, result_path: Some(ReferencePath::root()), transition: t })),
-            "Task" => self.jsonata_task(o, scope, id),
-            "Choice" => self.jsonata_choice(o, scope, id),
-            "Wait" => self.jsonata_wait(o, scope, id),
-            "Succeed" => {
+            StateType::Task => self.jsonata_task(o, scope, id),
+            StateType::Choice => self.jsonata_choice(o, scope, id),
+            StateType::Wait => self.jsonata_wait(o, scope, id),
+            StateType::Succeed => {
                 self.terminal[id] = true;
                 Some(StateKind::Succeed)
             }
-            "Fail" => {
+            StateType::Fail => {
                 self.terminal[id] = true;
                 let error = self.jsonata_string_field(o, "Error");
                 let cause = self.jsonata_string_field(o, "Cause");
                 Some(StateKind::Fail(FailState { error, cause }))
             }
-            "Parallel" => self.jsonata_parallel(o, scope, id, children),
-            _ => self.jsonata_map(o, scope, id, children),
+            StateType::Parallel => self.jsonata_parallel(o, scope, id, children),
+            StateType::Map => self.jsonata_map(o, scope, id, children),
         };
         if let Some(kind) = kind {
             let root = Some(Path::root());
