@@ -13,11 +13,60 @@ pub mod time;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use parse::{parse, parse_value, ParseOutcome};
 
+use crate::json::{self, SpanMap};
 use crate::query::{Expr, Path, ReferencePath, Template};
 use crate::value::Value;
 use std::rc::Rc;
+
+/// The result of parsing: the machine when there is no error, and every diagnostic found.
+pub struct ParseOutcome {
+    pub machine: Option<StateMachine>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// AWS's hard quota on a definition's size.
+const MAX_DEFINITION_BYTES: usize = 1_048_576;
+
+/// Parse and validate definition text.
+pub fn parse(text: &str) -> ParseOutcome {
+    // AWS refuses definitions over 1 MB (the hard quota), before looking inside them.
+    if text.len() > MAX_DEFINITION_BYTES {
+        let message = format!("The definition is {} bytes; AWS Step Functions accepts at most {} (1 MB)", text.len(), MAX_DEFINITION_BYTES);
+        return ParseOutcome { machine: None, diagnostics: vec![Diagnostic::error(parse::SCHEMA, "", message)] };
+    }
+    if text.trim().is_empty() {
+        let d = Diagnostic::error("MISSING_DESCRIPTION", "", "The state machine definition is empty");
+        return ParseOutcome { machine: None, diagnostics: vec![d] };
+    }
+    match json::parse_with_spans(text) {
+        Ok((value, spans)) => build(&value, Some(&spans)),
+        Err(e) => {
+            let (line, column) = json::line_column(text, e.offset);
+            let mut d = Diagnostic::error("INVALID_JSON_DESCRIPTION", "", format!("Invalid JSON: {} at line {}, column {}", e.message, line, column));
+            let start = e.offset.min(text.len());
+            let end = text[start..].chars().next().map_or(start, |c| start + c.len_utf8());
+            d.span = (start, end);
+            ParseOutcome { machine: None, diagnostics: vec![d] }
+        }
+    }
+}
+
+/// Parse and validate a definition already parsed as JSON (no spans: every span is empty).
+pub fn parse_value(v: &Value) -> ParseOutcome {
+    build(v, None)
+}
+
+/// The passes in order: `parse.rs` finds the scopes and states, `states.rs` reads each
+/// state's fields into the model, `validate.rs` lints and checks the graph. The machine
+/// comes back only when none of them found an error.
+fn build(root: &Value, spans: Option<&SpanMap>) -> ParseOutcome {
+    let mut b = parse::Builder::new(spans);
+    let machine = b.machine(root);
+    b.validate();
+    let machine = if b.ctx.errors == 0 { machine } else { None };
+    ParseOutcome { machine, diagnostics: b.ctx.diagnostics }
+}
 
 /// Index of a state in [`StateMachine::states`]. State names are unique in the
 /// whole machine, nested branches and Map processors included.

@@ -1,8 +1,7 @@
 //! Second pass: each state's fields → the model, for every state type of JSONPath mode.
 
-use super::parse::{item, Builder, Obj, MAX_NESTING, SCHEMA};
+use super::parse::{item, looks_like_path, Builder, Literal, Obj, MAX_NESTING, SCHEMA};
 use super::time::parse_timestamp;
-use super::validate::{lint_static_result, looks_like_path};
 use super::*;
 use crate::query::{Path, Template};
 use crate::value::Value;
@@ -319,7 +318,7 @@ impl<'a, 'v> Builder<'a, 'v> {
     fn pass(&mut self, o: &Obj, scope: usize, id: StateId) -> Option<StateKind> {
         let result = o.get("Result").cloned();
         if let Some(r) = &result {
-            lint_static_result(&mut self.ctx, r, &o.at("Result"));
+            self.ctx.note(Literal::PassResult { pointer: o.at("Result"), value: r.clone() });
         }
         let parameters = self.ctx.template(o, "Parameters");
         let result_path = self.ctx.result_path(o, "ResultPath");
@@ -608,13 +607,7 @@ impl<'a, 'v> Builder<'a, 'v> {
         let ok = match compared {
             Compared::String => {
                 let s = self.ctx.string(o, key)?;
-                if looks_like_path(s) {
-                    self.ctx.warning_value(
-                        "NO_PATH",
-                        &o.at(key),
-                        format!("The value '{}' of the field '{}' looks like a path, but the field name does not end in 'Path', so it is compared as a literal string (use '{}Path' to compare with the value at that path)", s, key, key),
-                    );
-                }
+                self.ctx.note(Literal::ChoiceOperand { pointer: o.at(key), key: key.to_string(), text: s.into() });
                 true
             }
             Compared::Number => {
@@ -715,13 +708,7 @@ impl<'a, 'v> Builder<'a, 'v> {
         self.ctx.exclusive(o, key, &path_key);
         if o.has(key) {
             let s = self.ctx.string(o, key)?;
-            if looks_like_path(s) {
-                self.ctx.warning_value(
-                    "NO_PATH",
-                    &o.at(key),
-                    format!("The value '{}' of the field '{}' looks like a path, but the field name does not end in 'Path', so it is used as a literal string (use '{}' to read it from the input)", s, key, path_key),
-                );
-            }
+            self.ctx.note(Literal::FailField { pointer: o.at(key), key: key.to_string(), text: s.into() });
             Some(FailField::Literal(s.to_string()))
         } else if o.has(&path_key) {
             self.ctx.expr(o, &path_key).map(FailField::Expr)
