@@ -57,7 +57,7 @@ pub fn parse_value(v: &Value) -> ParseOutcome {
     build(v, None)
 }
 
-/// The passes in order: `parse.rs` finds the scopes and states, `states.rs` reads each
+/// The passes in order: `parse.rs` finds the scopes and states, `states/` reads each
 /// state's fields into the model, `validate.rs` lints and checks the graph. The machine
 /// comes back only when none of them found an error.
 fn build(root: &Value, spans: Option<&SpanMap>) -> ParseOutcome {

@@ -7,7 +7,7 @@
 //!    branches and Map processors included, give each state its [`StateId`] in one
 //!    flat table (depth-first, in definition order), read its `Type`, and check
 //!    names, duplicates and `StartAt`.
-//! 2. **States** (`states.rs`): parse each state's fields into the model, resolving
+//! 2. **States** (`states/`): parse each state's fields into the model, resolving
 //!    transitions against the names of its own scope (so no transition crosses a
 //!    branch boundary) and compiling paths and templates. Values given literally
 //!    where an expression may have been meant are noted as [`Literal`]s.
