@@ -275,46 +275,9 @@ pub enum EventKind {
     EvaluationFailed(Box<EvaluationFailedDetails>),
 }
 
-/// The state types, as history event names spell them (`PassStateEntered`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StateType {
-    Pass,
-    Task,
-    Choice,
-    Wait,
-    Succeed,
-    Fail,
-    Parallel,
-    Map,
-}
-
-impl StateType {
-    pub fn of(kind: &crate::definition::StateKind) -> StateType {
-        use crate::definition::StateKind as K;
-        match kind {
-            K::Pass(_) => StateType::Pass,
-            K::Task(_) => StateType::Task,
-            K::Choice(_) => StateType::Choice,
-            K::Wait(_) => StateType::Wait,
-            K::Succeed => StateType::Succeed,
-            K::Fail(_) => StateType::Fail,
-            K::Parallel(_) => StateType::Parallel,
-            K::Map(_) => StateType::Map,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StateType::Pass => "Pass",
-            StateType::Task => "Task",
-            StateType::Choice => "Choice",
-            StateType::Wait => "Wait",
-            StateType::Succeed => "Succeed",
-            StateType::Fail => "Fail",
-            StateType::Parallel => "Parallel",
-            StateType::Map => "Map",
-        }
-    }
-}
+/// The state types, as history event names spell them (`PassStateEntered`): the model's
+/// own, kept under this name for code that found it here.
+pub use crate::definition::StateType;
 
 impl EventKind {
     /// The event type AWS uses (`PassStateEntered`, `TaskScheduled`, …).

@@ -12,11 +12,60 @@ mod states;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use parse::{parse, parse_value, ParseOutcome};
 
+use crate::json::{self, SpanMap};
 use crate::query::{Expr, Path, ReferencePath, Template};
 use crate::value::Value;
 use std::rc::Rc;
+
+/// The result of parsing: the machine when there is no error, and every diagnostic found.
+pub struct ParseOutcome {
+    pub machine: Option<StateMachine>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// AWS's hard quota on a definition's size.
+const MAX_DEFINITION_BYTES: usize = 1_048_576;
+
+/// Parse and validate definition text.
+pub fn parse(text: &str) -> ParseOutcome {
+    // AWS refuses definitions over 1 MB (the hard quota), before looking inside them.
+    if text.len() > MAX_DEFINITION_BYTES {
+        let message = format!("The definition is {} bytes; AWS Step Functions accepts at most {} (1 MB)", text.len(), MAX_DEFINITION_BYTES);
+        return ParseOutcome { machine: None, diagnostics: vec![Diagnostic::error(parse::SCHEMA, "", message)] };
+    }
+    if text.trim().is_empty() {
+        let d = Diagnostic::error("MISSING_DESCRIPTION", "", "The state machine definition is empty");
+        return ParseOutcome { machine: None, diagnostics: vec![d] };
+    }
+    match json::parse_with_spans(text) {
+        Ok((value, spans)) => build(&value, Some(&spans)),
+        Err(e) => {
+            let (line, column) = json::line_column(text, e.offset);
+            let mut d = Diagnostic::error("INVALID_JSON_DESCRIPTION", "", format!("Invalid JSON: {} at line {}, column {}", e.message, line, column));
+            let start = e.offset.min(text.len());
+            let end = text[start..].chars().next().map_or(start, |c| start + c.len_utf8());
+            d.span = (start, end);
+            ParseOutcome { machine: None, diagnostics: vec![d] }
+        }
+    }
+}
+
+/// Parse and validate a definition already parsed as JSON (no spans: every span is empty).
+pub fn parse_value(v: &Value) -> ParseOutcome {
+    build(v, None)
+}
+
+/// The passes in order: `parse.rs` finds the scopes and states, `states/` reads each
+/// state's fields into the model, `validate.rs` lints and checks the graph. The machine
+/// comes back only when none of them found an error.
+fn build(root: &Value, spans: Option<&SpanMap>) -> ParseOutcome {
+    let mut b = parse::Builder::new(spans);
+    let machine = b.machine(root);
+    b.validate();
+    let machine = if b.ctx.errors == 0 { machine } else { None };
+    ParseOutcome { machine, diagnostics: b.ctx.diagnostics }
+}
 
 /// Index of a state in [`StateMachine::states`]. State names are unique in the
 /// whole machine, nested branches and Map processors included.
@@ -94,16 +143,68 @@ pub enum StateKind {
 impl StateKind {
     /// The `Type` name, as in the definition and in history event types (`PassStateEntered`).
     pub fn type_name(&self) -> &'static str {
-        match self {
-            StateKind::Pass(_) => "Pass",
-            StateKind::Task(_) => "Task",
-            StateKind::Choice(_) => "Choice",
-            StateKind::Wait(_) => "Wait",
-            StateKind::Succeed => "Succeed",
-            StateKind::Fail(_) => "Fail",
-            StateKind::Parallel(_) => "Parallel",
-            StateKind::Map(_) => "Map",
+        StateType::of(self).as_str()
+    }
+}
+
+/// A state's `Type`, read once from the definition. Everything that depends on the type
+/// matches on this exhaustively, so a new state type does not compile until each of those
+/// places handles it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateType {
+    Pass,
+    Task,
+    Choice,
+    Wait,
+    Succeed,
+    Fail,
+    Parallel,
+    Map,
+}
+
+impl StateType {
+    /// Every state type, in the order AWS's schema message lists them.
+    pub const ALL: [StateType; 8] = [
+        StateType::Pass,
+        StateType::Task,
+        StateType::Choice,
+        StateType::Wait,
+        StateType::Succeed,
+        StateType::Fail,
+        StateType::Parallel,
+        StateType::Map,
+    ];
+
+    pub fn of(kind: &StateKind) -> StateType {
+        match kind {
+            StateKind::Pass(_) => StateType::Pass,
+            StateKind::Task(_) => StateType::Task,
+            StateKind::Choice(_) => StateType::Choice,
+            StateKind::Wait(_) => StateType::Wait,
+            StateKind::Succeed => StateType::Succeed,
+            StateKind::Fail(_) => StateType::Fail,
+            StateKind::Parallel(_) => StateType::Parallel,
+            StateKind::Map(_) => StateType::Map,
         }
+    }
+
+    /// The name as the definition spells it and history event types use it (`PassStateEntered`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateType::Pass => "Pass",
+            StateType::Task => "Task",
+            StateType::Choice => "Choice",
+            StateType::Wait => "Wait",
+            StateType::Succeed => "Succeed",
+            StateType::Fail => "Fail",
+            StateType::Parallel => "Parallel",
+            StateType::Map => "Map",
+        }
+    }
+
+    /// The type a `Type` value names; names are case-sensitive, as on AWS.
+    pub fn from_name(name: &str) -> Option<StateType> {
+        StateType::ALL.into_iter().find(|t| t.as_str() == name)
     }
 }
 

@@ -1,16 +1,19 @@
-//! Definition text → validated [`StateMachine`] plus diagnostics.
+//! The definition's JSON → the [`StateMachine`] model, and the diagnostics of its shape.
 //!
 //! Three passes over the JSON, all reporting into one list so that every problem
-//! is found at once:
+//! is found at once (`build` in `mod.rs` runs them in this order):
 //!
 //! 1. **Scopes** (this file): walk every `StartAt`/`States` block, nested Parallel
 //!    branches and Map processors included, give each state its [`StateId`] in one
-//!    flat table (depth-first, in definition order) and check names, duplicates and
-//!    `StartAt`.
-//! 2. **States** (`states.rs`): parse each state's fields into the model, resolving
+//!    flat table (depth-first, in definition order), read its `Type`, and check
+//!    names, duplicates and `StartAt`.
+//! 2. **States** (`states/`): parse each state's fields into the model, resolving
 //!    transitions against the names of its own scope (so no transition crosses a
-//!    branch boundary) and compiling paths and templates.
-//! 3. **Graph** (`validate.rs`): terminal states and reachability, per scope.
+//!    branch boundary) and compiling paths and templates. Values given literally
+//!    where an expression may have been meant are noted as [`Literal`]s.
+//! 3. **Lints and graph** (`validate.rs`): judges the noted literals, then checks
+//!    terminal states and reachability, per scope. It reads this file's types; this
+//!    file calls nothing of it.
 //!
 //! Diagnostics carry AWS's ValidateStateMachineDefinition codes. Their pointer is the
 //! location AWS reports (for an unsupported or missing field that is the object that
@@ -18,63 +21,18 @@
 //! where AWS writes `Branches[0]`, and `~1` for a `/` in a name); their span is as
 //! precise as the text allows (the field's key, or the offending value).
 
-use super::{Diagnostic, QueryLanguage, Scope, Severity, State, StateId, StateMachine};
+use super::{Diagnostic, QueryLanguage, Scope, Severity, State, StateId, StateMachine, StateType};
 use crate::json::{self, SpanMap};
 use crate::query::{Expr, Path, ReferencePath, Template};
 use crate::value::FixedHashMap as HashMap;
 use crate::value::{Map, Value};
 use std::rc::Rc;
 
-/// The result of parsing: the machine when there is no error, and every diagnostic found.
-pub struct ParseOutcome {
-    pub machine: Option<StateMachine>,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
 /// How deeply Parallel branches and Map processors may nest inside each other, and how
 /// deeply Choice `And`/`Or`/`Not` rules may nest (`TOO_DEEPLY_NESTED` beyond). AWS does
 /// not publish its bound; 32 is far beyond any real workflow and keeps every recursion
 /// in the parser and the engine shallow on wasm's small stack.
 pub const MAX_NESTING: usize = 32;
-
-/// Parse and validate definition text.
-/// AWS's hard quota on a definition's size.
-pub const MAX_DEFINITION_BYTES: usize = 1_048_576;
-
-pub fn parse(text: &str) -> ParseOutcome {
-    // AWS refuses definitions over 1 MB (the hard quota), before looking inside them.
-    if text.len() > MAX_DEFINITION_BYTES {
-        let message = format!("The definition is {} bytes; AWS Step Functions accepts at most {} (1 MB)", text.len(), MAX_DEFINITION_BYTES);
-        return ParseOutcome { machine: None, diagnostics: vec![Diagnostic::error(SCHEMA, "", message)] };
-    }
-    if text.trim().is_empty() {
-        let d = Diagnostic::error("MISSING_DESCRIPTION", "", "The state machine definition is empty");
-        return ParseOutcome { machine: None, diagnostics: vec![d] };
-    }
-    match json::parse_with_spans(text) {
-        Ok((value, spans)) => build(&value, Some(&spans)),
-        Err(e) => {
-            let (line, column) = json::line_column(text, e.offset);
-            let mut d = Diagnostic::error("INVALID_JSON_DESCRIPTION", "", format!("Invalid JSON: {} at line {}, column {}", e.message, line, column));
-            let start = e.offset.min(text.len());
-            let end = text[start..].chars().next().map_or(start, |c| start + c.len_utf8());
-            d.span = (start, end);
-            ParseOutcome { machine: None, diagnostics: vec![d] }
-        }
-    }
-}
-
-/// Parse and validate a definition already parsed as JSON (no spans: every span is empty).
-pub fn parse_value(v: &Value) -> ParseOutcome {
-    build(v, None)
-}
-
-fn build(root: &Value, spans: Option<&SpanMap>) -> ParseOutcome {
-    let mut b = Builder::new(Ctx { spans, diagnostics: Vec::new(), errors: 0 });
-    let machine = b.machine(root);
-    let machine = if b.ctx.errors == 0 { machine } else { None };
-    ParseOutcome { machine, diagnostics: b.ctx.diagnostics }
-}
 
 // ------------------------------------------------------------------ reporting
 
@@ -83,6 +41,27 @@ pub(super) struct Ctx<'a> {
     spans: Option<&'a SpanMap>,
     pub(super) diagnostics: Vec<Diagnostic>,
     pub(super) errors: usize,
+    /// The literals for the lints, each with the number of diagnostics reported before it
+    /// was met: a lint's warning goes there, so the list keeps the order of the checks.
+    pub(super) literals: Vec<(usize, Literal)>,
+}
+
+/// A value the definition gives literally where an expression may have been meant. The
+/// second pass notes each one it meets; the lints (`validate.rs`) decide which deserve a warning.
+pub(super) enum Literal {
+    /// A string member of a payload template whose name does not end in `.$`.
+    TemplateString { pointer: String, key: Rc<str>, text: Rc<str> },
+    /// A Pass state's `Result`, used as is.
+    PassResult { pointer: String, value: Value },
+    /// The string a Choice rule's `String…` operator (not `…Path`) compares with.
+    ChoiceOperand { pointer: String, key: String, text: Rc<str> },
+    /// A Fail state's `Error` or `Cause` (`key`), given as a string rather than by `…Path`.
+    FailField { pointer: String, key: String, text: Rc<str> },
+}
+
+/// Whether a string value reads like a JSONPath (`$`, `$.a`, `$[0]`, `$$.Execution`).
+pub(super) fn looks_like_path(s: &str) -> bool {
+    s == "$" || s.starts_with("$.") || s.starts_with("$[") || s.starts_with("$$")
 }
 
 pub(super) const SCHEMA: &str = "SCHEMA_VALIDATION_FAILED";
@@ -146,6 +125,11 @@ impl<'a> Ctx<'a> {
         self.report(SCHEMA, Severity::Error, owner, span, message);
     }
 
+    /// Note `literal` for the lints, at this point of the diagnostics.
+    pub(super) fn note(&mut self, literal: Literal) {
+        self.literals.push((self.diagnostics.len(), literal));
+    }
+
     pub(super) fn warning_value(&mut self, code: &'static str, ptr: &str, message: String) {
         let span = self.value_span(ptr);
         self.report(code, Severity::Warning, ptr, span, message);
@@ -177,7 +161,7 @@ impl<'a> Ctx<'a> {
         ];
         let twinned = !o.ptr.is_empty() && (TWINNED.contains(&key) || key.starts_with("Numeric"));
         let hint = match o.get(key) {
-            Some(Value::String(s)) if twinned && super::validate::looks_like_path(s) => format!(" (to read it from the input, use '{}Path')", key),
+            Some(Value::String(s)) if twinned && looks_like_path(s) => format!(" (to read it from the input, use '{}Path')", key),
             _ => String::new(),
         };
         self.error_value(SCHEMA, &o.at(key), format!("Expected value of type [{}] for the field '{}'{}", expected, key, hint));
@@ -465,16 +449,9 @@ impl<'a> Ctx<'a> {
                                 format!("The value for the field '{}' must be a STRING that contains a JSONPath or an intrinsic function call", k),
                             ),
                         }
+                    } else if let Value::String(text) = val {
+                        self.note(Literal::TemplateString { pointer: at, key: k.clone(), text: text.clone() });
                     } else {
-                        if let Value::String(s) = val {
-                            if super::validate::looks_like_path(s) || super::validate::looks_like_intrinsic(s) {
-                                self.warning_value(
-                                    "NO_DOLLAR",
-                                    &at,
-                                    format!("The field '{}' holds '{}', which looks like a JSONPath or an intrinsic function call, but its name does not end in '.$', so it is passed as a literal string", k, s),
-                                );
-                            }
-                        }
                         self.check_template(val, &at);
                     }
                 }
@@ -538,6 +515,8 @@ pub(super) struct Slot<'v> {
     pub(super) pointer: String,
     pub(super) scope: usize,
     pub(super) value: &'v Value,
+    /// Its `Type`, when that is one of the state types (the second pass reports why not).
+    pub(super) state_type: Option<StateType>,
     /// Scopes nested in this state: a Parallel's branches in order, or a Map's processor.
     pub(super) children: Vec<usize>,
 }
@@ -563,9 +542,9 @@ pub(super) struct Builder<'a, 'v> {
 const TOP_LEVEL_FIELDS: &[&str] = &["StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"];
 
 impl<'a, 'v> Builder<'a, 'v> {
-    fn new(ctx: Ctx<'a>) -> Builder<'a, 'v> {
+    pub(super) fn new(spans: Option<&'a SpanMap>) -> Builder<'a, 'v> {
         Builder {
-            ctx,
+            ctx: Ctx { spans, diagnostics: Vec::new(), errors: 0, literals: Vec::new() },
             scopes: Vec::new(),
             slots: Vec::new(),
             all_names: HashMap::default(),
@@ -577,7 +556,8 @@ impl<'a, 'v> Builder<'a, 'v> {
         }
     }
 
-    fn machine(&mut self, root: &'v Value) -> Option<StateMachine> {
+    /// The first two passes over the definition `root`: its model, when they found no error.
+    pub(super) fn machine(&mut self, root: &'v Value) -> Option<StateMachine> {
         let Some(map) = root.as_object() else {
             self.ctx.error_value(SCHEMA, "", "Expected value of type [OBJECT] for the state machine definition".into());
             return None;
@@ -597,7 +577,6 @@ impl<'a, 'v> Builder<'a, 'v> {
         for id in 0..self.slots.len() {
             self.state(id);
         }
-        self.check_graph();
 
         if self.ctx.errors > 0 {
             return None;
@@ -693,15 +672,17 @@ impl<'a, 'v> Builder<'a, 'v> {
         } else {
             self.all_names.insert(name.clone(), ptr.clone());
         }
+        let map = value.as_object();
+        let state_type = map.and_then(|m| m.get("Type")).and_then(Value::as_str).and_then(StateType::from_name);
         let id = self.slots.len();
-        self.slots.push(Slot { name: name.clone(), pointer: ptr.clone(), scope, value, children: Vec::new() });
+        self.slots.push(Slot { name: name.clone(), pointer: ptr.clone(), scope, value, state_type, children: Vec::new() });
         self.scopes[scope].ids.push(id);
         self.scopes[scope].names.entry(name.clone()).or_insert(id);
 
         // Descend into the blocks this state nests, as its Type says.
-        let Some(map) = value.as_object() else { return };
-        let nested: Vec<(Obj<'v>, ScopeKind)> = match map.get("Type").and_then(Value::as_str) {
-            Some("Parallel") => match map.get("Branches").and_then(Value::as_array) {
+        let Some(map) = map else { return };
+        let nested: Vec<(Obj<'v>, ScopeKind)> = match state_type {
+            Some(StateType::Parallel) => match map.get("Branches").and_then(Value::as_array) {
                 Some(branches) => branches
                     .iter()
                     .enumerate()
@@ -709,12 +690,12 @@ impl<'a, 'v> Builder<'a, 'v> {
                     .collect(),
                 None => Vec::new(),
             },
-            Some("Map") => {
+            Some(StateType::Map) => {
                 let processor = map.get("ItemProcessor").and_then(Value::as_object).map(|m| (m, "ItemProcessor", ScopeKind::ItemProcessor));
                 let iterator = map.get("Iterator").and_then(Value::as_object).map(|m| (m, "Iterator", ScopeKind::Iterator));
                 processor.or(iterator).map(|(m, key, kind)| (Obj { map: m, ptr: child(&ptr, key) }, kind)).into_iter().collect()
             }
-            _ => Vec::new(),
+            Some(StateType::Pass | StateType::Task | StateType::Choice | StateType::Wait | StateType::Succeed | StateType::Fail) | None => Vec::new(),
         };
         if nested.is_empty() {
             return;
