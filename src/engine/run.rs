@@ -1,6 +1,7 @@
 //! How each state type advances, one history event at a time.
 
 use super::context::{StateContext, StateEnv};
+use super::handling::{self, Outcome};
 use super::{Execution, Inspection, Status, ThreadId, VarScope, MAX_PAYLOAD_BYTES};
 use crate::definition::{
     Catcher, ChoiceRule, Condition, FailField, IntegrationPattern, Jitter, NumberSource, Operand, Operator, PercentSource, QueryLanguage, Resource,
@@ -216,6 +217,17 @@ impl Thread {
                 },
                 _ => None,
             },
+            _ => None,
+        }
+    }
+    /// A failure this thread recorded but has not handled yet (it does on its next turn), for
+    /// `failure_handling`'s preview: the state, its run's `…StateEntered` event, each retrier's
+    /// retries so far, the failure, and whether only Catch is left to consult.
+    pub(crate) fn unhandled_failure(&self) -> Option<(StateId, u64, &[u64], &Failure, bool)> {
+        let Stage::Active(a) = &self.stage else { return None };
+        match &a.step {
+            Step::Error(f) => Some((a.state, a.entered_event, &a.retries, f, false)),
+            Step::Aborting { then: AfterAbort::CatchOrFail(f), .. } => Some((a.state, a.entered_event, &a.retries, f, true)),
             _ => None,
         }
     }
@@ -1331,10 +1343,10 @@ impl Execution {
             if matches!(st.kind, StateKind::Map(_) | StateKind::Parallel(_)) {
                 return self.fail_composite(tid, a, events, matches!(st.kind, StateKind::Map(_)), f);
             }
-            let retry = self.retry_at(&mut a, &f);
+            let retry = self.retry_at(tid, &mut a, &f);
             return self.abort_then(tid, a, events, retry, f);
         }
-        if let Some(at) = self.retry_at(&mut a, &f) {
+        if let Some(at) = self.retry_at(tid, &mut a, &f) {
             a.step = Step::RetryWait { at };
             self.threads[tid].stage = Stage::Active(a);
             return Flow::Again;
@@ -1345,7 +1357,7 @@ impl Execution {
     /// A Map or Parallel failing with `f` after `events`: `…StateFailed` unless a retrier
     /// runs it again, then retry, catch or fail.
     fn fail_composite(&mut self, tid: ThreadId, mut a: Box<Active>, mut events: VecDeque<EventKind>, is_map: bool, f: Failure) -> Flow {
-        let retry = self.retry_at(&mut a, &f);
+        let retry = self.retry_at(tid, &mut a, &f);
         if retry.is_none() {
             events.push_back(EventKind::Lifecycle { event_type: if is_map { "MapStateFailed" } else { "ParallelStateFailed" } });
         }
@@ -1364,7 +1376,7 @@ impl Execution {
     }
 
     /// When to retry after `f`: the first retrier matching it, if it still has attempts.
-    fn retry_at(&mut self, a: &mut Active, f: &Failure) -> Option<i64> {
+    fn retry_at(&mut self, tid: ThreadId, a: &mut Active, f: &Failure) -> Option<i64> {
         let machine = self.machine.clone();
         let retry: &[Retrier] = match &machine.states[a.state].kind {
             StateKind::Task(t) => &t.retry,
@@ -1372,22 +1384,19 @@ impl Execution {
             StateKind::Map(m) => &m.retry,
             _ => &[],
         };
-        let Some((i, r)) = retry.iter().enumerate().find(|(_, r)| matches_error(&r.error_equals, &f.error)) else {
-            return None;
-        };
-        if a.retries[i] >= r.max_attempts {
-            return None;
-        }
+        let i = handling::retrier_for(retry, &a.retries, &f.error)?;
+        let r = &retry[i];
         let n = a.retries[i];
         a.retries[i] += 1;
-        let mut delay = r.interval_seconds as f64 * r.backoff_rate.powf(n as f64);
-        if let Some(max) = r.max_delay_seconds {
-            delay = delay.min(max as f64);
-        }
-        if r.jitter == Jitter::Full {
+        let mut delay = handling::backoff_seconds(r, n);
+        let full = r.jitter == Jitter::Full;
+        let jitter_bound_ms = full.then(|| handling::to_millis(delay));
+        if full {
             delay *= self.rng.next_f64();
         }
-        let delay_ms = (delay * 1000.0).round().min(9.0e15) as i64;
+        let delay_ms = handling::to_millis(delay);
+        let outcome = Outcome::Retry { retrier: i, retry: n + 1, delay_ms: Some(delay_ms), jitter_bound_ms };
+        self.record_handling(tid, a.state, a.entered_event, &f.error, outcome);
         Some(self.clock.saturating_add(delay_ms))
     }
 
@@ -1401,7 +1410,9 @@ impl Execution {
             StateKind::Map(m) => &m.catch,
             _ => &[],
         };
-        if let Some(c) = catch.iter().find(|c| matches_error(&c.error_equals, &f.error)) {
+        if let Some(i) = handling::catcher_for(catch, &f.error) {
+            let c = &catch[i];
+            self.record_handling(tid, a.state, a.entered_event, &f.error, Outcome::Catch { catcher: i });
             let error_output = error_output(&f);
             if st.query_language == QueryLanguage::Jsonata {
                 let outcome = self
@@ -1412,14 +1423,14 @@ impl Execution {
                         a.step = Step::Exit { output, next: Transition::Next(c.next), assigned };
                         self.threads[tid].stage = Stage::Active(a);
                     }
-                    Err(f2) => self.threads[tid].stage = Stage::Failed(f2),
+                    Err(f2) => self.catcher_failed(tid, &a, f2),
                 }
                 return Flow::Again;
             }
             let assigned = match self.assign(tid, &a, &c.assign, &error_output) {
                 Ok(v) => v,
                 Err(f2) => {
-                    self.threads[tid].stage = Stage::Failed(f2);
+                    self.catcher_failed(tid, &a, f2);
                     return Flow::Again;
                 }
             };
@@ -1428,13 +1439,20 @@ impl Execution {
                     a.step = Step::Exit { output, next: Transition::Next(c.next), assigned };
                     self.threads[tid].stage = Stage::Active(a);
                 }
-                Err(f2) => self.threads[tid].stage = Stage::Failed(f2),
+                Err(f2) => self.catcher_failed(tid, &a, f2),
             }
             return Flow::Again;
         }
+        self.record_handling(tid, a.state, a.entered_event, &f.error, Outcome::Fail);
         self.threads[tid].failed_in_task = matches!(st.kind, StateKind::Task(_));
         self.threads[tid].stage = Stage::Failed(f);
         Flow::Again
+    }
+
+    /// The catcher's own ResultPath, Assign or Output failed: the thread fails with that failure.
+    fn catcher_failed(&mut self, tid: ThreadId, a: &Active, f: Failure) {
+        self.record_handling(tid, a.state, a.entered_event, &f.error, Outcome::Fail);
+        self.threads[tid].stage = Stage::Failed(f);
     }
 
     fn emit_iteration(&mut self, tid: ThreadId, distributed: bool, kind: EventKind) {
