@@ -17,8 +17,8 @@ function traced(id) {
   const options = { mocks: JSON.stringify(example.mocks), testCase: example.testCase };
   const ex = new Simulator(JSON.stringify(example.definition), options).start(JSON.stringify(example.input));
   ex.run();
-  const trace = new Trace(example.definition);
-  trace.add(ex.history());
+  const trace = new Trace();
+  trace.add(ex.history(), ex.failureHandling());
   return trace;
 }
 
@@ -32,7 +32,7 @@ test("every example runs to its expected end", () => {
   });
 });
 
-test("retries, their backoffs and a Catch are read from the history", () => {
+test("retries, their backoffs and a Catch are read from the history and the engine's failure handling", () => {
   const trace = traced("retry-catch");
   const [charge] = trace.byState.get("ChargeCard");
   assert.equal(charge.phase, "caught");

@@ -106,7 +106,7 @@ export class AslSimEmbed extends Base {
   #simulator = null;
   #execution = null;
   #events = [];
-  #trace = new Trace(null);
+  #trace = new Trace();
   #report = null;
   #selected = null;
   #generation = 0;
@@ -338,7 +338,7 @@ export class AslSimEmbed extends Base {
     this.#execution?.free();
     this.#execution = null;
     this.#events = [];
-    this.#trace = new Trace(this.#definition);
+    this.#trace = new Trace();
     this.#report = null;
     this.#render();
   }
@@ -356,7 +356,7 @@ export class AslSimEmbed extends Base {
       this.#render();
       return null;
     }
-    this.#trace = new Trace(this.#definition);
+    this.#trace = new Trace();
     this.#events = [];
     this.#take(this.#execution.history()); // ExecutionStarted, recorded by start()
     return this.#execution;
@@ -365,7 +365,7 @@ export class AslSimEmbed extends Base {
   #take(events) {
     if (events.length === 0) return;
     this.#events.push(...events);
-    this.#trace.add(events);
+    this.#trace.add(events, this.#execution.failureHandling(this.#trace.handled));
   }
 
   #step() {

@@ -41,7 +41,7 @@ const ui = {
 // State
 
 const page = {
-  /** the parsed definition (last one that parsed), for the graph and Retry/Catch lookups */
+  /** the parsed definition (last one that parsed), for the graph and the inspector */
   definition: null,
   definitionOk: false,
   /** problems per editor: {definition: [], input: [], mocks: []} */
@@ -50,7 +50,7 @@ const page = {
   execution: null,
   /** the history so far, as read from the engine (a cache: the engine has the truth) */
   events: [],
-  trace: new Trace(null),
+  trace: new Trace(),
   report: null,
   breakpoints: new Set(),
   pausedBefore: null,
@@ -288,7 +288,7 @@ function resetExecution() {
   page.execution?.free();
   page.execution = null;
   page.events = [];
-  page.trace = new Trace(page.definition);
+  page.trace = new Trace();
   page.report = null;
   page.pausedBefore = null;
   render();
@@ -310,7 +310,7 @@ function execution() {
     flashProblems();
     return null;
   }
-  page.trace = new Trace(page.definition);
+  page.trace = new Trace();
   page.events = [];
   take(page.execution.history()); // ExecutionStarted, recorded by start()
   return page.execution;
@@ -349,8 +349,8 @@ function stepBack() {
   page.mode = "step";
   const report = ex.stepBack();
   page.events.length = Math.min(page.events.length, report.eventCount);
-  page.trace = new Trace(page.definition);
-  page.trace.add(page.events);
+  page.trace = new Trace();
+  page.trace.add(page.events, ex.failureHandling());
   page.pausedBefore = null;
   page.report = report;
   render();
@@ -415,8 +415,8 @@ async function runLoop(mode, targets) {
     // Stop before it: one step back (the engine replays; the events before are the same).
     report = ex.stepBack();
     page.events.length = report.eventCount;
-    page.trace = new Trace(page.definition);
-    page.trace.add(page.events);
+    page.trace = new Trace();
+    page.trace.add(page.events, ex.failureHandling());
     page.pausedBefore = hit;
     page.selected = hit;
     graph.setSelected(hit);
@@ -431,7 +431,7 @@ async function runLoop(mode, targets) {
 function take(events) {
   if (events.length === 0) return;
   page.events.push(...events);
-  page.trace.add(events);
+  page.trace.add(events, page.execution.failureHandling(page.trace.handled));
 }
 
 function reset() {
