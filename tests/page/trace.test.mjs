@@ -3,9 +3,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { initSync, Simulator } from "../../pkg/asl_sim.js";
+import { initSync, Simulator, defaults } from "../../pkg/asl_sim.js";
 import { Trace } from "../../www/src/trace.js";
 import { EXAMPLES } from "../../www/src/examples.js";
+import { DEFAULTS } from "../../www/src/defaults.js";
 import { stateFragment, compressedFragment, readFragment } from "../../www/src/share.js";
 import { reindent } from "../../www/src/json-text.js";
 
@@ -30,6 +31,10 @@ test("every example runs to its expected end", () => {
     "mock-config": "ExecutionSucceeded", "succeed-fail": "ExecutionSucceeded", variables: "ExecutionSucceeded",
     jsonata: "ExecutionSucceeded", endless: "ExecutionFailed",
   });
+});
+
+test("the page's defaults are the engine's", () => {
+  assert.deepEqual({ ...DEFAULTS }, defaults());
 });
 
 test("retries, their backoffs and a Catch are read from the history and the engine's failure handling", () => {

@@ -21,10 +21,10 @@ import { fill } from "../src/json-view.js";
 import { reindent } from "../src/json-text.js";
 import { formatElapsed } from "../src/history-view.js";
 import { TextEditor, diagnosticItem, jsonProblem } from "./text-editor.js";
+import { DEFAULTS } from "../src/defaults.js";
 import viewsCss from "../views.css";
 import embedCss from "./embed.css";
 
-const START_TIME = "2024-01-01T00:00:00.000Z";
 /** How often a long run redraws the graph. */
 const RENDER_MS = 100;
 const EDIT_DEBOUNCE_MS = 300;
@@ -629,9 +629,9 @@ export class AslSimEmbed extends Base {
     const status = this.#statusText();
     this.#setStatus(status);
     const report = this.#report;
-    const clock = report?.clock ?? this.#events.at(-1)?.timestamp ?? START_TIME;
+    const clock = report?.clock ?? this.#events.at(-1)?.timestamp ?? DEFAULTS.startTime;
     ui.count.textContent = String(this.#events.length);
-    ui.elapsed.textContent = `+${formatElapsed(millis(clock) - millis(START_TIME))}`;
+    ui.elapsed.textContent = `+${formatElapsed(millis(clock) - millis(DEFAULTS.startTime))}`;
     ui.elapsed.setAttribute("datetime", clock);
     ui.elapsed.title = `Virtual clock: ${clock}`;
     const last = this.#events.at(-1);

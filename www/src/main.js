@@ -21,8 +21,8 @@ import { EXAMPLES, DEFAULT_EXAMPLE, exampleState } from "./examples.js";
 import { fill } from "./json-view.js";
 import { reindent } from "./json-text.js";
 import { JsonataScratch } from "./scratch.js";
+import { DEFAULTS } from "./defaults.js";
 
-const START_TIME = "2024-01-01T00:00:00.000Z";
 /** How often a long run redraws the whole page. */
 const RENDER_MS = 120;
 const EDIT_DEBOUNCE_MS = 250;
@@ -34,7 +34,7 @@ const ui = {
   diagnostics: $("diagnostics"), diagnosticsSummary: $("diagnostics-summary"), banner: $("banner"),
   step: $("step"), stepBack: $("step-back"), run: $("run"), runToBreakpoint: $("run-to-breakpoint"), reset: $("reset"),
   examples: $("examples"), testCase: $("test-case"), stateMachine: $("state-machine"), stateMachineLabel: $("state-machine-label"),
-  mockOptions: $("mock-options"), mockFormat: $("mock-format"), seed: $("seed"),
+  mockOptions: $("mock-options"), mockFormat: $("mock-format"), seed: $("seed"), runDefaults: $("run-defaults"),
 };
 
 // ---------------------------------------------------------------------------
@@ -61,7 +61,7 @@ const page = {
   generation: 0,
   running: false,
   example: DEFAULT_EXAMPLE,
-  seed: 0,
+  seed: DEFAULTS.seed,
   testCase: undefined,
   stateMachine: undefined,
 };
@@ -489,14 +489,14 @@ function setStatus(text) {
 function setClock(clock) {
   ui.clock.textContent = clock;
   ui.clock.setAttribute("datetime", clock);
-  ui.elapsed.textContent = `+${formatElapsed(millis(clock) - millis(START_TIME))}`;
+  ui.elapsed.textContent = `+${formatElapsed(millis(clock) - millis(DEFAULTS.startTime))}`;
 }
 
 function render() {
   const status = statusText();
   setStatus(status);
   const report = page.report;
-  setClock(report?.clock ?? page.events.at(-1)?.timestamp ?? START_TIME);
+  setClock(report?.clock ?? page.events.at(-1)?.timestamp ?? DEFAULTS.startTime);
   ui.count.textContent = String(page.events.length);
 
   // The graph: history-derived status, with what the execution waits on.
@@ -506,7 +506,7 @@ function render() {
   graph.setPausedBefore(page.pausedBefore);
 
   historyView.set(page.events, trace);
-  timeline.set(trace, millis(report?.clock ?? START_TIME));
+  timeline.set(trace, millis(report?.clock ?? DEFAULTS.startTime));
   pending.show(page.running ? [] : report?.waitingFor ?? []);
   renderResult(status, report);
   renderInspector();
@@ -599,7 +599,6 @@ function contextObject(name, entries, inspection) {
   const latest = entries.at(-1);
   const started = page.events[0];
   if (!latest || !started) return null;
-  const arn = (kind, rest) => `arn:aws:states:us-east-1:123456789012:${kind}:${rest}`;
   const details = started.executionStartedEventDetails ?? {};
   let input;
   try {
@@ -609,9 +608,9 @@ function contextObject(name, entries, inspection) {
   }
   const retries = latest.attempts.length ? Math.max(0, latest.attempts.length - 1) : 0;
   const value = {
-    Execution: { Id: arn("execution", "StateMachine:execution"), Input: input, Name: "execution", RoleArn: details.roleArn, StartTime: started.timestamp, RedriveCount: 0 },
+    Execution: { Id: DEFAULTS.executionArn, Input: input, Name: DEFAULTS.executionName, RoleArn: details.roleArn, StartTime: started.timestamp, RedriveCount: 0 },
     State: { EnteredTime: page.events[latest.enteredId - 1]?.timestamp, Name: name, RetryCount: retries },
-    StateMachine: { Id: arn("stateMachine", "StateMachine"), Name: "StateMachine" },
+    StateMachine: { Id: DEFAULTS.stateMachineArn, Name: DEFAULTS.stateMachineName },
   };
   const token = (page.report?.waitingFor ?? []).find((w) => w.state === name && w.token)?.token;
   if (token) value.Task = { Token: token };
@@ -623,7 +622,7 @@ function contextObject(name, entries, inspection) {
 function scratchContext() {
   const name = page.selected;
   const inputProblem = page.problems.input[0]?.message?.replace(/^Input: /, "");
-  const clock = page.report?.clock ?? page.events.at(-1)?.timestamp ?? START_TIME;
+  const clock = page.report?.clock ?? page.events.at(-1)?.timestamp ?? DEFAULTS.startTime;
   let state = null;
   if (name && indexStates(page.definition).has(name)) {
     state = { name, ran: false };
@@ -678,7 +677,7 @@ function currentState() {
 /** Load a whole state (from the URL, a file, an example) and apply it at once. */
 function load(state, example = null) {
   page.example = example;
-  page.seed = Number.isSafeInteger(state.seed) && state.seed >= 0 ? state.seed : 0;
+  page.seed = Number.isSafeInteger(state.seed) && state.seed >= 0 ? state.seed : DEFAULTS.seed;
   ui.seed.value = String(page.seed);
   page.testCase = state.testCase;
   page.stateMachine = state.stateMachine;
@@ -928,6 +927,10 @@ function wire() {
     theme = THEMES[(THEMES.indexOf(theme) + 1) % THEMES.length];
     applyTheme(theme);
   });
+  // The defaults an execution starts from, as the settings line and the clock show them.
+  ui.seed.value = String(DEFAULTS.seed);
+  ui.runDefaults.replaceChildren(`Start time ${DEFAULTS.startTime} \u00b7 execution `, h("code", null, DEFAULTS.executionName), " of ", h("code", null, DEFAULTS.stateMachineName));
+  setClock(DEFAULTS.startTime);
   ui.examples.replaceChildren(
     h("option", { value: "", disabled: true }, "Examples\u2026"),
     ...EXAMPLES.map((x) => h("option", { value: x.id, title: x.summary }, x.title)));
@@ -954,7 +957,7 @@ function wire() {
   });
   ui.seed.addEventListener("change", () => {
     const n = Number(ui.seed.value);
-    page.seed = Number.isSafeInteger(n) && n >= 0 ? n : 0;
+    page.seed = Number.isSafeInteger(n) && n >= 0 ? n : DEFAULTS.seed;
     ui.seed.value = String(page.seed);
     rebuildSimulator();
     resetExecution();
