@@ -7,7 +7,7 @@
 import { h } from "./dom.js";
 import { jsonBlock } from "./json-view.js";
 import { ruleLabel } from "./graph.js";
-import { formatSeconds } from "./timeline.js";
+import { formatSeconds } from "./format.js";
 
 /** Stage key → [title, the definition field it comes from, what it does]. */
 const STAGES = {

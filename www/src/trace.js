@@ -9,6 +9,8 @@
 //
 // Pure functions over GetExecutionHistory events and those decisions (no DOM), so Node can test them.
 
+import { DEFAULTS } from "./defaults.js";
+
 /** Milliseconds since the epoch of an event's ISO timestamp. */
 export const millis = (timestamp) => Date.parse(timestamp);
 
@@ -260,6 +262,32 @@ export class Trace {
   laneOf(id) {
     return this.info[id]?.lane ?? "";
   }
+}
+
+/**
+ * `$$` for the state run `entry` of `name`, rebuilt from the history (and the tasks waiting:
+ * their token), for while the engine reports none: before the run has exited.
+ */
+export function rebuiltContext(events, name, entry, waitingFor) {
+  const started = events[0];
+  if (!entry || !started) return null;
+  const details = started.executionStartedEventDetails ?? {};
+  let input;
+  try {
+    input = JSON.parse(details.input ?? "{}");
+  } catch {
+    input = details.input;
+  }
+  const value = {
+    Execution: { Id: DEFAULTS.executionArn, Input: input, Name: DEFAULTS.executionName, RoleArn: details.roleArn, StartTime: started.timestamp, RedriveCount: 0 },
+    // RetryCount counts the back-offs over, as the engine counts a retry when its attempt begins.
+    State: { EnteredTime: events[entry.enteredId - 1]?.timestamp, Name: name, RetryCount: entry.backoffs.filter((b) => b.end !== undefined).length },
+    StateMachine: { Id: DEFAULTS.stateMachineArn, Name: DEFAULTS.stateMachineName },
+  };
+  const token = waitingFor.find((w) => w.state === name && w.token)?.token;
+  if (token) value.Task = { Token: token };
+  if (entry.iteration !== undefined) value.Map = { Item: { Index: Number(entry.iteration) } };
+  return value;
 }
 
 /** Every state of a definition by name, nested ones included. */
