@@ -18,7 +18,7 @@ pub mod mocks;
 pub mod wasm;
 
 pub use definition::Diagnostic;
-pub use engine::{ApiError, Execution, Options, Simulator, Status, StepReport};
+pub use engine::{ApiError, Execution, FailureHandling, Options, Simulator, Status, StepReport};
 
 /// Validate a definition: every diagnostic (errors and warnings).
 pub fn validate(definition: &str) -> Vec<Diagnostic> {

@@ -123,12 +123,61 @@ export type JsonataOutcome =
   | { result: Json }
   /** With `{json: true}`: the result as compact JSON text. */
   | { json: string }
-  /** JSONata's `undefined`: the expression produced no value (not `null`). */
-  | { undefined: true }
+  /** JSONata's `undefined`: the expression produced no value (not `null`). `failure`: what a state's field would fail with. */
+  | { undefined: true; failure: ExpressionFailure }
   /** A syntax or evaluation error, e.g. `{code: "T2002", message: "T2002: …"}`; `code` is null when JSONata gives none.
    *  A syntax error has a `position`: where parsing failed, in UTF-16 units from the start of `expression` as passed
    *  (its `{%` and any spaces included; its length when the expression ended too early). */
-  | { error: { code: string | null; message: string; position?: number } };
+  | { error: { code: string | null; message: string; position?: number }; failure: ExpressionFailure };
+
+/** How AWS (and `asl-sim eval`) reports an expression that failed: `States.QueryEvaluationError` and its cause. */
+export interface ExpressionFailure {
+  error: string;
+  cause: string;
+}
+
+/** What an execution uses for each option not given, and the ARNs AWS builds from them (`defaults()`). */
+export interface Defaults {
+  /** RFC 3339, `2024-01-01T00:00:00.000Z`. */
+  startTime: string;
+  seed: number;
+  region: string;
+  account: string;
+  stateMachineName: string;
+  executionName: string;
+  stateMachineArn: string;
+  executionArn: string;
+  /** AWS's history event limit. */
+  maxEvents: number;
+}
+
+/** How the engine handled one failure of a state run: its `Retry` and `Catch` as AWS matches them (`failureHandling()`). */
+export interface FailureHandling {
+  /** The `…StateEntered` event of the state run that failed. */
+  enteredEventId: number;
+  /** The last event recorded when the decision was taken: it comes after that event and before the next. */
+  afterEventId: number;
+  /** The virtual time of the decision, written as event timestamps are. */
+  timestamp: string;
+  state: string;
+  error: string;
+  /** `fail`: no retrier with attempts left and no catcher matched, or the catcher's own
+   *  `ResultPath`, `Assign` or `Output` failed (then `error` is that failure's, after a `catch`). */
+  outcome: "retry" | "catch" | "fail";
+  /** `retry`: the index of the retrier in `Retry`. */
+  retrier?: number;
+  /** `retry`: which retry of that retrier this is, from 1. */
+  retry?: number;
+  /** `retry`: the wait before the next attempt in milliseconds (`IntervalSeconds` × `BackoffRate`^n, at most
+   *  `MaxDelaySeconds`, times the seeded draw of a FULL jitter). Absent while `pending` with a FULL jitter. */
+  delayMillis?: number;
+  /** `retry` with `JitterStrategy` FULL: the delay before jitter, which the draw scales down. */
+  jitterBoundMillis?: number;
+  /** `catch`: the index of the catcher in `Catch`. */
+  catcher?: number;
+  /** The failure is in the history, and the state takes this decision on its next turn. */
+  pending?: true;
+}
 
 /** What every throwing call throws. */
 export interface AslSimError extends Error {
@@ -241,6 +290,7 @@ pub fn eval_jsonata(
     #[wasm_bindgen(unchecked_optional_param_type = "JsonataOptions | null")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     use crate::query::jsonata::{evaluate_with, Expression, FixedHost};
+    use crate::query::{ExpressionProblem, Failure};
     install_panic_hook();
     let text = crate::query::jsonata_text(expression.trim()).unwrap_or(expression);
     // A plain JsValue, not an Option: wasm-bindgen's glue would turn `null` into None too.
@@ -251,32 +301,87 @@ pub fn eval_jsonata(
 
     let mut host = FixedHost::new(options.now, options.seed);
 
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    enum Outcome<'a> {
-        Result(&'a Value),
-        Json(String),
-        Undefined(bool),
-        Error {
-            code: Option<&'a str>,
-            message: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            position: Option<usize>,
-        },
+    /// Exactly one of `result`, `json`, `undefined` and `error`; for a failure, AWS's error and
+    /// cause too (the engine's texts, so no caller spells them). A struct rather than an enum
+    /// beside `failure`: serde's `flatten` made the module 27 KB larger (before wasm-opt).
+    #[derive(Serialize, Default)]
+    struct Reply<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        result: Option<&'a Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        json: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        undefined: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<ErrorInfo<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        failure: Option<ExpressionFailure>,
     }
+    #[derive(Serialize)]
+    struct ErrorInfo<'a> {
+        code: Option<&'a str>,
+        message: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        position: Option<usize>,
+    }
+    #[derive(Serialize)]
+    struct ExpressionFailure {
+        error: String,
+        cause: String,
+    }
+    let failure = |problem: ExpressionProblem| {
+        let f = Failure::expression(text, problem);
+        Some(ExpressionFailure { error: f.error, cause: f.cause })
+    };
     let expr = match Expression::compile(text) {
         Ok(expr) => expr,
         Err(e) => {
             let position = Some(utf16_position(expression, text, e.offset));
-            return to_js(&Outcome::Error { code: e.code.as_deref(), message: &e.message, position });
+            let error = Some(ErrorInfo { code: e.code.as_deref(), message: &e.message, position });
+            return to_js(&Reply { error, failure: failure(ExpressionProblem::Invalid(&e.message)), ..Reply::default() });
         }
     };
     match evaluate_with(&expr, input.as_ref(), &bindings, &mut host, &options.limits) {
-        Ok(Some(value)) if options.json => to_js(&Outcome::Json(value.to_json())),
-        Ok(Some(value)) => to_js(&Outcome::Result(&value)),
-        Ok(None) => to_js(&Outcome::Undefined(true)),
-        Err(e) => to_js(&Outcome::Error { code: e.code.as_deref(), message: &e.message, position: None }),
+        Ok(Some(value)) if options.json => to_js(&Reply { json: Some(value.to_json()), ..Reply::default() }),
+        Ok(Some(value)) => to_js(&Reply { result: Some(&value), ..Reply::default() }),
+        Ok(None) => to_js(&Reply { undefined: Some(true), failure: failure(ExpressionProblem::Undefined), ..Reply::default() }),
+        Err(e) => {
+            let error = Some(ErrorInfo { code: e.code.as_deref(), message: &e.message, position: None });
+            to_js(&Reply { error, failure: failure(ExpressionProblem::Threw(&e)), ..Reply::default() })
+        }
     }
+}
+
+/// What an execution uses for each option not given (`Options::default()`, the engine's one
+/// spelling of them), with the ARNs built from them: callers such as the playground read them
+/// here rather than spelling them again.
+#[wasm_bindgen(unchecked_return_type = "Defaults")]
+pub fn defaults() -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Defaults {
+        start_time: String,
+        seed: u64,
+        region: String,
+        account: String,
+        state_machine_name: String,
+        execution_name: String,
+        state_machine_arn: String,
+        execution_arn: String,
+        max_events: usize,
+    }
+    let o = Options::default();
+    to_js(&Defaults {
+        start_time: crate::time::format_context_timestamp(o.start_time),
+        seed: o.seed,
+        state_machine_arn: o.state_machine_arn(),
+        execution_arn: o.execution_arn(),
+        max_events: o.max_events,
+        region: o.region,
+        account: o.account,
+        state_machine_name: o.state_machine_name,
+        execution_name: o.execution_name,
+    })
 }
 
 /// A byte offset in `text`, a slice of `expression` (without its `{% %}`), as UTF-16
@@ -593,6 +698,18 @@ impl JsExecution {
     #[wasm_bindgen(unchecked_return_type = "Json")]
     pub fn inspect(&self, state: &str) -> Result<JsValue, JsValue> {
         to_js(&self.inner.inspect(state))
+    }
+
+    /// How each failure was handled (which retrier, after what delay, which catcher), from the
+    /// `from`-th decision on (default 0), then the failures recorded but not handled yet
+    /// (`pending`, not counted by `from`): a caller reads new decisions as it reads new events.
+    #[wasm_bindgen(js_name = failureHandling, unchecked_return_type = "FailureHandling[]")]
+    pub fn failure_handling(&self, from: Option<f64>) -> Result<JsValue, JsValue> {
+        let from = match from {
+            Some(n) => whole_number(&JsValue::from_f64(n), "from")? as usize,
+            None => 0,
+        };
+        to_js(&self.inner.failure_handling(from))
     }
 
     /// The variables in scope at the named state.

@@ -4,6 +4,7 @@
 use asl_sim::definition::Severity;
 use asl_sim::json;
 use asl_sim::mocks::Mocks;
+use asl_sim::query::{ExpressionProblem, Failure};
 use asl_sim::{Options, Simulator, Status, Value};
 use std::collections::BTreeMap;
 use std::process::exit;
@@ -211,12 +212,13 @@ fn eval(args: &[String]) {
     let input = f.get("--input").map(|p| parse_json(&read(p), "the input")).unwrap_or(Value::empty_object());
     let variables = f.get("--variables").map(|p| parse_json(&read(p), "the variables")).unwrap_or(Value::empty_object());
     let Some(vars) = variables.as_object() else { die("--variables must hold a JSON object of variable names") };
-    let fail = |error: &str, cause: String| -> ! {
-        outln!("{}", serde_json::json!({"error": error, "cause": cause}));
+    let fail = |problem: ExpressionProblem| -> ! {
+        let f = Failure::expression(text, problem);
+        outln!("{}", serde_json::json!({"error": f.error, "cause": f.cause}));
         exit(1)
     };
-    let expr = asl_sim::query::jsonata::Expression::compile(text)
-        .unwrap_or_else(|e| fail("States.QueryEvaluationError", format!("The JSONata expression '{}' is invalid: {}", text.trim(), e)));
+    // The parser's message with its byte offset: the CLI has no other way to point at it.
+    let expr = asl_sim::query::jsonata::Expression::compile(text).unwrap_or_else(|e| fail(ExpressionProblem::Invalid(&e.to_string())));
     let mut states = asl_sim::Map::new();
     states.insert(Rc::from("input"), input.clone());
     let mut bindings: Vec<(&str, Value)> = vec![("states", Value::object(states))];
@@ -229,8 +231,8 @@ fn eval(args: &[String]) {
             outln!("{{\"result\":{}}}", v.to_json());
             exit(0)
         }
-        Ok(None) => fail("States.QueryEvaluationError", format!("The JSONata expression '{}' returned nothing (undefined).", text.trim())),
-        Err(e) => fail("States.QueryEvaluationError", format!("The JSONata expression '{}' threw an error during evaluation. {}", text.trim(), e)),
+        Ok(None) => fail(ExpressionProblem::Undefined),
+        Err(e) => fail(ExpressionProblem::Threw(&e)),
     }
 }
 

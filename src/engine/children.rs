@@ -353,7 +353,7 @@ impl Execution {
                 events.push_front(EventKind::MapRunFailed(ErrorCause::boxed(opt(&f.error), opt(&f.cause))));
             }
             c.started = false;
-            return self.fail_composite(a, events, c.is_map, f);
+            return self.fail_composite(tid, a, events, c.is_map, f);
         }
         if let Some((i, result, child_in_task, child_last)) = c.done.pop_front() {
             c.running -= 1;

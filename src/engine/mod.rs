@@ -14,9 +14,12 @@ mod choice;
 pub mod clock;
 mod context;
 mod dataflow;
+mod handling;
 mod recovery;
 mod task;
 mod thread;
+
+pub use handling::FailureHandling;
 
 use crate::definition::{StateId, StateMachine};
 use crate::history::{ErrorCause, EventKind, History};
@@ -288,6 +291,8 @@ pub struct Execution {
     pub(crate) transitions: u64,
     externals: Vec<(usize, External)>,
     deadline: Option<i64>,
+    /// How each failure was handled, in order (`failure_handling`).
+    pub(crate) handled: Vec<handling::Handled>,
 }
 
 impl Execution {
@@ -318,6 +323,7 @@ impl Execution {
             transitions: 0,
             externals: Vec::new(),
             deadline,
+            handled: Vec::new(),
         };
         let role = Rc::from(ex.options.role_arn());
         ex.record(0, EventKind::ExecutionStarted(Box::new(crate::history::ExecutionStartedDetails { input: input.clone(), role_arn: role })));

@@ -10,6 +10,7 @@
 //! rule, the one place it is written.
 
 use super::dataflow::error_output;
+use super::handling::{self, Outcome};
 use super::thread::{Active, AfterAbort, Flow, Stage, Step, Turn};
 use super::{Execution, ThreadId};
 use crate::definition::{Catcher, Jitter, QueryLanguage, Retrier, StateKind, Transition};
@@ -44,15 +45,15 @@ impl Execution {
                 state: st.name.clone(),
             })));
             return match &st.kind {
-                StateKind::Map(_) => self.fail_composite(a, events, true, f),
-                StateKind::Parallel(_) => self.fail_composite(a, events, false, f),
+                StateKind::Map(_) => self.fail_composite(tid, a, events, true, f),
+                StateKind::Parallel(_) => self.fail_composite(tid, a, events, false, f),
                 StateKind::Pass(_) | StateKind::Task(_) | StateKind::Choice(_) | StateKind::Wait(_) | StateKind::Succeed | StateKind::Fail(_) => {
-                    let retry = self.retry_at(a, &f);
+                    let retry = self.retry_at(tid, a, &f);
                     abort_then(a, events, retry, f)
                 }
             };
         }
-        if let Some(at) = self.retry_at(a, &f) {
+        if let Some(at) = self.retry_at(tid, a, &f) {
             a.step = Step::RetryWait { at };
             return Turn::Stay(Flow::Again);
         }
@@ -61,8 +62,8 @@ impl Execution {
 
     /// A Map or Parallel failing with `f` after `events`: `…StateFailed` unless a retrier
     /// runs it again, then retry, catch or fail.
-    pub(super) fn fail_composite(&mut self, a: &mut Active, mut events: VecDeque<EventKind>, is_map: bool, f: Failure) -> Turn {
-        let retry = self.retry_at(a, &f);
+    pub(super) fn fail_composite(&mut self, tid: ThreadId, a: &mut Active, mut events: VecDeque<EventKind>, is_map: bool, f: Failure) -> Turn {
+        let retry = self.retry_at(tid, a, &f);
         if retry.is_none() {
             events.push_back(EventKind::Lifecycle { event_type: if is_map { "MapStateFailed" } else { "ParallelStateFailed" } });
         }
@@ -86,23 +87,23 @@ impl Execution {
     }
 
     /// When to retry after `f`: the first retrier matching it, if it still has attempts.
-    fn retry_at(&mut self, a: &mut Active, f: &Failure) -> Option<i64> {
+    /// The decision is recorded (`failure_handling`).
+    fn retry_at(&mut self, tid: ThreadId, a: &mut Active, f: &Failure) -> Option<i64> {
         let machine = self.machine.clone();
         let (retry, _) = error_handlers(&machine.states[a.state].kind);
-        let (i, r) = retry.iter().enumerate().find(|(_, r)| matches_error(&r.error_equals, &f.error))?;
-        if a.retries[i] >= r.max_attempts {
-            return None;
-        }
+        let i = handling::retrier_for(retry, &a.retries, &f.error)?;
+        let r = &retry[i];
         let n = a.retries[i];
         a.retries[i] += 1;
-        let mut delay = r.interval_seconds as f64 * r.backoff_rate.powf(n as f64);
-        if let Some(max) = r.max_delay_seconds {
-            delay = delay.min(max as f64);
-        }
-        if r.jitter == Jitter::Full {
+        let mut delay = handling::backoff_seconds(r, n);
+        let full = r.jitter == Jitter::Full;
+        let jitter_bound_ms = full.then(|| handling::to_millis(delay));
+        if full {
             delay *= self.rng.next_f64();
         }
-        let delay_ms = (delay * 1000.0).round().min(9.0e15) as i64;
+        let delay_ms = handling::to_millis(delay);
+        let outcome = Outcome::Retry { retrier: i, retry: n + 1, delay_ms: Some(delay_ms), jitter_bound_ms };
+        self.record_handling(tid, a.state, a.entered_event, &f.error, outcome);
         Some(self.clock.saturating_add(delay_ms))
     }
 
@@ -111,10 +112,13 @@ impl Execution {
         let machine = self.machine.clone();
         let st = &machine.states[a.state];
         let (_, catch) = error_handlers(&st.kind);
-        let Some(c) = catch.iter().find(|c| matches_error(&c.error_equals, &f.error)) else {
+        let Some(i) = handling::catcher_for(catch, &f.error) else {
+            self.record_handling(tid, a.state, a.entered_event, &f.error, Outcome::Fail);
             self.threads[tid].failed_in_task = matches!(st.kind, StateKind::Task(_));
             return Turn::Leave(Stage::Failed(f), Flow::Again);
         };
+        let c = &catch[i];
+        self.record_handling(tid, a.state, a.entered_event, &f.error, Outcome::Catch { catcher: i });
         let error_output = error_output(&f);
         let caught = if st.query_language == QueryLanguage::Jsonata {
             self.jsonata_assign(tid, a, &c.assign, None, Some(&error_output))
@@ -129,7 +133,10 @@ impl Execution {
                 Turn::Stay(Flow::Again)
             }
             // A catcher whose own fields fail ends the thread with that failure.
-            Err(f2) => Turn::Leave(Stage::Failed(f2), Flow::Again),
+            Err(f2) => {
+                self.record_handling(tid, a.state, a.entered_event, &f2.error, Outcome::Fail);
+                Turn::Leave(Stage::Failed(f2), Flow::Again)
+            }
         }
     }
 }

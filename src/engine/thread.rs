@@ -166,6 +166,17 @@ impl Thread {
             _ => None,
         }
     }
+    /// A failure this thread recorded but has not handled yet (it does on its next turn), for
+    /// `failure_handling`'s preview: the state, its run's `…StateEntered` event, each retrier's
+    /// retries so far, the failure, and whether only Catch is left to consult.
+    pub(crate) fn unhandled_failure(&self) -> Option<(StateId, u64, &[u64], &Failure, bool)> {
+        let Stage::Active(a) = &self.stage else { return None };
+        match &a.step {
+            Step::Error(f) => Some((a.state, a.entered_event, &a.retries, f, false)),
+            Step::Aborting { then: AfterAbort::CatchOrFail(f), .. } => Some((a.state, a.entered_event, &a.retries, f, true)),
+            _ => None,
+        }
+    }
     pub fn deliver(&mut self, outcome: Result<Value, Failure>) {
         if let Stage::Active(a) = &mut self.stage {
             if let Step::Task(t) = &mut a.step {

@@ -134,6 +134,30 @@ fn aws_jsonata_message(e: &jsonata::EvalError) -> String {
     }
 }
 
+/// Why an expression evaluated on its own failed (see [`Failure::expression`]).
+pub enum ExpressionProblem<'a> {
+    /// It does not parse; the detail is the parser's message.
+    Invalid(&'a str),
+    /// It produced no value.
+    Undefined,
+    Threw(&'a jsonata::EvalError),
+}
+
+impl Failure {
+    /// An expression evaluated on its own (`asl-sim eval`, the JS API's `evalJsonata`) that
+    /// failed: AWS's error and cause as a state's field words them, without the field's name.
+    /// The one spelling of these texts: the CLI and the playground take them from here.
+    pub fn expression(text: &str, problem: ExpressionProblem) -> Failure {
+        let text = text.trim();
+        let cause = match problem {
+            ExpressionProblem::Invalid(detail) => format!("The JSONata expression '{text}' is invalid: {detail}"),
+            ExpressionProblem::Undefined => format!("The JSONata expression '{text}' returned nothing (undefined)."),
+            ExpressionProblem::Threw(e) => format!("The JSONata expression '{text}' threw an error during evaluation. {}", aws_jsonata_message(e)),
+        };
+        Failure::new("States.QueryEvaluationError", cause)
+    }
+}
+
 impl JsonataField {
     /// Evaluate; `location` names the field for AWS's messages (`Arguments/FunctionName`).
     pub fn evaluate(&self, env: &mut dyn Env, location: &str) -> Result<Value, Failure> {

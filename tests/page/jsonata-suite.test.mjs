@@ -396,7 +396,11 @@ test("evalJsonata: the outcomes, {% %}, no input vs null, bindings, limits, cloc
   await page.close();
   assert.deepEqual(r.result, { result: "3 at 2024-01-01T00:00:00.000Z" });
   assert.deepEqual(r.value, { result: { c: [true, null] } });
-  assert.deepEqual(r.noInput, { undefined: true });
+  // A failure also says what a state's field (and `asl-sim eval`) would fail with: the engine's texts.
+  assert.deepEqual(r.noInput, { undefined: true, failure: { error: "States.QueryEvaluationError", cause: "The JSONata expression '$' returned nothing (undefined)." } });
+  assert.deepEqual(r.syntax.failure, { error: "States.QueryEvaluationError", cause: "The JSONata expression '1 +' is invalid: S0207: Unexpected end of expression" });
+  assert.equal(r.type.failure.cause, `The JSONata expression '1 + 'a'' threw an error during evaluation. ${r.type.error.message}`);
+  assert.equal(r.result.failure, undefined, "a result is not a failure");
   assert.deepEqual(r.nullInput, { result: null });
   assert.deepEqual(r.nullText, { result: null });
   assert.deepEqual(r.binding, { result: "text1" });

@@ -3,9 +3,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { initSync, Simulator } from "../../pkg/asl_sim.js";
+import { initSync, Simulator, defaults } from "../../pkg/asl_sim.js";
 import { Trace } from "../../www/src/trace.js";
 import { EXAMPLES } from "../../www/src/examples.js";
+import { DEFAULTS } from "../../www/src/defaults.js";
 import { stateFragment, compressedFragment, readFragment } from "../../www/src/share.js";
 import { reindent } from "../../www/src/json-text.js";
 
@@ -17,8 +18,8 @@ function traced(id) {
   const options = { mocks: JSON.stringify(example.mocks), testCase: example.testCase };
   const ex = new Simulator(JSON.stringify(example.definition), options).start(JSON.stringify(example.input));
   ex.run();
-  const trace = new Trace(example.definition);
-  trace.add(ex.history());
+  const trace = new Trace();
+  trace.add(ex.history(), ex.failureHandling());
   return trace;
 }
 
@@ -32,7 +33,11 @@ test("every example runs to its expected end", () => {
   });
 });
 
-test("retries, their backoffs and a Catch are read from the history", () => {
+test("the page's defaults are the engine's", () => {
+  assert.deepEqual({ ...DEFAULTS }, defaults());
+});
+
+test("retries, their backoffs and a Catch are read from the history and the engine's failure handling", () => {
   const trace = traced("retry-catch");
   const [charge] = trace.byState.get("ChargeCard");
   assert.equal(charge.phase, "caught");

@@ -10,25 +10,24 @@
 // Bundled by scripts/bundle.mjs into one self-contained module,
 // pkg/asl-sim-embed.js (and www/dist/ for the docs page, www/embed.html).
 
-import init, { validate, Simulator } from "../../pkg/asl_sim.js";
+import init, { Simulator } from "../../pkg/asl_sim.js";
 import { h, s } from "../src/dom.js";
-import { runInSlices } from "../src/run-loop.js";
+import { Session, FINISHED } from "../src/session.js";
 import { GraphView, legend } from "../src/graph.js";
 import { Inspector } from "../src/inspector.js";
 import { PendingPanel } from "../src/pending.js";
-import { Trace, millis, indexStates } from "../src/trace.js";
+import { millis, indexStates } from "../src/trace.js";
 import { fill } from "../src/json-view.js";
 import { reindent } from "../src/json-text.js";
-import { formatElapsed } from "../src/history-view.js";
+import { formatElapsed, stateList } from "../src/format.js";
+import { definitionProblems } from "../src/problems.js";
 import { TextEditor, diagnosticItem, jsonProblem } from "./text-editor.js";
 import viewsCss from "../views.css";
 import embedCss from "./embed.css";
 
-const START_TIME = "2024-01-01T00:00:00.000Z";
 /** How often a long run redraws the graph. */
 const RENDER_MS = 100;
 const EDIT_DEBOUNCE_MS = 300;
-const FINISHED = new Set(["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]);
 
 // ---------------------------------------------------------------------------
 // Once per page: the engine and the style sheet
@@ -103,16 +102,20 @@ export class AslSimEmbed extends Base {
   #definition = null;
   #problems = [];
   #loadError = null;
-  #simulator = null;
-  #execution = null;
-  #events = [];
-  #trace = new Trace(null);
-  #report = null;
+  /** The execution and its controls, as the playground has them (session.js). */
+  #session = new Session({
+    input: () => this.#config.input,
+    render: () => this.#render(),
+    runStarted: () => this.#render(),
+    cannotStart: (e) => {
+      if (!e) return;
+      this.#problems = [{ code: e.code ?? "ERROR", message: e.message, severity: "ERROR", editor: "input" }];
+      this.#editors.input?.diagnose(this.#problems);
+      this.#render();
+    },
+    renderMs: RENDER_MS,
+  });
   #selected = null;
-  #generation = 0;
-  #running = false;
-  /** What the user did last: after a task is answered by hand, a run goes on. */
-  #mode = "step";
   #status = "LOADING";
   #tab = "output";
   #inputShown = null;
@@ -139,8 +142,7 @@ export class AslSimEmbed extends Base {
     this.#observer?.disconnect();
     this.#observer = null;
     // Stop a run in progress; the execution stays, should the element come back.
-    this.#generation++;
-    this.#running = false;
+    this.#session.cancel();
   }
 
   attributeChangedCallback(name, before, after) {
@@ -164,7 +166,7 @@ export class AslSimEmbed extends Base {
 
   /** The Execution handle (the package's JS API) once started, else null. */
   get execution() {
-    return this.#execution;
+    return this.#session.execution;
   }
 
   /** What the element runs: {definition, input, mocks} as texts (plus testCase, stateMachine when set). */
@@ -194,7 +196,8 @@ export class AslSimEmbed extends Base {
   /** Discard the execution: back to READY. */
   async reset() {
     await this.#wake();
-    this.#resetExecution();
+    this.#session.reset();
+    this.#render();
   }
 
   // -------------------------------------------------------------------------
@@ -259,8 +262,7 @@ export class AslSimEmbed extends Base {
 
   #fail(message) {
     this.#loadError = message;
-    this.#generation++;
-    this.#running = false;
+    this.#session.cancel();
     this.#render();
   }
 
@@ -297,21 +299,15 @@ export class AslSimEmbed extends Base {
   /** Validate, build the Simulator and reset: after loading, and after every edit. */
   #prepare() {
     const config = this.#config;
-    this.#simulator?.free();
-    this.#simulator = null;
-    this.#problems = [];
-    try {
-      this.#problems = validate(config.definition).map((d) => ({ ...d, editor: "definition" }));
-    } catch (e) {
-      this.#problems = [{ code: e.code ?? "ERROR", message: e.message, severity: "ERROR", editor: "definition" }];
-    }
+    let simulator = null;
+    this.#problems = definitionProblems(config.definition).map((d) => ({ ...d, editor: "definition" }));
     for (const which of ["input", "mocks"]) {
       const problem = config[which].trim() === "" ? null : jsonProblem(config[which]);
       if (problem) this.#problems.push({ ...problem, message: `${which === "input" ? "Input" : "Mocks"}: ${problem.message}`, editor: which });
     }
     if (!this.#problems.some((d) => d.severity === "ERROR")) {
       try {
-        this.#simulator = new Simulator(config.definition, {
+        simulator = new Simulator(config.definition, {
           mocks: config.mocks.trim() === "" ? undefined : config.mocks,
           testCase: config.testCase,
           stateMachine: config.stateMachine,
@@ -322,100 +318,30 @@ export class AslSimEmbed extends Base {
       }
     }
     for (const [which, editor] of Object.entries(this.#editors)) editor.diagnose(this.#problems.filter((d) => d.editor === which));
-    this.#resetExecution();
-    if (this.hasAttribute("autorun") && !this.#autoran && this.#simulator) {
+    this.#session.setSimulator(simulator);
+    this.#render();
+    if (this.hasAttribute("autorun") && !this.#autoran && simulator) {
       this.#autoran = true;
       this.#run();
     }
   }
 
   // -------------------------------------------------------------------------
-  // The execution
-
-  #resetExecution() {
-    this.#generation++;
-    this.#running = false;
-    this.#execution?.free();
-    this.#execution = null;
-    this.#events = [];
-    this.#trace = new Trace(this.#definition);
-    this.#report = null;
-    this.#render();
-  }
-
-  /** The execution, started on first use; null (with the reason on screen) when it cannot start. */
-  #started() {
-    if (this.#execution) return this.#execution;
-    if (!this.#simulator) return null;
-    const input = this.#config.input.trim() === "" ? "{}" : this.#config.input;
-    try {
-      this.#execution = this.#simulator.start(input);
-    } catch (e) {
-      this.#problems = [{ code: e.code ?? "ERROR", message: e.message, severity: "ERROR", editor: "input" }];
-      this.#editors.input?.diagnose(this.#problems);
-      this.#render();
-      return null;
-    }
-    this.#trace = new Trace(this.#definition);
-    this.#events = [];
-    this.#take(this.#execution.history()); // ExecutionStarted, recorded by start()
-    return this.#execution;
-  }
-
-  #take(events) {
-    if (events.length === 0) return;
-    this.#events.push(...events);
-    this.#trace.add(events);
-  }
+  // The execution (session.js: the same moves as the playground's)
 
   #step() {
     this.#flushEdits();
-    if (this.#running) return;
-    const ex = this.#started();
-    if (!ex) return;
-    this.#mode = "step";
-    const report = ex.step();
-    this.#take(report.events);
-    this.#report = report;
-    this.#render();
+    if (this.#session.step()) this.#render();
   }
 
-  /** Runs through the playground's run loop (run-loop.js): no definition can freeze the page. */
   async #run() {
     this.#flushEdits();
-    if (this.#running) return;
-    const ex = this.#started();
-    if (!ex) return;
-    this.#mode = "run";
-    const generation = ++this.#generation;
-    this.#running = true;
-    this.#render();
-    let drawn = performance.now();
-    try {
-      const run = await runInSlices(ex, this.#report, {
-        take: (events) => this.#take(events),
-        between: (report) => {
-          this.#report = report;
-          if (performance.now() - drawn > RENDER_MS) {
-            this.#render();
-            drawn = performance.now();
-          }
-        },
-        live: () => generation === this.#generation,
-      });
-      if (!run.live) return;
-      this.#report = run.report;
-    } finally {
-      if (generation === this.#generation) this.#running = false;
-    }
-    this.#render();
+    if (await this.#session.run()) this.#render();
   }
 
   /** Answer a paused task by hand; a run goes on from there. */
   #answer(send) {
-    send();
-    this.#report = this.#execution.run({ maxSteps: 0 });
-    if (this.#mode === "run") this.#run();
+    if (this.#session.answer(send)) this.#run();
     else this.#render();
   }
 
@@ -479,7 +405,8 @@ export class AslSimEmbed extends Base {
     ui.run.addEventListener("click", () => this.#run());
     ui.reset.addEventListener("click", () => {
       this.#flushEdits();
-      this.#resetExecution();
+      this.#session.reset();
+      this.#render();
     });
     const frame = ui.frame = h("div.frame", { part: "frame" },
       h("div.bar", { role: "toolbar", "aria-label": "Execution controls" },
@@ -508,9 +435,9 @@ export class AslSimEmbed extends Base {
     ui.input = h("details.input-box", null, h("summary", null, "Input"), h("pre.json"));
     this.#inputShown = null;
     this.#pending = new PendingPanel(ui.pending, {
-      onSuccess: (token, output) => this.#answer(() => this.#execution.sendTaskSuccess(token, output)),
-      onFailure: (token, error, cause) => this.#answer(() => this.#execution.sendTaskFailure(token, error, cause)),
-      onHeartbeat: (token) => this.#execution.sendTaskHeartbeat(token),
+      onSuccess: (token, output) => this.#answer((ex) => ex.sendTaskSuccess(token, output)),
+      onFailure: (token, error, cause) => this.#answer((ex) => ex.sendTaskFailure(token, error, cause)),
+      onHeartbeat: (token) => this.#session.execution.sendTaskHeartbeat(token),
       proposal: () => undefined,
     });
     const panes = [["output", "Output", h("div.pane-body.result", null, ui.headline, ui.error, ui.output, ui.pending, ui.diagnostics, ui.input)]];
@@ -606,9 +533,7 @@ export class AslSimEmbed extends Base {
   #statusText() {
     if (this.#loadError) return "ERROR";
     if (!this.#config || !this.#engineReady) return "LOADING";
-    if (!this.#simulator) return "INVALID";
-    if (!this.#execution) return "READY";
-    return this.#report?.status ?? this.#execution.status();
+    return this.#session.status();
   }
 
   #setStatus(text) {
@@ -626,26 +551,25 @@ export class AslSimEmbed extends Base {
   #render() {
     const ui = this.#ui;
     if (!ui) return;
+    const session = this.#session;
     const status = this.#statusText();
     this.#setStatus(status);
-    const report = this.#report;
-    const clock = report?.clock ?? this.#events.at(-1)?.timestamp ?? START_TIME;
-    ui.count.textContent = String(this.#events.length);
-    ui.elapsed.textContent = `+${formatElapsed(millis(clock) - millis(START_TIME))}`;
+    const report = session.report;
+    const clock = session.clock();
+    ui.count.textContent = String(session.events.length);
+    ui.elapsed.textContent = `+${formatElapsed(session.elapsed())}`;
     ui.elapsed.setAttribute("datetime", clock);
     ui.elapsed.title = `Virtual clock: ${clock}`;
-    const last = this.#events.at(-1);
-    const lastState = last && this.#trace.stateOf(last.id);
+    const last = session.events.at(-1);
+    const lastState = last && session.trace.stateOf(last.id);
     ui.last.textContent = last ? `${last.id} \u00b7 ${last.type}${lastState ? ` \u00b7 ${lastState}` : ""}` : "";
 
-    const waiting = new Set((report?.waitingFor ?? []).map((w) => w.state));
-    const trace = this.#trace;
-    this.#graph.setStatuses((name) => (waiting.has(name) ? "waiting" : trace.statusOf(name)), (name) => trace.runsOf(name), trace.taken, (name) => trace.retriesOf(name));
+    this.#graph.show(session.graphView());
 
-    const startable = !!this.#simulator && !this.#loadError;
-    ui.step.disabled = this.#running || !startable || FINISHED.has(status);
-    ui.run.disabled = this.#running || !startable || FINISHED.has(status);
-    ui.reset.disabled = !this.#execution && !this.#running;
+    const startable = !!session.simulator && !this.#loadError;
+    ui.step.disabled = session.running || !startable || FINISHED.has(status);
+    ui.run.disabled = session.running || !startable || FINISHED.has(status);
+    ui.reset.disabled = !session.execution && !session.running;
 
     this.#renderResult(status, report);
     this.#renderInspector();
@@ -653,12 +577,13 @@ export class AslSimEmbed extends Base {
 
   #renderResult(status, report) {
     const ui = this.#ui;
-    const last = this.#events.at(-1);
+    const session = this.#session;
+    const last = session.events.at(-1);
     ui.output.hidden = true;
     ui.error.hidden = true;
     ui.diagnostics.hidden = true;
     ui.headline.dataset.kind = "";
-    this.#pending.show(this.#running ? [] : report?.waitingFor ?? []);
+    this.#pending.show({ waiting: session.running ? [] : report?.waitingFor ?? [] });
     fill(ui.input.lastChild, this.#config ? reindent(this.#config.input.trim() || "{}") : "");
     // Open before a run, closed once there is a result; in between, as the reader left it.
     const before = status === "READY" || status === "LOADING";
@@ -679,20 +604,20 @@ export class AslSimEmbed extends Base {
     } else if (status === "READY") {
       ui.headline.textContent = "Step through the execution one history event at a time, or Run it.";
     } else if (status === "SUCCEEDED" && last?.type === "ExecutionSucceeded") {
-      ui.headline.textContent = `Succeeded after ${formatElapsed(millis(last.timestamp) - millis(this.#events[0].timestamp))} of virtual time. Output:`;
+      ui.headline.textContent = `Succeeded after ${formatElapsed(millis(last.timestamp) - millis(session.events[0].timestamp))} of virtual time. Output:`;
       ui.output.hidden = false;
       fill(ui.output, reindent(last.executionSucceededEventDetails?.output ?? "null"));
     } else if (FINISHED.has(status)) {
       ui.headline.textContent = `${status === "TIMED_OUT" ? "Timed out" : status === "ABORTED" ? "Aborted" : "Failed"}:`;
       ui.error.hidden = false;
-      const cause = this.#execution.cause();
-      ui.error.replaceChildren(h("strong", null, this.#execution.error() ?? status), cause ? h("span", null, `: ${cause}`) : "");
+      const cause = session.execution.cause();
+      ui.error.replaceChildren(h("strong", null, session.execution.error() ?? status), cause ? h("span", null, `: ${cause}`) : "");
     } else if (status === "PAUSED") {
       const names = (report?.waitingFor ?? []).map((w) => w.state);
       ui.headline.textContent = `Paused: waiting for ${names.join(", ")}. Answer it below.`;
     } else {
-      const active = [...new Set(report?.active ?? [])];
-      ui.headline.textContent = this.#running ? "Running\u2026" : active.length ? `In ${active.slice(0, 3).join(", ")}${active.length > 3 ? "\u2026" : ""}: Step or Run on.` : "Running: Step or Run on.";
+      const active = report?.active ?? [];
+      ui.headline.textContent = session.running ? "Running\u2026" : active.length ? `In ${stateList(active)}: Step or Run on.` : "Running: Step or Run on.";
     }
   }
 
@@ -709,22 +634,12 @@ export class AslSimEmbed extends Base {
       this.#inspector.show({});
       return;
     }
-    const ex = this.#execution;
-    let inspection = null;
-    let variables = null;
-    if (ex && this.#trace.runsOf(name) > 0) {
-      try {
-        inspection = ex.inspect(name);
-        variables = ex.variables(name);
-      } catch (e) {
-        console.warn("inspect failed", e);
-      }
-    }
-    const entries = this.#trace.byState.get(name) ?? [];
+    const { inspection, variables } = this.#session.inspect(name);
+    const entries = this.#session.trace.byState.get(name) ?? [];
     this.#inspector.show({
       name,
       state,
-      status: this.#graph.nodes.get(name)?.g.dataset.status ?? this.#trace.statusOf(name),
+      status: this.#graph.nodes.get(name)?.g.dataset.status ?? this.#session.trace.statusOf(name),
       runs: entries.length,
       entries,
       inspection,

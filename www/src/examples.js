@@ -2,6 +2,8 @@
 // format), chosen so that running it shows one feature plainly. Together they
 // cover every state type; the first is the default the page opens with.
 
+import { DEFAULTS, arn, queueUrl } from "./defaults.js";
+
 const lambda = "arn:aws:states:::lambda:invoke";
 
 /** The default: customer onboarding, with latency, a timeout, a loop, retries, a Parallel and a human approval. */
@@ -130,7 +132,7 @@ const onboarding = {
         Comment: "A person approves the account: no mock, so the execution pauses until you answer",
         Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
         Parameters: {
-          QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/onboarding-approvals",
+          QueueUrl: queueUrl("onboarding-approvals"),
           MessageBody: { "customerId.$": "$.customerId", "accountId.$": "$.account.accountId", "taskToken.$": "$$.Task.Token" },
         },
         ResultPath: "$.approval",
@@ -219,7 +221,7 @@ const retryCatch = {
     States: {
       ChargeCard: {
         Type: "Task",
-        Resource: "arn:aws:lambda:us-east-1:123456789012:function:charge-card",
+        Resource: arn("lambda", "function:charge-card"),
         Retry: [
           { ErrorEquals: ["Payments.Declined"], MaxAttempts: 0 },
           { ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3 },
@@ -232,7 +234,7 @@ const retryCatch = {
       QueueForManualCharge: {
         Type: "Task",
         Resource: "arn:aws:states:::sqs:sendMessage",
-        Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/manual", "MessageBody.$": "$" },
+        Parameters: { QueueUrl: queueUrl("manual"), "MessageBody.$": "$" },
         ResultPath: null,
         End: true,
       },
@@ -377,7 +379,7 @@ const callback = {
         Type: "Task",
         Resource: "arn:aws:states:::sns:publish.waitForTaskToken",
         Parameters: {
-          TopicArn: "arn:aws:sns:us-east-1:123456789012:signatures",
+          TopicArn: arn("sns", "signatures"),
           Message: { "document.$": "$.document", "token.$": "$$.Task.Token" },
         },
         HeartbeatSeconds: 3600,
@@ -387,7 +389,7 @@ const callback = {
       },
       Archive: {
         Type: "Task",
-        Resource: "arn:aws:states:us-east-1:123456789012:activity:archive-document",
+        Resource: arn("states", "activity:archive-document"),
         ResultPath: "$.archive",
         Next: "Signed",
       },
@@ -660,6 +662,6 @@ export function exampleState(example) {
     input: JSON.stringify(example.input, null, 2),
     mocks: JSON.stringify(example.mocks, null, 2),
     testCase: example.testCase,
-    seed: 0,
+    seed: DEFAULTS.seed,
   };
 }

@@ -218,8 +218,9 @@ export function layout(definition) {
 // View
 
 /**
- * The SVG view. `onSelect(name)` and `onBreakpoint(name)` report clicks;
- * `setStatuses(fn)` recolours; `setSelected`, `setBreakpoints`, `setPausedBefore` mark states.
+ * The SVG view (a panel: see ARCHITECTURE.md). `onSelect(name)` and `onBreakpoint(name)`
+ * report clicks; `draw(definition)` lays out a definition; `show(view)` recolours it;
+ * `setSelected` and `setBreakpoints` mark states; `reveal`, `setZoom`, `fitToView` move it.
  */
 let views = 0;
 
@@ -411,8 +412,13 @@ export class GraphView {
     this.svg.setAttribute("height", String(Math.round(this.model.height * this.zoom)));
   }
 
-  /** Colour every state: `status(name)` → idle | active | succeeded | failed | caught | retrying | waiting; badges for `runs(name)` and `retries(name)`. */
-  setStatuses(status, runs, taken, retries) {
+  /**
+   * Show an execution on the drawn graph. `view` = {status(name) → idle | active | succeeded |
+   * failed | caught | retrying | waiting, runs(name), retries(name) (the badges), taken (a Set
+   * of "A→B" edges), pausedBefore (the state a breakpoint stopped before, or null)}.
+   */
+  show({ status, runs, taken, retries, pausedBefore = null }) {
+    this.pausedBefore = pausedBefore;
     for (const [name, { g }] of this.nodes) {
       const next = status(name);
       if (g.dataset.status !== next) g.dataset.status = next;
@@ -455,11 +461,6 @@ export class GraphView {
 
   setBreakpoints(set) {
     this.breakpoints = set;
-    this.#refreshMarks();
-  }
-
-  setPausedBefore(name) {
-    this.pausedBefore = name;
     this.#refreshMarks();
   }
 

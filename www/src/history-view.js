@@ -7,6 +7,7 @@ import { h } from "./dom.js";
 import { detailsOf, millis } from "./trace.js";
 import { fill } from "./json-view.js";
 import { eventText } from "./json-text.js";
+import { formatElapsed } from "./format.js";
 
 const ROW = 26;
 const LINE = 16;
@@ -37,8 +38,8 @@ export class HistoryView {
     new ResizeObserver(() => this.#render()).observe(root);
   }
 
-  /** Show `events` (the array is read, not copied; it may grow between calls). */
-  set(events, trace) {
+  /** `view` = {events, trace}: the history and its reading (the array is read, not copied; it may grow between calls). */
+  show({ events, trace }) {
     this.events = events;
     this.trace = trace;
     for (const id of this.expanded.keys()) if (id > events.length) this.expanded.delete(id);
@@ -212,16 +213,4 @@ function kindOf(type) {
   if (/Succeeded/.test(type)) return "good";
   if (/Entered|Started/.test(type)) return "start";
   return "";
-}
-
-/** +1:02.500 style elapsed virtual time. */
-export function formatElapsed(ms) {
-  const sign = ms < 0 ? "-" : "";
-  ms = Math.abs(ms);
-  const h_ = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const sec = Math.floor((ms % 60_000) / 1000);
-  const milli = ms % 1000;
-  const two = (n) => String(n).padStart(2, "0");
-  return `${sign}${h_ ? `${h_}:${two(m)}` : m}:${two(sec)}.${String(milli).padStart(3, "0")}`;
 }

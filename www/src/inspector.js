@@ -7,7 +7,7 @@
 import { h } from "./dom.js";
 import { jsonBlock } from "./json-view.js";
 import { ruleLabel } from "./graph.js";
-import { formatSeconds } from "./timeline.js";
+import { formatSeconds } from "./format.js";
 
 /** Stage key → [title, the definition field it comes from, what it does]. */
 const STAGES = {
@@ -139,14 +139,25 @@ export class Inspector {
     const latest = entries[entries.length - 1];
     if (!latest || (latest.attempts.length < 2 && latest.backoffs.length === 0)) return null;
     const list = h("ol.attempts");
-    latest.attempts.forEach((a, i) => {
-      const took = a.end !== undefined ? formatSeconds((a.end - a.start) / 1000) : "running";
-      list.append(h("li", { class: a.outcome }, `Attempt ${i + 1}: ${a.outcome}${a.error ? ` (${a.error})` : ""}, ${took}`));
+    // A state whose attempts fail before a task is scheduled (a JSONata Arguments error) has back-offs and no attempts.
+    for (let i = 0; i < Math.max(latest.attempts.length, latest.backoffs.length); i++) {
+      const a = latest.attempts[i];
+      if (a) {
+        const took = a.end !== undefined ? formatSeconds((a.end - a.start) / 1000) : "running";
+        list.append(h("li", { class: a.outcome }, `Attempt ${i + 1}: ${a.outcome}${a.error ? ` (${a.error})` : ""}, ${took}`));
+      }
       const b = latest.backoffs[i];
-      if (b) list.append(h("li.backoff", null, `\u21bb retry ${b.retry} after ${formatSeconds(((b.end ?? b.start + b.planned * 1000) - b.start) / 1000)}`));
-    });
+      if (b) list.append(h("li.backoff", null, `\u21bb retry ${b.retry} after ${backoffText(b)}`));
+    }
     return list;
   }
+}
+
+/** How long a back-off lasts: as it happened, else as the engine planned it; a FULL jitter not drawn yet is a bound. */
+function backoffText(b) {
+  if (b.end !== undefined) return formatSeconds((b.end - b.start) / 1000);
+  if (b.planned !== undefined) return formatSeconds(b.planned);
+  return `up to ${formatSeconds(b.upTo ?? 0)} (FULL jitter, drawn when the retry starts)`;
 }
 
 function defaultOf(field) {

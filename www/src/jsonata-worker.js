@@ -7,8 +7,9 @@
 // Messages in: {type: "init", module: WebAssembly.Module | URL}, then
 // {id, expression, input, bindings, options}. Out: {type: "ready"} or
 // {type: "failed", message}, then one reply per evaluation:
-// {id, ms, kind: "result", text, size, cut} (`size`: of the compact JSON; `cut`: `text` is its beginning) | {kind: "undefined"} |
-// {kind: "error", code, message, position} | {kind: "thrown", code, message} | {kind: "trap", message}.
+// {id, ms, kind: "result", text, size, cut} (`size`: of the compact JSON; `cut`: `text` is its beginning) | {kind: "undefined", failure} |
+// {kind: "error", code, message, position, failure} | {kind: "thrown", code, message} | {kind: "trap", message};
+// `failure` is the engine's {error, cause}, as a state (and `asl-sim eval`) reports the problem.
 
 import init, { evalJsonata } from "../../pkg/asl_sim.js";
 import { reindent } from "./json-text.js";
@@ -62,9 +63,9 @@ function shape(outcome) {
     }
     return { kind: "result", text, size, cut: size > SHOW_LIMIT || lines === SHOW_LINES };
   }
-  if (outcome.undefined) return { kind: "undefined" };
+  if (outcome.undefined) return { kind: "undefined", failure: outcome.failure };
   const { code = null, message = "", position } = outcome.error ?? {};
-  return { kind: "error", code, message, position };
+  return { kind: "error", code, message, position, failure: outcome.failure };
 }
 
 /** The first `n` characters of JSON text, with `…` where it was cut; a string cut short is closed, so it still reads as one. */

@@ -1,28 +1,33 @@
 // The playground: three editors, the graph, the controls, the history and
 // timeline, the JSONata scratch panel, the inspector and the Waiting for panel,
-// over the wasm engine.
-// The engine is deterministic and every call is bounded: a run goes in
-// chunks of `run({maxSteps})`, yielding to the browser between them, so no
-// definition can freeze the tab. Everything the user typed (or the engine
-// echoes back) reaches the page as text, never as HTML.
+// over the wasm engine. The execution itself (start, step, run in slices, answer,
+// stop) is session.js's, shared with <asl-sim-embed>; the problems list, the URL
+// and files, the keyboard and the text formats have modules of their own. What
+// stays here is the page: its state, the editors' wiring, rendering and start-up.
+// Everything the user typed (or the engine echoes back) reaches the page as
+// text, never as HTML.
 
-import init, { validate, Simulator } from "../../pkg/asl_sim.js";
-import { h, toast, download } from "./dom.js";
-import { runInSlices } from "./run-loop.js";
+import init, { Simulator } from "../../pkg/asl_sim.js";
+import { h, toast } from "./dom.js";
 import { createEditor, jsonError } from "./editors.js";
 import { GraphView, legend } from "./graph.js";
-import { HistoryView, formatElapsed } from "./history-view.js";
+import { HistoryView } from "./history-view.js";
 import { TimelineView } from "./timeline.js";
 import { Inspector } from "./inspector.js";
 import { PendingPanel } from "./pending.js";
-import { Trace, millis, indexStates } from "./trace.js";
-import { readFragment, compressedFragment, validState } from "./share.js";
+import { millis, indexStates, rebuiltContext } from "./trace.js";
+import { validState } from "./share.js";
 import { EXAMPLES, DEFAULT_EXAMPLE, exampleState } from "./examples.js";
 import { fill } from "./json-view.js";
 import { reindent } from "./json-text.js";
 import { JsonataScratch } from "./scratch.js";
+import { Session, FINISHED } from "./session.js";
+import { ProblemsPanel, positioned, definitionProblems } from "./problems.js";
+import { Persistence, showBanner, themeButton } from "./persistence.js";
+import { shortcuts, setupTabs } from "./keyboard.js";
+import { formatElapsed, stateList } from "./format.js";
+import { DEFAULTS } from "./defaults.js";
 
-const START_TIME = "2024-01-01T00:00:00.000Z";
 /** How often a long run redraws the whole page. */
 const RENDER_MS = 120;
 const EDIT_DEBOUNCE_MS = 250;
@@ -31,7 +36,7 @@ const $ = (id) => document.getElementById(id);
 const ui = {
   status: $("status"), clock: $("clock"), elapsed: $("elapsed"), count: $("history-count"),
   output: $("output"), error: $("error"), pausedNote: $("paused-note"), execSummary: $("exec-summary"),
-  diagnostics: $("diagnostics"), diagnosticsSummary: $("diagnostics-summary"), banner: $("banner"),
+  banner: $("banner"), runDefaults: $("run-defaults"),
   step: $("step"), stepBack: $("step-back"), run: $("run"), runToBreakpoint: $("run-to-breakpoint"), reset: $("reset"),
   examples: $("examples"), testCase: $("test-case"), stateMachine: $("state-machine"), stateMachineLabel: $("state-machine-label"),
   mockOptions: $("mock-options"), mockFormat: $("mock-format"), seed: $("seed"),
@@ -41,30 +46,33 @@ const ui = {
 // State
 
 const page = {
-  /** the parsed definition (last one that parsed), for the graph and Retry/Catch lookups */
+  /** the parsed definition (last one that parsed), for the graph and the inspector */
   definition: null,
   definitionOk: false,
-  /** problems per editor: {definition: [], input: [], mocks: []} */
-  problems: { definition: [], input: [], mocks: [] },
-  simulator: null,
-  execution: null,
-  /** the history so far, as read from the engine (a cache: the engine has the truth) */
-  events: [],
-  trace: new Trace(null),
-  report: null,
+  /** problems per editor: {definition: [], input: [], mocks: [], options: []} */
+  problems: { definition: [], input: [], mocks: [], options: [] },
   breakpoints: new Set(),
-  pausedBefore: null,
   selected: null,
-  /** what the user did last: "run" resumes the run after a task is answered by hand */
-  mode: "step",
-  /** bumped to cancel a run in progress (Reset, an edit, a new example) */
-  generation: 0,
-  running: false,
   example: DEFAULT_EXAMPLE,
-  seed: 0,
+  seed: DEFAULTS.seed,
   testCase: undefined,
   stateMachine: undefined,
 };
+
+const session = new Session({
+  input: () => editors.input.text,
+  render: () => render(),
+  progress: (report) => progress(report),
+  runStarted: () => updateControls(),
+  cannotStart: (e) => {
+    if (e) {
+      page.problems.options = [{ code: e.code ?? "ERROR", message: e.message, severity: "ERROR", editor: "input" }];
+      showProblems();
+    }
+    problems.flash();
+  },
+  renderMs: RENDER_MS,
+});
 
 // ---------------------------------------------------------------------------
 // Editors
@@ -84,7 +92,17 @@ function flush() {
   applyEdits();
 }
 
-const editorKeys = (e) => shortcuts(e, true);
+const keys = shortcuts({
+  step: () => step(),
+  stepBack: () => stepBack(),
+  run: () => run(),
+  reset: () => reset(),
+  runToBreakpoint: () => runToBreakpoint(),
+  toggleBreakpoint: () => (page.selected ? toggleBreakpoint(page.selected) : toast("Select a state first (click it in the graph).")),
+  help: () => $("help").showModal(),
+  scratch: () => openScratch(),
+});
+const editorKeys = (e) => keys(e, true);
 const editors = {
   definition: createEditor($("pane-definition"), { text: "", label: "State machine definition (JSON)", testid: "definition-editor", onChange: () => edited("definition"), onKey: editorKeys }),
   input: createEditor($("input-editor"), { text: "", label: "Execution input (JSON)", testid: "input-editor", onChange: () => edited("input"), onKey: editorKeys }),
@@ -95,7 +113,7 @@ const scratch = new JsonataScratch({
   workerUrl: new URL("jsonata-worker.js", import.meta.url),
   wasmUrl: new URL("asl_sim_bg.wasm", import.meta.url),
   context: scratchContext,
-  onChange: () => saveToUrl(),
+  onChange: () => persistence.saveSoon(),
   onKey: editorKeys,
 });
 
@@ -107,18 +125,12 @@ function applyEdits() {
   if (which.has("input")) checkInput();
   if (which.has("mocks")) checkMocks();
   rebuildSimulator();
-  resetExecution();
-  saveToUrl();
+  persistence.saveSoon();
 }
 
 function checkDefinition() {
   const text = editors.definition.text;
-  let diagnostics;
-  try {
-    diagnostics = validate(text);
-  } catch (e) {
-    diagnostics = [{ code: e.code ?? "ERROR", message: e.message, severity: "ERROR", pointer: "", line: 1, column: 1, endLine: 1, endColumn: 1 }];
-  }
+  const diagnostics = definitionProblems(text);
   page.problems.definition = diagnostics;
   page.definitionOk = !diagnostics.some((d) => d.severity === "ERROR");
   editors.definition.diagnose(diagnostics);
@@ -128,8 +140,7 @@ function checkDefinition() {
   } catch {
     // keep the last graph that parsed, dimmed
   }
-  const graphEl = $("graph");
-  graphEl.classList.toggle("stale", parsed === null);
+  $("graph").classList.toggle("stale", parsed === null);
   if (parsed !== null) {
     page.definition = parsed;
     graph.draw(parsed);
@@ -138,21 +149,23 @@ function checkDefinition() {
   }
 }
 
-function checkInput() {
-  const text = editors.input.text;
+/** The input's or the mocks' JSON error, if any, as a problem of that editor. */
+function checkJson(which, label) {
+  const text = editors[which].text;
   const error = text.trim() === "" ? null : jsonError(text);
-  page.problems.input = error ? [{ ...error, message: `Input: ${error.message}` }] : [];
-  editors.input.diagnose(error ? [error] : []);
+  page.problems[which] = error ? [{ ...error, message: `${label}: ${error.message}` }] : [];
+  editors[which].diagnose(error ? [error] : []);
+  return error;
+}
+
+function checkInput() {
+  checkJson("input", "Input");
 }
 
 function checkMocks() {
+  const error = checkJson("mocks", "Mocks");
   const text = editors.mocks.text;
-  const error = text.trim() === "" ? null : jsonError(text);
-  page.problems.mocks = error ? [{ ...error, message: `Mocks: ${error.message}` }] : [];
-  editors.mocks.diagnose(error ? [error] : []);
-  let value = null;
-  if (!error && text.trim() !== "") value = JSON.parse(text);
-  updateTestCases(value);
+  updateTestCases(!error && text.trim() !== "" ? JSON.parse(text) : null);
 }
 
 /** The MockConfigFile pickers: state machine (when there are several) and test case. */
@@ -177,66 +190,51 @@ function updateTestCases(value) {
   ui.testCase.disabled = cases.length < 2;
 }
 
-/** A Simulator for the current texts, or the reason there is none (shown with the problems). */
+/** A Simulator for the current texts (or the reason there is none, shown with the problems); the execution starts again. */
 function rebuildSimulator() {
-  page.simulator?.free();
-  page.simulator = null;
   page.problems.options = [];
-  if (!page.definitionOk || page.problems.mocks.length || page.problems.input.length) {
-    showProblems();
-    return;
-  }
-  const mocks = editors.mocks.text.trim();
-  try {
-    page.simulator = new Simulator(editors.definition.text, {
-      mocks: mocks === "" ? undefined : mocks,
-      testCase: page.testCase,
-      stateMachine: page.stateMachine,
-      seed: page.seed,
-    });
-  } catch (e) {
-    if (e.code === "INVALID_DEFINITION") {
-      page.problems.definition = e.diagnostics ?? page.problems.definition;
-      page.definitionOk = false;
-      editors.definition.diagnose(page.problems.definition);
-    } else {
-      page.problems.options = [{ code: e.code ?? "ERROR", message: e.message, severity: "ERROR", editor: e.code === "INVALID_MOCKS" ? "mocks" : undefined }];
+  let simulator = null;
+  if (page.definitionOk && !page.problems.mocks.length && !page.problems.input.length) {
+    const mocks = editors.mocks.text.trim();
+    try {
+      simulator = new Simulator(editors.definition.text, {
+        mocks: mocks === "" ? undefined : mocks,
+        testCase: page.testCase,
+        stateMachine: page.stateMachine,
+        seed: page.seed,
+      });
+    } catch (e) {
+      if (e.code === "INVALID_DEFINITION") {
+        page.problems.definition = e.diagnostics ?? page.problems.definition;
+        page.definitionOk = false;
+        editors.definition.diagnose(page.problems.definition);
+      } else {
+        page.problems.options = [{ code: e.code ?? "ERROR", message: e.message, severity: "ERROR", editor: e.code === "INVALID_MOCKS" ? "mocks" : undefined }];
+      }
     }
   }
   showProblems();
+  session.setSimulator(simulator);
+  render();
 }
+
+const problems = new ProblemsPanel($("diagnostics"), $("diagnostics-summary"), {
+  onReveal: (editor, d) => {
+    selectTab(editor);
+    if (d.line || d.from !== undefined) editors[editor].reveal(d);
+    else editors[editor].focus();
+  },
+});
 
 function showProblems() {
-  const items = [];
-  const add = (editor, d) => {
-    const where = d.line ? `${d.line}:${d.column}` : "";
-    const item = h("li", { class: (d.severity ?? "ERROR").toLowerCase(), dataset: { testid: "diagnostic", editor } },
-      h("button.diagnostic", { type: "button", title: "Show it in the editor" },
-        h("span.sev", null, d.severity === "WARNING" ? "warning" : "error"),
-        h("span.where", null, `${editor}${where ? ` ${where}` : ""}`),
-        h("span.code", null, d.code ?? ""),
-        h("span.message", null, d.message),
-        d.pointer ? h("span.pointer", null, d.pointer) : null));
-    item.firstChild.addEventListener("click", () => {
-      selectTab(editor);
-      if (d.line || d.from !== undefined) editors[editor].reveal(d);
-      else editors[editor].focus();
-    });
-    items.push(item);
-  };
-  for (const d of page.problems.definition) add("definition", d);
-  for (const d of page.problems.input) add("input", { ...d, line: d.line ?? lineOf(editors.input.text, d.from), column: d.column ?? columnOf(editors.input.text, d.from) });
-  for (const d of page.problems.mocks) add("mocks", { ...d, line: d.line ?? lineOf(editors.mocks.text, d.from), column: d.column ?? columnOf(editors.mocks.text, d.from) });
-  for (const d of page.problems.options ?? []) add(d.editor ?? "mocks", d);
-  ui.diagnostics.replaceChildren(...items);
-  const errors = items.filter((i) => i.classList.contains("error")).length;
-  const warnings = items.length - errors;
-  ui.diagnosticsSummary.textContent = items.length === 0 ? "No problems" : [errors && `${errors} error${errors > 1 ? "s" : ""}`, warnings && `${warnings} warning${warnings > 1 ? "s" : ""}`].filter(Boolean).join(", ");
-  ui.diagnosticsSummary.parentElement.dataset.state = errors ? "error" : warnings ? "warning" : "ok";
+  const list = [
+    ...page.problems.definition.map((d) => ({ ...d, editor: "definition" })),
+    ...page.problems.input.map((d) => ({ ...positioned(d, editors.input.text), editor: "input" })),
+    ...page.problems.mocks.map((d) => ({ ...positioned(d, editors.mocks.text), editor: "mocks" })),
+    ...page.problems.options.map((d) => ({ ...d, editor: d.editor ?? "mocks" })),
+  ];
+  problems.show({ problems: list });
 }
-
-const lineOf = (text, offset) => (offset === undefined ? undefined : text.slice(0, offset).split("\n").length);
-const columnOf = (text, offset) => (offset === undefined ? undefined : offset - text.lastIndexOf("\n", offset - 1));
 
 // ---------------------------------------------------------------------------
 // Views
@@ -253,10 +251,10 @@ const inspector = new Inspector($("inspector"), {
   onRunTo: (name) => runToBreakpoint(new Set([name])),
 });
 const pending = new PendingPanel($("pending"), {
-  onSuccess: (token, output) => answer(() => page.execution.sendTaskSuccess(token, output)),
-  onFailure: (token, error, cause) => answer(() => page.execution.sendTaskFailure(token, error, cause)),
+  onSuccess: (token, output) => answer((ex) => ex.sendTaskSuccess(token, output)),
+  onFailure: (token, error, cause) => answer((ex) => ex.sendTaskFailure(token, error, cause)),
   onHeartbeat: (token) => {
-    page.execution.sendTaskHeartbeat(token);
+    session.execution.sendTaskHeartbeat(token);
     toast("Heartbeat sent: the task's HeartbeatSeconds timer starts again.");
   },
   proposal: (state) => page.example?.answers?.[state],
@@ -276,84 +274,24 @@ function toggleBreakpoint(name) {
   if (page.selected === null) select(name);
   renderInspector();
   updateControls();
-  saveToUrl();
+  persistence.saveSoon();
 }
 
 // ---------------------------------------------------------------------------
-// The execution
-
-function resetExecution() {
-  page.generation++;
-  page.running = false;
-  page.execution?.free();
-  page.execution = null;
-  page.events = [];
-  page.trace = new Trace(page.definition);
-  page.report = null;
-  page.pausedBefore = null;
-  render();
-}
-
-/** The execution, started on first use; null (with the reason on screen) when it cannot start. */
-function execution() {
-  if (page.execution) return page.execution;
-  if (!page.simulator) {
-    flashProblems();
-    return null;
-  }
-  const input = editors.input.text.trim() === "" ? "{}" : editors.input.text;
-  try {
-    page.execution = page.simulator.start(input);
-  } catch (e) {
-    page.problems.options = [{ code: e.code ?? "ERROR", message: e.message, severity: "ERROR", editor: "input" }];
-    showProblems();
-    flashProblems();
-    return null;
-  }
-  page.trace = new Trace(page.definition);
-  page.events = [];
-  take(page.execution.history()); // ExecutionStarted, recorded by start()
-  return page.execution;
-}
-
-function flashProblems() {
-  const box = ui.diagnostics.parentElement;
-  box.classList.remove("flash");
-  void box.offsetWidth;
-  box.classList.add("flash");
-  toast("Fix the problems listed under the editors first.", "error");
-}
-
-/** The report of an execution without moving it: run() with a budget of nothing. */
-const peek = (ex) => ex.run({ maxSteps: 0 });
+// The execution (session.js holds it)
 
 function step() {
   flush();
-  const ex = execution();
-  if (!ex || page.running) return;
-  page.mode = "step";
-  page.pausedBefore = null;
-  const report = ex.step();
-  if (report.events.length) take(report.events);
-  else if (report.status === "PAUSED") {
+  const report = session.step();
+  if (report && report.events.length === 0 && report.status === "PAUSED") {
     toast(`Waiting for ${report.waitingFor.map((w) => w.state).join(", ")}: answer it in the Waiting for panel.`);
   }
-  page.report = report;
-  render();
+  if (report) render();
 }
 
 function stepBack() {
   flush();
-  const ex = page.execution;
-  if (!ex || page.running || page.events.length <= 1) return;
-  page.mode = "step";
-  const report = ex.stepBack();
-  page.events.length = Math.min(page.events.length, report.eventCount);
-  page.trace = new Trace(page.definition);
-  page.trace.add(page.events);
-  page.pausedBefore = null;
-  page.report = report;
-  render();
+  if (session.stepBack()) render();
 }
 
 /** Run until finished or paused; the page stays responsive throughout. */
@@ -371,110 +309,45 @@ function runToBreakpoint(targets = page.breakpoints) {
   return runLoop("step", targets);
 }
 
-/**
- * Run or run to a breakpoint, through the shared run loop (run-loop.js): the page
- * redrawn between slices (at most every RENDER_MS), progress shown in between.
- */
+/** Run or run to a breakpoint; a stop before a breakpoint selects that state. */
 async function runLoop(mode, targets) {
   flush();
-  const ex = execution();
-  if (!ex || page.running) return;
-  page.mode = mode;
-  const generation = ++page.generation;
-  page.running = true;
-  updateControls();
-  let report = page.report;
-  // Paused before a breakpoint: enter it first, or we would stop where we are.
-  if (page.pausedBefore) {
-    report = ex.step();
-    take(report.events);
-    page.pausedBefore = null;
-  }
-  let hit = null;
-  let drawn = performance.now();
-  try {
-    const run = await runInSlices(ex, report, {
-      take,
-      stop: (event) => Boolean(targets && event.type.endsWith("StateEntered") && targets.has(event.stateEnteredEventDetails?.name)),
-      between: (r) => {
-        page.report = r;
-        if (performance.now() - drawn > RENDER_MS) {
-          render();
-          drawn = performance.now();
-        } else progress(r);
-      },
-      live: () => generation === page.generation,
-    });
-    if (!run.live) return;
-    report = run.report;
-    hit = run.stoppedAt?.stateEnteredEventDetails.name ?? null;
-  } finally {
-    if (generation === page.generation) page.running = false;
-  }
+  const outcome = await session.run({ mode, stopBefore: targets });
+  if (!outcome) return;
+  const { report, hit } = outcome;
   if (hit) {
-    // Stop before it: one step back (the engine replays; the events before are the same).
-    report = ex.stepBack();
-    page.events.length = report.eventCount;
-    page.trace = new Trace(page.definition);
-    page.trace.add(page.events);
-    page.pausedBefore = hit;
     page.selected = hit;
     graph.setSelected(hit);
   } else if (report.status === "PAUSED" && report.events.length === 0 && mode === "run" && !page.selected) {
     page.selected = report.waitingFor[0]?.state ?? null;
   }
-  page.report = report;
   render();
   if (hit) graph.reveal(hit);
 }
 
-function take(events) {
-  if (events.length === 0) return;
-  page.events.push(...events);
-  page.trace.add(events);
-}
-
 function reset() {
   flush();
-  resetExecution();
+  session.reset();
+  render();
 }
 
-/** StopExecution: the engine records ExecutionAborted at once. */
 function abort() {
-  const ex = page.execution;
-  if (!ex) return;
-  page.generation++;
-  page.running = false;
-  ex.stop("Aborted", "Stopped from the playground");
-  take(ex.history().slice(page.events.length));
-  page.pausedBefore = null;
-  page.report = peek(ex);
+  session.stop("Aborted", "Stopped from the playground");
   render();
 }
 
 function answer(send) {
-  send();
-  page.report = peek(page.execution);
-  if (page.mode === "run") run();
+  if (session.answer(send)) run();
   else render();
 }
 
 // ---------------------------------------------------------------------------
 // Rendering
 
-function statusText() {
-  if (!page.execution) {
-    if (!page.simulator) return "INVALID";
-    return "READY";
-  }
-  if (page.pausedBefore) return "PAUSED";
-  return page.report?.status ?? page.execution.status();
-}
-
 /** Cheap updates while a long run goes on: status, clock, count. */
 function progress(report) {
-  setStatus(report.status === "RUNNING" ? "RUNNING" : report.status);
-  setClock(report.clock);
+  setStatus(report.status);
+  setClock();
   ui.count.textContent = String(report.eventCount);
 }
 
@@ -486,63 +359,58 @@ function setStatus(text) {
   }
 }
 
-function setClock(clock) {
+function setClock() {
+  const clock = session.clock();
   ui.clock.textContent = clock;
   ui.clock.setAttribute("datetime", clock);
-  ui.elapsed.textContent = `+${formatElapsed(millis(clock) - millis(START_TIME))}`;
+  ui.elapsed.textContent = `+${formatElapsed(session.elapsed())}`;
 }
 
 function render() {
-  const status = statusText();
+  const status = session.status();
   setStatus(status);
-  const report = page.report;
-  setClock(report?.clock ?? page.events.at(-1)?.timestamp ?? START_TIME);
-  ui.count.textContent = String(page.events.length);
-
-  // The graph: history-derived status, with what the execution waits on.
-  const waiting = new Set((report?.waitingFor ?? []).filter((w) => w.kind !== "breakpoint").map((w) => w.state));
-  const trace = page.trace;
-  graph.setStatuses((name) => (waiting.has(name) ? "waiting" : trace.statusOf(name)), (name) => trace.runsOf(name), trace.taken, (name) => trace.retriesOf(name));
-  graph.setPausedBefore(page.pausedBefore);
-
-  historyView.set(page.events, trace);
-  timeline.set(trace, millis(report?.clock ?? START_TIME));
-  pending.show(page.running ? [] : report?.waitingFor ?? []);
-  renderResult(status, report);
+  setClock();
+  ui.count.textContent = String(session.events.length);
+  graph.show(session.graphView());
+  historyView.show({ events: session.events, trace: session.trace });
+  timeline.show({ trace: session.trace, now: millis(session.clock()) });
+  pending.show({ waiting: session.running ? [] : session.report?.waitingFor ?? [] });
+  renderResult(status, session.report);
   renderInspector();
   updateControls();
 }
 
 function renderResult(status, report) {
-  const last = page.events.at(-1);
+  const events = session.events;
+  const last = events.at(-1);
   ui.error.hidden = true;
   ui.output.hidden = false;
   ui.pausedNote.hidden = true;
   if (status === "SUCCEEDED" && last?.type === "ExecutionSucceeded") {
     fill(ui.output, reindent(last.executionSucceededEventDetails?.output ?? "null"));
-    ui.execSummary.textContent = `succeeded after ${formatElapsed(millis(last.timestamp) - millis(page.events[0].timestamp))} of virtual time`;
-  } else if (["FAILED", "TIMED_OUT", "ABORTED"].includes(status)) {
+    ui.execSummary.textContent = `succeeded after ${formatElapsed(millis(last.timestamp) - millis(events[0].timestamp))} of virtual time`;
+  } else if (FINISHED.has(status)) {
     ui.output.textContent = "";
     ui.output.hidden = true;
     ui.error.hidden = false;
-    const error = page.execution.error() ?? status;
-    const cause = page.execution.cause();
-    ui.error.replaceChildren(h("strong", null, error), cause ? h("span", null, `: ${cause}`) : "");
+    const cause = session.execution.cause();
+    ui.error.replaceChildren(h("strong", null, session.execution.error() ?? status), cause ? h("span", null, `: ${cause}`) : "");
     ui.execSummary.textContent = status.toLowerCase().replace("_", " ");
   } else {
     ui.output.textContent = "";
     ui.output.hidden = true;
     if (status === "PAUSED") {
       ui.pausedNote.hidden = false;
-      if (page.pausedBefore) ui.pausedNote.textContent = `Paused at a breakpoint, before ${page.pausedBefore}. Step to enter it, or run on.`;
+      if (session.pausedBefore) ui.pausedNote.textContent = `Paused at a breakpoint, before ${session.pausedBefore}. Step to enter it, or run on.`;
       else {
-        const names = (report?.waitingFor ?? []).map((w) => `${w.state} (${w.kind === "taskToken" ? "task token" : w.kind === "mock" ? "no mock" : w.kind})`);
+        const kinds = { taskToken: "task token", mock: "no mock" };
+        const names = (report?.waitingFor ?? []).map((w) => `${w.state} (${kinds[w.kind] ?? w.kind})`);
         ui.pausedNote.textContent = `Waiting for ${names.join(", ")}. Answer below.`;
       }
       ui.execSummary.textContent = "paused";
     } else if (status === "RUNNING") {
       const active = report?.active ?? [];
-      ui.execSummary.textContent = active.length ? `in ${[...new Set(active)].slice(0, 3).join(", ")}${active.length > 3 ? "…" : ""}` : "running";
+      ui.execSummary.textContent = active.length ? `in ${stateList(active)}` : "running";
     } else if (status === "READY") {
       ui.execSummary.textContent = "not started: Step or Run";
     } else {
@@ -554,41 +422,25 @@ function renderResult(status, report) {
 function renderInspector() {
   scratch.changed();
   const name = page.selected;
-  if (!name) {
-    inspector.show({});
-    return;
-  }
-  const states = indexStates(page.definition);
-  const state = states.get(name);
+  const state = name ? indexStates(page.definition).get(name) : undefined;
   if (!state) {
-    page.selected = null;
+    if (name) page.selected = null;
     inspector.show({});
     return;
   }
-  const ex = page.execution;
-  let inspection = null;
-  let variables = null;
-  if (ex && page.trace.runsOf(name) > 0) {
-    try {
-      inspection = ex.inspect(name);
-      variables = ex.variables(name);
-    } catch (e) {
-      console.warn("inspect failed", e);
-    }
-  }
-  const entries = page.trace.byState.get(name) ?? [];
-  const status = graph.nodes.get(name)?.g.dataset.status ?? page.trace.statusOf(name);
+  const { inspection, variables } = session.inspect(name);
+  const entries = session.trace.byState.get(name) ?? [];
   inspector.show({
     name,
     state,
-    status,
+    status: graph.nodes.get(name)?.g.dataset.status ?? session.trace.statusOf(name),
     runs: entries.length,
     entries,
     inspection,
     variables,
     context: contextObject(name, entries, inspection),
     breakpoint: page.breakpoints.has(name),
-    pausedHere: page.pausedBefore === name,
+    pausedHere: session.pausedBefore === name,
     machineLanguage: page.definition?.QueryLanguage ?? "JSONPath",
   });
 }
@@ -596,71 +448,44 @@ function renderInspector() {
 /** `$$` for a state's latest entry: the engine's when it reports one, else rebuilt from the history. */
 function contextObject(name, entries, inspection) {
   if (inspection?.context) return { value: inspection.context, note: "as the engine built it" };
-  const latest = entries.at(-1);
-  const started = page.events[0];
-  if (!latest || !started) return null;
-  const arn = (kind, rest) => `arn:aws:states:us-east-1:123456789012:${kind}:${rest}`;
-  const details = started.executionStartedEventDetails ?? {};
-  let input;
-  try {
-    input = JSON.parse(details.input ?? "{}");
-  } catch {
-    input = details.input;
-  }
-  const retries = latest.attempts.length ? Math.max(0, latest.attempts.length - 1) : 0;
-  const value = {
-    Execution: { Id: arn("execution", "StateMachine:execution"), Input: input, Name: "execution", RoleArn: details.roleArn, StartTime: started.timestamp, RedriveCount: 0 },
-    State: { EnteredTime: page.events[latest.enteredId - 1]?.timestamp, Name: name, RetryCount: retries },
-    StateMachine: { Id: arn("stateMachine", "StateMachine"), Name: "StateMachine" },
-  };
-  const token = (page.report?.waitingFor ?? []).find((w) => w.state === name && w.token)?.token;
-  if (token) value.Task = { Token: token };
-  if (latest.iteration !== undefined) value.Map = { Item: { Index: Number(latest.iteration) } };
-  return { value, note: "rebuilt from the history (the engine does not report $$ yet)" };
+  const value = rebuiltContext(session.events, name, entries.at(-1), session.report?.waitingFor ?? []);
+  return value && { value, note: "rebuilt from the history (the engine does not report $$ yet)" };
 }
 
 /** What the JSONata scratch panel evaluates against: the input text, the clock, the seed, the selected state's latest run. */
 function scratchContext() {
   const name = page.selected;
   const inputProblem = page.problems.input[0]?.message?.replace(/^Input: /, "");
-  const clock = page.report?.clock ?? page.events.at(-1)?.timestamp ?? START_TIME;
   let state = null;
   if (name && indexStates(page.definition).has(name)) {
     state = { name, ran: false };
-    const ex = page.execution;
-    if (ex && page.trace.runsOf(name) > 0) {
-      try {
-        const inspection = ex.inspect(name);
-        if (inspection && inspection.input !== undefined) {
-          const context = contextObject(name, page.trace.byState.get(name) ?? [], inspection)?.value;
-          state = { name, ran: true, input: inspection.input, result: inspection.result, context, variables: ex.variables(name), now: context?.State?.EnteredTime };
-        }
-      } catch (e) {
-        console.warn("inspect failed", e);
-      }
+    const { inspection, variables } = session.inspect(name);
+    if (inspection && inspection.input !== undefined) {
+      const context = contextObject(name, session.trace.byState.get(name) ?? [], inspection)?.value;
+      state = { name, ran: true, input: inspection.input, result: inspection.result, context, variables, now: context?.State?.EnteredTime };
     }
   }
-  return { input: editors.input.text, inputProblem, clock, seed: page.seed, state };
+  return { input: editors.input.text, inputProblem, clock: session.clock(), seed: page.seed, state };
 }
 
 function updateControls() {
-  const has = !!page.execution;
-  const status = statusText();
-  const finished = ["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"].includes(status);
-  const startable = !!page.simulator;
-  ui.step.disabled = page.running || !startable || finished;
-  ui.run.disabled = page.running || !startable || finished;
-  ui.runToBreakpoint.disabled = page.running || !startable || finished || page.breakpoints.size === 0;
+  const has = !!session.execution;
+  const finished = FINISHED.has(session.status());
+  const startable = !!session.simulator;
+  const running = session.running;
+  ui.step.disabled = running || !startable || finished;
+  ui.run.disabled = running || !startable || finished;
+  ui.runToBreakpoint.disabled = running || !startable || finished || page.breakpoints.size === 0;
   ui.runToBreakpoint.title = page.breakpoints.size
     ? `Run until the next breakpoint (F8): ${[...page.breakpoints].join(", ")}`
     : "Run to breakpoint (F8): set a breakpoint first with Shift+click on a state, its dot, or F9";
-  ui.stepBack.disabled = page.running || !has || page.events.length <= 1;
-  ui.reset.disabled = !has && !page.running;
+  ui.stepBack.disabled = running || !has || session.events.length <= 1;
+  ui.reset.disabled = !has && !running;
   $("abort").hidden = !has || finished;
 }
 
 // ---------------------------------------------------------------------------
-// Loading, sharing, files
+// Loading and sharing (persistence.js)
 
 function currentState() {
   return {
@@ -678,7 +503,7 @@ function currentState() {
 /** Load a whole state (from the URL, a file, an example) and apply it at once. */
 function load(state, example = null) {
   page.example = example;
-  page.seed = Number.isSafeInteger(state.seed) && state.seed >= 0 ? state.seed : 0;
+  page.seed = Number.isSafeInteger(state.seed) && state.seed >= 0 ? state.seed : DEFAULTS.seed;
   ui.seed.value = String(page.seed);
   page.testCase = state.testCase;
   page.stateMachine = state.stateMachine;
@@ -706,130 +531,25 @@ function load(state, example = null) {
     showBottomTab("tab-jsonata");
   }
   rebuildSimulator();
-  resetExecution();
   graph.fitToView();
   ui.examples.value = example?.id ?? "";
 }
 
-let urlTimer = null;
-function saveToUrl() {
-  clearTimeout(urlTimer);
-  urlTimer = setTimeout(async () => {
-    const fragment = await compressedFragment(currentState());
-    history.replaceState(null, "", fragment);
-    lastHash = fragment;
-  }, 400);
-}
-
-let lastHash = null;
-async function loadFromUrl() {
-  const hash = location.hash;
-  if (hash === lastHash) return true;
-  lastHash = hash;
-  let state;
-  try {
-    state = await readFragment(hash);
-  } catch (e) {
-    showBanner(`This link's state could not be read: ${e.message}. Showing the default example instead.`);
-    return false;
-  }
-  if (!state) return false;
-  hideBanner();
-  load(state, EXAMPLES.find((x) => JSON.stringify(x.definition, null, 2) === state.definition) ?? null);
-  return true;
-}
-
-function showBanner(text) {
-  ui.banner.replaceChildren(h("span", null, text), h("button.small", { type: "button", onclick: hideBanner, "aria-label": "Dismiss" }, "\u00d7"));
-  ui.banner.hidden = false;
-}
-
-function hideBanner() {
-  ui.banner.hidden = true;
-}
-
-async function share() {
-  flush();
-  const fragment = await compressedFragment(currentState());
-  history.replaceState(null, "", fragment);
-  lastHash = fragment;
-  const link = location.href;
-  try {
-    await navigator.clipboard.writeText(link);
-    toast(`Link copied: it holds the definition, the input and the mocks${scratch.state() ? ", and the JSONata scratch" : ""}.`);
-  } catch {
-    window.prompt("Copy this link:", link);
-  }
-}
-
-async function openFile(file) {
-  const text = await file.text();
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    // Not JSON: put it in the definition editor anyway, where the diagnostics say what is wrong.
-    load({ definition: text, input: editors.input.text, mocks: "" });
-    toast(`${file.name} is not valid JSON: ${e.message}`, "error");
-    return;
-  }
-  if (value && typeof value.definition === "string") {
-    load(validState(value));
-    toast(`Opened the workspace ${file.name}.`);
-  } else if (value && (value.StateMachines || value.MockedResponses)) {
-    editors.mocks.set(JSON.stringify(value, null, 2));
-    selectTab("mocks");
-    toast(`Opened ${file.name} as the mocks.`);
-  } else {
-    editors.definition.set(text);
-    selectTab("definition");
-    toast(`Opened ${file.name} as the definition.`);
-  }
-}
-
-function save(what) {
-  flush();
-  const names = { definition: "state-machine.asl.json", input: "input.json", mocks: "mocks.json", workspace: "asl-sim-workspace.json", history: "execution-history.json" };
-  if (what === "workspace") download(names.workspace, `${JSON.stringify(currentState(), null, 2)}\n`);
-  else if (what === "history") {
-    if (!page.execution) {
-      toast("No execution yet: Step or Run first.", "error");
-      return;
-    }
-    download(names.history, `${JSON.stringify({ events: page.execution.history() }, null, 2)}\n`);
-  } else download(names[what], editors[what].text);
-  $("save-menu").open = false;
-}
+const persistence = new Persistence({
+  state: currentState,
+  load,
+  text: (which) => editors[which].text,
+  put: (which, text) => {
+    editors[which].set(text);
+    selectTab(which);
+  },
+  history: () => session.execution?.history() ?? null,
+  banner: ui.banner,
+  hasScratch: () => Boolean(scratch.state()),
+});
 
 // ---------------------------------------------------------------------------
-// Tabs, theme, keyboard
-
-function setupTabs(list, onShow) {
-  const tabs = [...list.querySelectorAll("[role=tab]")];
-  const show = (tab, focus = false) => {
-    for (const t of tabs) {
-      const on = t === tab;
-      t.setAttribute("aria-selected", String(on));
-      t.tabIndex = on ? 0 : -1;
-      document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
-    }
-    if (focus) tab.focus();
-    onShow?.(tab.id);
-  };
-  list.addEventListener("click", (e) => {
-    const tab = e.target.closest("[role=tab]");
-    if (tab) show(tab);
-  });
-  list.addEventListener("keydown", (e) => {
-    const i = tabs.indexOf(document.activeElement);
-    if (i < 0) return;
-    if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
-      e.preventDefault();
-      show(tabs[(i + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length], true);
-    }
-  });
-  return (id) => show(tabs.find((t) => t.id === id));
-}
+// Tabs
 
 const showEditorTab = setupTabs(document.querySelector(".editors .tabs"), (id) => {
   const which = id.replace("tab-", "");
@@ -852,53 +572,6 @@ function openScratch() {
   scratch.focus();
 }
 
-const THEMES = ["auto", "light", "dark"];
-function applyTheme(theme) {
-  if (theme === "auto") delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = theme;
-  $("theme").title = `Theme: ${theme === "auto" ? "follows the system" : theme} (click to change)`;
-  $("theme").setAttribute("aria-label", `Theme: ${theme}`);
-  try {
-    if (theme === "auto") localStorage.removeItem("asl-sim-theme");
-    else localStorage.setItem("asl-sim-theme", theme);
-  } catch {
-    // storage may be off: the theme still applies for this visit
-  }
-}
-
-function shortcuts(e, inEditor = false) {
-  const key = e.key;
-  const handled = () => {
-    e.preventDefault();
-    e.stopPropagation();
-    return true;
-  };
-  if (key === "F10" && e.shiftKey) return handled() && stepBack();
-  if (key === "F10") return handled() && step();
-  if (key === "F5" && e.shiftKey) return handled() && reset();
-  if (key === "F5" || (key === "Enter" && (e.ctrlKey || e.metaKey))) return handled() && run();
-  if (key === "F8") return handled() && runToBreakpoint();
-  if (key === "F9") {
-    handled();
-    if (page.selected) toggleBreakpoint(page.selected);
-    else toast("Select a state first (click it in the graph).");
-    return true;
-  }
-  if (inEditor) return false;
-  const typing = e.target.closest?.("input, textarea, select, [contenteditable=true], .cm-editor");
-  if (!typing && key === "?") {
-    handled();
-    $("help").showModal();
-    return true;
-  }
-  if (!typing && (key === "j" || key === "J") && !e.ctrlKey && !e.metaKey && !e.altKey) {
-    handled();
-    openScratch();
-    return true;
-  }
-  return false;
-}
-
 // ---------------------------------------------------------------------------
 // Start
 
@@ -909,25 +582,33 @@ function wire() {
   ui.runToBreakpoint.addEventListener("click", () => runToBreakpoint());
   ui.reset.addEventListener("click", reset);
   $("abort").addEventListener("click", abort);
-  $("share").addEventListener("click", share);
+  $("share").addEventListener("click", () => {
+    flush();
+    persistence.share();
+  });
   $("open").addEventListener("click", () => $("open-file").click());
   $("open-file").addEventListener("change", (e) => {
     const file = e.target.files?.[0];
-    if (file) openFile(file);
+    if (file) persistence.openFile(file);
     e.target.value = "";
   });
-  for (const b of document.querySelectorAll("[data-save]")) b.addEventListener("click", () => save(b.dataset.save));
+  for (const b of document.querySelectorAll("[data-save]")) {
+    b.addEventListener("click", () => {
+      flush();
+      persistence.save(b.dataset.save);
+      $("save-menu").open = false;
+    });
+  }
   $("zoom-in").addEventListener("click", () => graph.setZoom(graph.zoom * 1.2));
   $("zoom-out").addEventListener("click", () => graph.setZoom(graph.zoom / 1.2));
   $("zoom-fit").addEventListener("click", () => graph.fitToView());
   $("help-button").addEventListener("click", () => $("help").showModal());
   $("history-filter").addEventListener("input", (e) => historyView.setFilter(e.target.value));
-  let theme = document.documentElement.dataset.theme ?? "auto";
-  applyTheme(theme);
-  $("theme").addEventListener("click", () => {
-    theme = THEMES[(THEMES.indexOf(theme) + 1) % THEMES.length];
-    applyTheme(theme);
-  });
+  themeButton($("theme"));
+  // The defaults an execution starts from, as the settings line and the clock show them.
+  ui.seed.value = String(DEFAULTS.seed);
+  ui.runDefaults.replaceChildren(`Start time ${DEFAULTS.startTime} \u00b7 execution `, h("code", null, DEFAULTS.executionName), " of ", h("code", null, DEFAULTS.stateMachineName));
+  setClock();
   ui.examples.replaceChildren(
     h("option", { value: "", disabled: true }, "Examples\u2026"),
     ...EXAMPLES.map((x) => h("option", { value: x.id, title: x.summary }, x.title)));
@@ -935,33 +616,30 @@ function wire() {
     const example = EXAMPLES.find((x) => x.id === ui.examples.value);
     if (!example) return;
     load(exampleState(example), example);
-    saveToUrl();
+    persistence.saveSoon();
     toast(example.summary);
   });
   ui.testCase.addEventListener("change", () => {
     page.testCase = ui.testCase.value;
     rebuildSimulator();
-    resetExecution();
-    saveToUrl();
+    persistence.saveSoon();
   });
   ui.stateMachine.addEventListener("change", () => {
     page.stateMachine = ui.stateMachine.value;
     page.testCase = undefined;
     checkMocks();
     rebuildSimulator();
-    resetExecution();
-    saveToUrl();
+    persistence.saveSoon();
   });
   ui.seed.addEventListener("change", () => {
     const n = Number(ui.seed.value);
-    page.seed = Number.isSafeInteger(n) && n >= 0 ? n : 0;
+    page.seed = Number.isSafeInteger(n) && n >= 0 ? n : DEFAULTS.seed;
     ui.seed.value = String(page.seed);
     rebuildSimulator();
-    resetExecution();
-    saveToUrl();
+    persistence.saveSoon();
   });
-  document.addEventListener("keydown", (e) => shortcuts(e));
-  window.addEventListener("hashchange", () => loadFromUrl());
+  document.addEventListener("keydown", (e) => keys(e));
+  window.addEventListener("hashchange", () => persistence.loadFromUrl());
   document.addEventListener("click", (e) => {
     const menu = $("save-menu");
     if (menu.open && !menu.contains(e.target)) menu.open = false;
@@ -986,10 +664,10 @@ window.aslSim = {
   select,
   toggleBreakpoint,
   get events() {
-    return page.events.length;
+    return session.events.length;
   },
   get running() {
-    return page.running;
+    return session.running;
   },
   readyAt: undefined,
 };
@@ -999,11 +677,11 @@ async function main() {
   try {
     await init({ module_or_path: new URL("asl_sim_bg.wasm", import.meta.url) });
   } catch (e) {
-    showBanner(`The simulator could not load (${e.message}). The page needs WebAssembly.`);
+    showBanner(ui.banner, `The simulator could not load (${e.message}). The page needs WebAssembly.`);
     setStatus("ERROR");
     return;
   }
-  const fromUrl = await loadFromUrl();
+  const fromUrl = await persistence.loadFromUrl();
   if (!fromUrl) load(exampleState(DEFAULT_EXAMPLE), DEFAULT_EXAMPLE);
   window.aslSim.readyAt = performance.now();
   document.body.dataset.ready = "true";

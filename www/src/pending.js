@@ -19,8 +19,8 @@ export class PendingPanel {
     this.key = "";
   }
 
-  /** Show the tasks waiting (breakpoints are shown elsewhere). */
-  show(waiting) {
+  /** `view` = {waiting}: what the execution waits for (a report's `waitingFor`; breakpoints are shown elsewhere). */
+  show({ waiting }) {
     const tasks = waiting.filter((w) => w.kind !== "breakpoint");
     const key = tasks.map((w) => w.token).join(" ");
     if (key === this.key) return;

@@ -4,7 +4,7 @@
 // variables in scope), plus variables of your own; AWS's functions, the page's
 // virtual clock for $now() and its seed for $random()/$uuid(). It mirrors
 // `asl-sim eval`: the input is both `$` and `$states.input`, and a failure reads
-// as the CLI prints it (States.QueryEvaluationError and its cause).
+// as the CLI prints it (States.QueryEvaluationError and its cause, the engine's texts).
 //
 // Evaluation runs in a Web Worker (jsonata-worker.js): the engine bounds nesting,
 // calls and sequence lengths, not time, so an evaluation still running after
@@ -21,7 +21,6 @@ export const TIME_LIMIT_MS = 3000;
 /** An evaluation still running after this long says so. */
 const BUSY_MS = 150;
 const AGAINST = ["auto", "input", "state"];
-const QUERY_ERROR = "States.QueryEvaluationError";
 
 /** Shown while the expression is empty: one click each, to see what the engine adds to JSONata. */
 const TRIES = [
@@ -325,7 +324,7 @@ export class JsonataScratch {
       clearTimeout(busy);
     }
     if (reply.kind === "cancelled" || key !== this.lastKey) return;
-    this.#show(reply, plan.request.expression);
+    this.#show(reply);
     // Which expression the panel shows the outcome of (for tests: the evaluation is asynchronous).
     this.root.dataset.shown = plan.request.expression;
   }
@@ -368,7 +367,7 @@ export class JsonataScratch {
   }
 
   /** A reply (or a problem) on screen; `expression` is the text that was evaluated. */
-  #show(reply, expression = "") {
+  #show(reply) {
     const ui = this.ui;
     ui.empty.hidden = true;
     ui.result.hidden = reply.kind !== "result";
@@ -377,7 +376,6 @@ export class JsonataScratch {
     ui.note.hidden = true;
     this.expression.diagnose([]);
     const ms = reply.ms !== undefined ? ` \u00b7 ${reply.ms < 1 ? "<1" : Math.round(reply.ms)} ms` : "";
-    const quoted = `The JSONata expression '${bareExpression(expression)}'`;
     switch (reply.kind) {
       case "result": {
         this.#status("ok", `Result${ms}`);
@@ -390,14 +388,11 @@ export class JsonataScratch {
       }
       case "undefined":
         this.#status("warn", `No value${ms}`);
-        return this.#error("warn", QUERY_ERROR, `${quoted} returned nothing (undefined).`,
+        return this.#error("warn", reply.failure.error, reply.failure.cause,
           "In a state, a field whose expression returns nothing fails with this error; inside an object, the key is left out.");
       case "error":
         this.#status("error", `Error${ms}`);
-        if (reply.position !== undefined && reply.position !== null) {
-          return this.#error("error", QUERY_ERROR, `${quoted} is invalid: ${reply.message}`, null, reply.position);
-        }
-        return this.#error("error", QUERY_ERROR, `${quoted} threw an error during evaluation. ${reply.message}`);
+        return this.#error("error", reply.failure.error, reply.failure.cause, null, reply.position ?? undefined);
       case "timeout":
         this.#status("error", "Stopped");
         return this.#error("error", `Stopped after ${TIME_LIMIT_MS / 1000} s`,

@@ -6,6 +6,7 @@
 // virtualised like the history table.
 
 import { h } from "./dom.js";
+import { formatSeconds } from "./format.js";
 
 const ROW = 24;
 /** The label column's width in px (as in style.css). */
@@ -52,8 +53,8 @@ export class TimelineView {
     new ResizeObserver(() => this.#render()).observe(this.scroll);
   }
 
-  /** Show a trace; `now` is the virtual clock in milliseconds (open bars run up to it). */
-  set(trace, now) {
+  /** `view` = {trace, now}: the state runs, and the virtual clock in milliseconds (open bars run up to it). */
+  show({ trace, now }) {
     this.trace = trace;
     this.now = now;
     const entries = trace?.entries ?? [];
@@ -165,16 +166,4 @@ function clockLabel(t, step) {
   const two = (n) => String(n).padStart(2, "0");
   if (s < 3600) return `${Math.floor(s / 60)}:${two(s % 60)}`;
   return `${Math.floor(s / 3600)}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
-}
-
-/** 0 s, 2 s, 1 m 30 s, 2 h 5 m: readable virtual durations. */
-export function formatSeconds(t) {
-  if (t < 1 && t > 0) return `${Math.round(t * 1000)} ms`;
-  const s = Math.round(t * 1000) / 1000;
-  if (s < 60) return `${+s.toFixed(3)} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} m${s % 60 ? ` ${+(s % 60).toFixed(3)} s` : ""}`;
-  const hours = Math.floor(m / 60);
-  if (hours < 48) return `${hours} h${m % 60 ? ` ${m % 60} m` : ""}`;
-  return `${Math.floor(hours / 24)} d${hours % 24 ? ` ${hours % 24} h` : ""}`;
 }

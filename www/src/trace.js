@@ -3,7 +3,13 @@
 // branch, each Map iteration), one entry per state run with its attempts,
 // backoffs and waits, and the status of every state for the graph.
 //
-// Pure functions over GetExecutionHistory events (no DOM), so Node can test them.
+// Whether a failure is retried, caught or fatal, and how long its back-off is, is the
+// engine's answer (`Execution.failureHandling()`), read beside the events: the page
+// does not match ErrorEquals itself, so it cannot disagree with the engine.
+//
+// Pure functions over GetExecutionHistory events and those decisions (no DOM), so Node can test them.
+
+import { DEFAULTS } from "./defaults.js";
 
 /** Milliseconds since the epoch of an event's ISO timestamp. */
 export const millis = (timestamp) => Date.parse(timestamp);
@@ -17,16 +23,16 @@ export function detailsOf(event) {
 const FAILURE = /^(Task|LambdaFunction|Activity)(Failed|TimedOut|StartFailed|SubmitFailed|ScheduleFailed)$/;
 const SCHEDULED = /^(TaskScheduled|LambdaFunctionScheduled|ActivityScheduled)$/;
 const SUCCEEDED = /^(TaskSucceeded|LambdaFunctionSucceeded|ActivitySucceeded)$/;
-const CHILD_FAILURE = /^(MapIterationFailed|MapIterationAborted|ParallelStateFailed|MapStateFailed|MapRunFailed)$/;
+/** A Map or Parallel starting over: its next attempt after a retry's back-off. */
+const RESTARTED = /^(MapStateStarted|ParallelStateStarted)$/;
 
 /**
- * Incremental reading of a history. `add(events)` takes events in order;
- * `entries` (state runs) and `byState` (latest entries per state name) grow as they come.
+ * Incremental reading of a history. `add(events, handling)` takes events in order, with the
+ * engine's failure handling since the last call; `entries` (state runs) and `byState`
+ * (latest entries per state name) grow as they come.
  */
 export class Trace {
-  constructor(definition) {
-    /** name → state definition (every nesting level), for Retry/Catch matching. */
-    this.states = indexStates(definition);
+  constructor() {
     this.reset();
   }
 
@@ -38,6 +44,12 @@ export class Trace {
     this.forkLabel = {};
     /** every state run, in the order they started */
     this.entries = [];
+    /** …StateEntered event id → its state run */
+    this.byEntered = new Map();
+    /** how many decisions of the engine's failure handling were read (pending ones aside) */
+    this.handled = 0;
+    /** what applying the pending decisions changed, to undo before the next read */
+    this.provisional = [];
     /** state name → its entries */
     this.byState = new Map();
     /** lane → the entry running in it now */
@@ -54,9 +66,53 @@ export class Trace {
     this.finished = undefined;
   }
 
-  /** Read more events; they must follow the ones already read. */
-  add(events) {
-    for (const event of events) this.#read(event);
+  /**
+   * Read more events (they must follow the ones already read) and the engine's decisions
+   * about failures, `execution.failureHandling(trace.handled)`: each taken decision is
+   * applied between the events it came between; the pending ones (a failure recorded, its
+   * state's next turn not yet come) apply until the next call, which takes them back.
+   */
+  add(events, handling = []) {
+    this.#undoPending();
+    const taken = handling.filter((d) => !d.pending);
+    let k = 0;
+    for (const event of events) {
+      while (k < taken.length && taken[k].afterEventId < event.id) this.#decide(taken[k++]);
+      this.#read(event);
+    }
+    while (k < taken.length) this.#decide(taken[k++]);
+    this.handled += taken.length;
+    for (const d of handling) if (d.pending) this.#decide(d, true);
+  }
+
+  /** How the engine handled (or, pending, will handle) a failure of a state run. */
+  #decide(d, pending = false) {
+    const entry = this.byEntered.get(d.enteredEventId);
+    if (!entry) return;
+    const open = entry.backoffs.at(-1);
+    const undo = { entry, phase: entry.phase, backoffs: entry.backoffs.length, handling: entry.handling, open: open?.end === undefined ? open : undefined };
+    const time = millis(d.timestamp);
+    // A decision about a retry's attempt ends that retry's back-off (an attempt that failed before it was scheduled).
+    if (undo.open) undo.open.end = time;
+    entry.handling = d;
+    if (d.outcome === "retry") {
+      const seconds = (ms) => (ms === undefined ? undefined : ms / 1000);
+      entry.backoffs.push({ start: time, end: undefined, retry: entry.backoffs.length + 1, error: d.error, planned: seconds(d.delayMillis), upTo: seconds(d.jitterBoundMillis) });
+      entry.phase = "retrying";
+    } else {
+      entry.phase = d.outcome === "catch" ? "caught" : "failed";
+    }
+    if (pending) this.provisional.push(undo);
+  }
+
+  #undoPending() {
+    for (const { entry, phase, backoffs, handling, open } of this.provisional.reverse()) {
+      entry.phase = phase;
+      entry.backoffs.length = backoffs;
+      entry.handling = handling;
+      if (open) open.end = undefined;
+    }
+    this.provisional = [];
   }
 
   #read(event) {
@@ -102,13 +158,14 @@ export class Trace {
         phase: type === "WaitStateEntered" ? "waiting" : type === "FailStateEntered" ? "failed" : "active",
         attempts: [],
         backoffs: [],
-        failure: undefined,
-        retryCounts: [],
+        /** the engine's latest decision about a failure of this run (FailureHandling) */
+        handling: undefined,
         waiting: undefined,
         iteration: lane.match(/\[(\d+)\]$/)?.[1],
         branch: lane.match(/#(\d+)$/)?.[1],
       };
       this.entries.push(entry);
+      this.byEntered.set(id, entry);
       if (!this.byState.has(name)) this.byState.set(name, []);
       this.byState.get(name).push(entry);
       this.open.set(lane, entry);
@@ -116,7 +173,7 @@ export class Trace {
       if (entry) {
         entry.end = time;
         entry.exitedId = id;
-        if (entry.phase !== "failed") entry.phase = entry.failure ? "caught" : "succeeded";
+        if (entry.phase !== "failed" && entry.phase !== "caught") entry.phase = "succeeded";
         this.lastExit.set(lane, entry.state);
         if (this.open.get(lane) === entry) this.open.delete(lane);
       }
@@ -139,10 +196,11 @@ export class Trace {
   }
 
   #taskEvent(entry, type, time, details) {
-    if (SCHEDULED.test(type)) {
-      const last = entry.failure && entry.backoffs.at(-1);
+    if (SCHEDULED.test(type) || RESTARTED.test(type)) {
+      // The next attempt: the back-off before it is over.
+      const last = entry.backoffs.at(-1);
       if (last && last.end === undefined) last.end = time;
-      entry.attempts.push({ start: time, end: undefined, outcome: "running" });
+      if (SCHEDULED.test(type)) entry.attempts.push({ start: time, end: undefined, outcome: "running" });
       entry.phase = "active";
     } else if (type === "TaskSubmitted") {
       // A callback task waits for the outside world from here (or for its mock's latency).
@@ -152,44 +210,14 @@ export class Trace {
       const attempt = entry.attempts.at(-1);
       if (attempt) Object.assign(attempt, { end: time, outcome: "succeeded" });
       if (entry.waiting) entry.waiting.end ??= time;
-      entry.failure = undefined;
       entry.phase = "active";
     } else if (FAILURE.test(type)) {
+      // What comes of it (retry, catch, failure) is the engine's decision, read in `add`.
       const attempt = entry.attempts.at(-1);
       const timedOut = type.endsWith("TimedOut");
-      const error = details?.error ?? (timedOut ? "States.Timeout" : "States.TaskFailed");
-      if (attempt) Object.assign(attempt, { end: time, outcome: timedOut ? "timedOut" : "failed", error, cause: details?.cause });
+      if (attempt) Object.assign(attempt, { end: time, outcome: timedOut ? "timedOut" : "failed", error: details?.error, cause: details?.cause });
       if (entry.waiting) entry.waiting.end ??= time;
-      this.#failed(entry, error, time);
-    } else if (CHILD_FAILURE.test(type)) {
-      if (type === "ParallelStateFailed" || type === "MapStateFailed") this.#failed(entry, details?.error ?? "States.BranchFailed", time);
-    } else if (type === "ParallelStateSucceeded" || type === "MapStateSucceeded") {
-      entry.failure = undefined;
     }
-  }
-
-  /** A failure: retried, caught or fatal, as the state's Retry and Catch say. */
-  #failed(entry, error, time) {
-    entry.failure = error;
-    const state = this.states.get(entry.state) ?? {};
-    const retriers = Array.isArray(state.Retry) ? state.Retry : [];
-    const i = retriers.findIndex((r) => errorMatches(r?.ErrorEquals, error));
-    if (i >= 0) {
-      const used = entry.retryCounts[i] ?? 0;
-      const max = retriers[i].MaxAttempts ?? 3;
-      if (used < max) {
-        entry.retryCounts[i] = used + 1;
-        const interval = retriers[i].IntervalSeconds ?? 1;
-        const rate = retriers[i].BackoffRate ?? 2;
-        let delay = interval * Math.pow(rate, used);
-        if (retriers[i].MaxDelaySeconds !== undefined) delay = Math.min(delay, retriers[i].MaxDelaySeconds);
-        entry.backoffs.push({ start: time, end: undefined, retry: entry.backoffs.length + 1, error, planned: delay });
-        entry.phase = "retrying";
-        return;
-      }
-    }
-    const catchers = Array.isArray(state.Catch) ? state.Catch : [];
-    entry.phase = catchers.some((c) => errorMatches(c?.ErrorEquals, error)) ? "caught" : "failed";
   }
 
   #finish(type, time) {
@@ -236,13 +264,30 @@ export class Trace {
   }
 }
 
-/** AWS's ErrorEquals matching: names, `States.ALL`, and `States.TaskFailed` for anything but a timeout. */
-export function errorMatches(list, error) {
-  if (!Array.isArray(list)) return false;
-  if (list.includes(error)) return true;
-  if (error === "States.Runtime") return false;
-  if (list.includes("States.ALL")) return true;
-  return list.includes("States.TaskFailed") && error !== "States.Timeout" && error !== "States.HeartbeatTimeout" && !error.startsWith("States.");
+/**
+ * `$$` for the state run `entry` of `name`, rebuilt from the history (and the tasks waiting:
+ * their token), for while the engine reports none: before the run has exited.
+ */
+export function rebuiltContext(events, name, entry, waitingFor) {
+  const started = events[0];
+  if (!entry || !started) return null;
+  const details = started.executionStartedEventDetails ?? {};
+  let input;
+  try {
+    input = JSON.parse(details.input ?? "{}");
+  } catch {
+    input = details.input;
+  }
+  const value = {
+    Execution: { Id: DEFAULTS.executionArn, Input: input, Name: DEFAULTS.executionName, RoleArn: details.roleArn, StartTime: started.timestamp, RedriveCount: 0 },
+    // RetryCount counts the back-offs over, as the engine counts a retry when its attempt begins.
+    State: { EnteredTime: events[entry.enteredId - 1]?.timestamp, Name: name, RetryCount: entry.backoffs.filter((b) => b.end !== undefined).length },
+    StateMachine: { Id: DEFAULTS.stateMachineArn, Name: DEFAULTS.stateMachineName },
+  };
+  const token = waitingFor.find((w) => w.state === name && w.token)?.token;
+  if (token) value.Task = { Token: token };
+  if (entry.iteration !== undefined) value.Map = { Item: { Index: Number(entry.iteration) } };
+  return value;
 }
 
 /** Every state of a definition by name, nested ones included. */
