@@ -15,8 +15,11 @@ pub mod clock;
 mod context;
 mod dataflow;
 mod recovery;
+mod single;
 mod task;
 mod thread;
+
+pub use single::{StateTest, StateTestOutcome, TestStatus};
 
 use crate::definition::{StateId, StateMachine};
 use crate::history::{ErrorCause, EventKind, History};
@@ -192,6 +195,11 @@ impl Simulator {
         Simulator { machine: Rc::new(machine), options: Rc::new(options) }
     }
 
+    /// A simulator over a validated machine shared with the caller.
+    pub fn from_shared(machine: Rc<StateMachine>, options: Options) -> Simulator {
+        Simulator { machine, options: Rc::new(options) }
+    }
+
     pub fn machine(&self) -> &StateMachine {
         &self.machine
     }
@@ -288,10 +296,25 @@ pub struct Execution {
     pub(crate) transitions: u64,
     externals: Vec<(usize, External)>,
     deadline: Option<i64>,
+    /// A TestState run: one state, stopped where TestState answers (`single`).
+    pub(crate) test: Option<Box<single::TestRun>>,
 }
 
 impl Execution {
     fn new(machine: Rc<StateMachine>, options: Rc<Options>, input: Value) -> Execution {
+        let start = machine.root.start_at;
+        Execution::starting_at(machine, options, input, start, Rc::new(VarScope::default()), None)
+    }
+
+    /// An execution whose top-level thread enters `start` with the variables of `vars`.
+    fn starting_at(
+        machine: Rc<StateMachine>,
+        options: Rc<Options>,
+        input: Value,
+        start: StateId,
+        vars: Rc<VarScope>,
+        test: Option<Box<single::TestRun>>,
+    ) -> Execution {
         let n = machine.states.len();
         let deadline = machine.timeout_seconds.map(|t| options.start_time.saturating_add((t as i64).saturating_mul(1000)));
         let context_base = context::base(&options, &input);
@@ -318,11 +341,11 @@ impl Execution {
             transitions: 0,
             externals: Vec::new(),
             deadline,
+            test,
         };
         let role = Rc::from(ex.options.role_arn());
         ex.record(0, EventKind::ExecutionStarted(Box::new(crate::history::ExecutionStartedDetails { input: input.clone(), role_arn: role })));
-        let start = ex.machine.root.start_at;
-        let tid = ex.spawn(None, Rc::new(VarScope::default()), start, input, 0, None);
+        let tid = ex.spawn(None, vars, start, input, 0, None);
         ex.wake(tid);
         ex
     }

@@ -91,6 +91,7 @@ impl Execution {
         let (retry, _) = error_handlers(&machine.states[a.state].kind);
         let (i, r) = retry.iter().enumerate().find(|(_, r)| matches_error(&r.error_equals, &f.error))?;
         if a.retries[i] >= r.max_attempts {
+            self.test_note_retry(i, None, f);
             return None;
         }
         let n = a.retries[i];
@@ -102,6 +103,7 @@ impl Execution {
         if r.jitter == Jitter::Full {
             delay *= self.rng.next_f64();
         }
+        self.test_note_retry(i, Some(delay), f);
         let delay_ms = (delay * 1000.0).round().min(9.0e15) as i64;
         Some(self.clock.saturating_add(delay_ms))
     }
@@ -111,10 +113,11 @@ impl Execution {
         let machine = self.machine.clone();
         let st = &machine.states[a.state];
         let (_, catch) = error_handlers(&st.kind);
-        let Some(c) = catch.iter().find(|c| matches_error(&c.error_equals, &f.error)) else {
+        let Some((index, c)) = catch.iter().enumerate().find(|(_, c)| matches_error(&c.error_equals, &f.error)) else {
             self.threads[tid].failed_in_task = matches!(st.kind, StateKind::Task(_));
             return Turn::Leave(Stage::Failed(f), Flow::Again);
         };
+        self.test_note_catch(tid, index, &f);
         let error_output = error_output(&f);
         let caught = if st.query_language == QueryLanguage::Jsonata {
             self.jsonata_assign(tid, a, &c.assign, None, Some(&error_output))
