@@ -68,6 +68,7 @@ impl Execution {
             self.jsonata_output(tid, a, &st.output, &raw, None, None)?
         } else {
             let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
+            self.record_stage(a, "afterInputPath", &effective);
             self.apply_path(tid, a, &st.output_path, &effective)?
         };
         a.step = Step::Exit { output, next: Transition::End, assigned: None };

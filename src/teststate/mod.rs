@@ -155,7 +155,9 @@ fn inspection_data(req: &Request, o: &StateTestOutcome) -> Map {
                 shown.push(("afterResultSelector", after_selector));
             }
             StateKind::Parallel(_) => shown.push(("afterResultSelector", after_selector)),
-            StateKind::Choice(_) | StateKind::Wait(_) | StateKind::Succeed | StateKind::Fail(_) => shown.push(("afterInputPath", after_input)),
+            // A Fail state has no InputPath: AWS shows its input unchanged.
+            StateKind::Fail(_) => shown.push(("afterInputPath", after_input.or_else(|| stage("input")))),
+            StateKind::Choice(_) | StateKind::Wait(_) | StateKind::Succeed => shown.push(("afterInputPath", after_input)),
         }
         if !matches!(&st.kind, StateKind::Choice(_) | StateKind::Wait(_) | StateKind::Succeed | StateKind::Fail(_)) {
             shown.push(("afterResultPath", stage("afterResultPath")));

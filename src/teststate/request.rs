@@ -96,6 +96,21 @@ pub fn read(request: &Value) -> Result<Request, ApiError> {
     if mock.is_some() && request.get("revealSecrets").and_then(Value::as_bool) == Some(true) {
         return Err(invalid("TestState does not support RevealSecrets when a mock is specified."));
     }
+    let config = request.get("stateConfiguration").cloned().unwrap_or(Value::Null);
+    let count = |key: &str| -> Result<Option<u64>, ApiError> {
+        match config.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n >= 0) {
+                Some(n) => Ok(Some(n as u64)),
+                None => Err(invalid(format!("The field '{key}' must be a non-negative integer"))),
+            },
+        }
+    };
+    let retry_count = count("retrierRetryCount")?.unwrap_or(0);
+    let map_iteration_failure_count = count("mapIterationFailureCount")?;
+    if map_iteration_failure_count.is_some() && mock.is_none() {
+        return Err(invalid("TestState does not support MapIterationFailureCount when a mock is not specified."));
+    }
     match (&st.kind, &mock) {
         (StateKind::Map(_) | StateKind::Parallel(_), None) => {
             return Err(ApiError::new(
@@ -111,21 +126,6 @@ pub fn read(request: &Value) -> Result<Request, ApiError> {
     let role_arn = text_field(request, "roleArn")?.map(String::from);
     if matches!(st.kind, StateKind::Task(_)) && mock.is_none() && role_arn.is_none() {
         return Err(invalid("RoleArn must be specified when testing a Task state"));
-    }
-    let config = request.get("stateConfiguration").cloned().unwrap_or(Value::Null);
-    let count = |key: &str| -> Result<Option<u64>, ApiError> {
-        match config.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => match v.as_number().and_then(|n| n.as_i64()).filter(|n| *n >= 0) {
-                Some(n) => Ok(Some(n as u64)),
-                None => Err(invalid(format!("The field '{key}' must be a non-negative integer"))),
-            },
-        }
-    };
-    let retry_count = count("retrierRetryCount")?.unwrap_or(0);
-    let map_iteration_failure_count = count("mapIterationFailureCount")?;
-    if map_iteration_failure_count.is_some() && mock.is_none() {
-        return Err(invalid("TestState does not support MapIterationFailureCount when a mock is not specified."));
     }
     if let (Some(n), Some(MockOutcome::Return(Value::Array(items)))) = (map_iteration_failure_count, &mock) {
         if matches!(st.kind, StateKind::Map(_)) && n as usize > items.len() {
