@@ -268,7 +268,7 @@ impl Execution {
 
     /// A mocked Map or Parallel: the mock is the whole result (or the error), and a Map's
     /// `mapIterationFailureCount` is judged against the tolerance it declares.
-    pub(super) fn mocked_children(&mut self, tid: ThreadId, a: &mut Active, kind: &StateKind, c: Box<Children>) -> Turn {
+    pub(super) fn mocked_children(&mut self, tid: ThreadId, a: &mut Active, kind: &StateKind, c: &Children) -> Turn {
         let mock = self.test.as_ref().and_then(|t| t.test.mock.clone());
         let failures = self.test.as_ref().and_then(|t| t.test.map_iteration_failure_count);
         let (of, rs, rp, next) = match kind {

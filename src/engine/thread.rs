@@ -359,7 +359,7 @@ impl Execution {
                 | StateKind::Parallel(_)
                 | StateKind::Map(_) => mismatch(kind, "a task call"),
             },
-            Step::Children(c) if self.test_mocks_children(tid) => self.mocked_children(tid, &mut a, kind, c),
+            Step::Children(c) if self.test_mocks_children(tid) => self.mocked_children(tid, &mut a, kind, &c),
             Step::Children(c) => match kind {
                 StateKind::Parallel(p) => self.children_step(tid, &mut a, Composite::Parallel(p), c),
                 StateKind::Map(m) => self.children_step(tid, &mut a, Composite::Map(m), c),
