@@ -11,6 +11,7 @@
 //! [`response_or_exception`] turns either into the one JSON object the CLI and JS API print.
 
 mod request;
+mod shapes;
 
 pub use request::{InspectionLevel, Request, LONE_STATE_NAME};
 

@@ -8,6 +8,7 @@
 //! that fails is the `ApiError` AWS answers with (`ValidationException`,
 //! `InvalidDefinition`), in the order AWS applies them where the recordings show it.
 
+use super::shapes;
 use crate::definition::{self, IntegrationPattern, Resource, Severity, StateKind, StateMachine};
 use crate::engine::ApiError;
 use crate::json;
@@ -89,8 +90,8 @@ pub fn read(request: &Value) -> Result<Request, ApiError> {
     let (machine, state) = machine_and_state(&definition_text, state_name)?;
     let st = &machine.states[state];
     let mock_value = request.get("mock").filter(|m| !matches!(m, Value::Null));
-    let (mock, mock_text) = match mock_value {
-        None => (None, None),
+    let (mock, mock_text, validation) = match mock_value {
+        None => (None, None, None),
         Some(m) => read_mock(m)?,
     };
     if mock.is_some() && request.get("revealSecrets").and_then(Value::as_bool) == Some(true) {
@@ -122,6 +123,9 @@ pub fn read(request: &Value) -> Result<Request, ApiError> {
             return Err(invalid(format!("State type '{}' is not supported when a mock is specified", st.kind.type_name())))
         }
         _ => {}
+    }
+    if let (StateKind::Task(t), Some(MockOutcome::Return(result)), Some(mode)) = (&st.kind, &mock, validation) {
+        shapes::check(&t.resource, result, mode).map_err(invalid)?;
     }
     let role_arn = text_field(request, "roleArn")?.map(String::from);
     if matches!(st.kind, StateKind::Task(_)) && mock.is_none() && role_arn.is_none() {
@@ -223,29 +227,34 @@ fn lone_state_machine(state: &Value) -> String {
     Value::object(machine).to_json()
 }
 
-fn read_mock(m: &Value) -> Result<(Option<MockOutcome>, Option<String>), ApiError> {
+/// A mock read: its outcome, `result` as sent, and how its result is validated (`None`: not at all).
+type ReadMock = (Option<MockOutcome>, Option<String>, Option<shapes::Mode>);
+
+fn read_mock(m: &Value) -> Result<ReadMock, ApiError> {
     let result = m.get("result").filter(|v| !matches!(v, Value::Null));
     let error_output = m.get("errorOutput").filter(|v| !matches!(v, Value::Null));
-    match m.get("fieldValidationMode") {
-        None | Some(Value::Null) => {}
-        Some(Value::String(s)) if matches!(&**s, "STRICT" | "PRESENT" | "NONE") => {}
+    let mode = match m.get("fieldValidationMode") {
+        None | Some(Value::Null) => Some(shapes::Mode::Strict),
+        Some(Value::String(s)) if &**s == "STRICT" => Some(shapes::Mode::Strict),
+        Some(Value::String(s)) if &**s == "PRESENT" => Some(shapes::Mode::Present),
+        Some(Value::String(s)) if &**s == "NONE" => None,
         Some(other) => {
             return Err(invalid(format!(
                 "1 validation error detected: Value '{}' at 'mock.fieldValidationMode' failed to satisfy constraint: Member must satisfy enum value set: [STRICT, PRESENT, NONE]",
                 match other { Value::String(s) => s.to_string(), v => v.to_json() }
             )))
         }
-    }
+    };
     match (result, error_output) {
         (Some(_), Some(_)) => Err(invalid("A test mock should have only one of the following fields: [result, errorOutput].")),
         (Some(Value::String(text)), None) => match json::parse(text) {
-            Ok(v) => Ok((Some(MockOutcome::Return(v)), Some(text.to_string()))),
+            Ok(v) => Ok((Some(MockOutcome::Return(v)), Some(text.to_string()), mode)),
             Err(_) => Err(invalid("Mocked result must be valid JSON")),
         },
         (Some(_), None) => Err(invalid("Mocked result must be valid JSON")),
         (None, Some(e)) => {
             let field = |k: &str| e.get(k).and_then(Value::as_str).map(Rc::from);
-            Ok((Some(MockOutcome::Throw { error: field("error"), cause: field("cause") }), None))
+            Ok((Some(MockOutcome::Throw { error: field("error"), cause: field("cause") }), None, None))
         }
         (None, None) => Err(invalid("A test mock should have one of the following fields: [result, errorOutput].")),
     }
