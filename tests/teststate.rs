@@ -45,8 +45,9 @@ fn debug_shows_the_stages_aws_shows_for_a_pass_state() {
 
 #[test]
 fn a_mocked_result_the_state_does_not_reshape_comes_back_verbatim() {
-    let out =
-        answer(r#"{"definition": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}, "mock": {"result": "[1, 4, 9]"}}"#);
+    let out = answer(
+        r#"{"definition": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}, "mock": {"result": "[1, 4, 9]", "fieldValidationMode": "NONE"}}"#,
+    );
     assert_eq!(out, r#"{"status":"SUCCEEDED","output":"[1, 4, 9]"}"#);
 }
 
@@ -113,4 +114,22 @@ fn trace_without_reveal_secrets_is_valid_and_reveal_secrets_with_a_mock_is_not()
         ),
         r#"{"exception":{"code":"ValidationException","message":"TestState does not support RevealSecrets when a mock is specified."}}"#
     );
+}
+
+#[test]
+fn strict_validation_checks_the_service_shape_and_present_only_the_fields_given() {
+    let req = |result: &str, mode: &str| {
+        format!(
+            r#"{{"definition": {{"Type": "Task", "Resource": "arn:aws:states:::states:startExecution", "End": true}}, "mock": {{"result": "{result}", "fieldValidationMode": "{mode}"}}}}"#
+        )
+    };
+    let missing =
+        r#"{"exception":{"code":"ValidationException","message":"Mock result schema validation error: Required field 'ExecutionArn' is missing"}}"#;
+    assert_eq!(answer(&req("{}", "STRICT")), missing);
+    assert!(answer(&req("{}", "PRESENT")).starts_with(r#"{"status":"SUCCEEDED""#));
+    assert_eq!(
+        answer(&req(r#"{\"StartDate\": true}"#, "PRESENT")),
+        r#"{"exception":{"code":"ValidationException","message":"Mock result schema validation error: Field 'StartDate' must be a string"}}"#
+    );
+    assert!(answer(&req(r#"{\"StartDate\": true}"#, "NONE")).starts_with(r#"{"status":"SUCCEEDED""#));
 }
