@@ -6,7 +6,7 @@
 // definition can freeze the tab. Everything the user typed (or the engine
 // echoes back) reaches the page as text, never as HTML.
 
-import init, { validate, Simulator } from "../../pkg/asl_sim.js";
+import init, { validate, Simulator, testState } from "../../pkg/asl_sim.js";
 import { h, toast, download } from "./dom.js";
 import { runInSlices } from "./run-loop.js";
 import { createEditor, jsonError } from "./editors.js";
@@ -15,6 +15,7 @@ import { HistoryView, formatElapsed } from "./history-view.js";
 import { TimelineView } from "./timeline.js";
 import { Inspector } from "./inspector.js";
 import { PendingPanel } from "./pending.js";
+import { TestStatePanel } from "./test-state.js";
 import { Trace, millis, indexStates } from "./trace.js";
 import { readFragment, compressedFragment, validState } from "./share.js";
 import { EXAMPLES, DEFAULT_EXAMPLE, exampleState } from "./examples.js";
@@ -252,6 +253,7 @@ const inspector = new Inspector($("inspector"), {
   onBreakpoint: (name) => toggleBreakpoint(name),
   onRunTo: (name) => runToBreakpoint(new Set([name])),
 });
+const testStatePanel = new TestStatePanel($("test-state-panel"), { testState });
 const pending = new PendingPanel($("pending"), {
   onSuccess: (token, output) => answer(() => page.execution.sendTaskSuccess(token, output)),
   onFailure: (token, error, cause) => answer(() => page.execution.sendTaskFailure(token, error, cause)),
@@ -556,6 +558,7 @@ function renderInspector() {
   const name = page.selected;
   if (!name) {
     inspector.show({});
+    testStatePanel.show({});
     return;
   }
   const states = indexStates(page.definition);
@@ -578,6 +581,14 @@ function renderInspector() {
   }
   const entries = page.trace.byState.get(name) ?? [];
   const status = graph.nodes.get(name)?.g.dataset.status ?? page.trace.statusOf(name);
+  const stages = inspection ?? {};
+  const callsOut = ["Task", "Map", "Parallel"].includes(state.Type);
+  testStatePanel.show({
+    name,
+    definition: editors.definition.text,
+    input: "input" in stages ? JSON.stringify(stages.input) : editors.input.text,
+    result: callsOut && "result" in stages ? stages.result : undefined,
+  });
   inspector.show({
     name,
     state,
