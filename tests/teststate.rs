@@ -133,3 +133,23 @@ fn strict_validation_checks_the_service_shape_and_present_only_the_fields_given(
     );
     assert!(answer(&req(r#"{\"StartDate\": true}"#, "NONE")).starts_with(r#"{"status":"SUCCEEDED""#));
 }
+
+#[test]
+fn a_task_without_a_mock_is_refused_since_no_service_is_called() {
+    let task = r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}"#;
+    assert_eq!(
+        answer(&format!(r#"{{"definition": {task}}}"#)),
+        r#"{"exception":{"code":"ValidationException","message":"RoleArn must be specified when testing a Task state"}}"#
+    );
+    assert!(answer(&format!(r#"{{"definition": {task}, "roleArn": "arn:aws:iam::1:role/r"}}"#)).contains(r#""code":"MockRequired""#));
+}
+
+#[test]
+fn a_wait_state_shows_its_input_path_and_goes_on_to_its_next_state() {
+    assert_eq!(
+        answer(
+            r#"{"definition": {"Type": "Wait", "Seconds": 5, "InputPath": "$.a", "Next": "X"}, "input": "{\"a\": 1}", "inspectionLevel": "DEBUG"}"#
+        ),
+        r#"{"status":"SUCCEEDED","output":"1","nextState":"X","inspectionData":{"input":"{\"a\": 1}","afterInputPath":"1"}}"#
+    );
+}

@@ -131,6 +131,13 @@ pub fn read(request: &Value) -> Result<Request, ApiError> {
     if matches!(st.kind, StateKind::Task(_)) && mock.is_none() && role_arn.is_none() {
         return Err(invalid("RoleArn must be specified when testing a Task state"));
     }
+    if matches!(st.kind, StateKind::Task(_)) && mock.is_none() {
+        // AWS would call the service here; the simulator calls none.
+        return Err(ApiError::new(
+            "MockRequired",
+            "asl-sim calls no AWS service: give the Task state's result as mock.result, or its failure as mock.errorOutput",
+        ));
+    }
     if let (Some(n), Some(MockOutcome::Return(Value::Array(items)))) = (map_iteration_failure_count, &mock) {
         if matches!(st.kind, StateKind::Map(_)) && n as usize > items.len() {
             return Err(invalid("Map iteration failure count must be less than or equal to the number of Map iterations"));
@@ -175,8 +182,11 @@ fn machine_and_state(text: &str, state_name: Option<&str>) -> Result<(StateMachi
     let full_text = match state_name {
         Some(_) => text.to_string(),
         None => {
-            let state = json::parse(text).map_err(|e| ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition: '{e}'")))?;
-            lone_state_machine(&state)
+            // Text that is not JSON gets the parser's own diagnostic (INVALID_JSON_DESCRIPTION).
+            match json::parse(text) {
+                Ok(state) => lone_state_machine(&state),
+                Err(_) => text.to_string(),
+            }
         }
     };
     let outcome = definition::parse(&full_text);
@@ -184,7 +194,8 @@ fn machine_and_state(text: &str, state_name: Option<&str>) -> Result<(StateMachi
     let machine = match (outcome.machine, first_error) {
         (Some(m), None) => m,
         (_, Some(d)) => {
-            return Err(ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition: '{}: {} at {}'", d.code, d.message, d.pointer)))
+            let at = if d.pointer.is_empty() { String::new() } else { format!(" at {}", d.pointer) };
+            return Err(ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition: '{}: {}{at}'", d.code, d.message)));
         }
         (None, None) => return Err(ApiError::new("InvalidDefinition", "Invalid State Machine Definition")),
     };
