@@ -132,12 +132,13 @@ impl Simulator {
                     (TestStatus::Failed, None, ex.error.as_deref().map(String::from), ex.cause.as_deref().map(String::from))
                 }
                 // A state that neither ended nor failed within the budget (it waits for the
-                // outside world): TestState reports it as failed.
+                // outside world, which `crate::teststate` refuses up front for Tasks without a
+                // mock): reported as failed rather than left hanging.
                 Status::Running | Status::Paused | Status::Succeeded => (
                     TestStatus::Failed,
                     None,
                     Some("States.Runtime".into()),
-                    Some("The state did not finish: a Task with no mock waits for a service that asl-sim does not call.".into()),
+                    Some("The state did not finish: it waits for an answer from outside the simulator.".into()),
                 ),
             },
         };
