@@ -117,6 +117,11 @@ conformance() {
   need_shared && "$TARGET_DIR/debug/asl-sim" test "$SHARED/conformance/localstack" --ignore tests/conformance-ignore.txt
 }
 step "conformance (AWS-recorded cases)" conformance
+# The AWS-recorded TestState calls: each request replayed, the answer compared with AWS's.
+teststate_conformance() {
+  need_shared && "$TARGET_DIR/debug/asl-sim" test "$SHARED/conformance/localstack-extra/teststate" --ignore tests/teststate-ignore.txt
+}
+step "TestState conformance (AWS-recorded calls)" teststate_conformance
 
 echo
 say "summary"

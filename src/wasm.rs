@@ -805,3 +805,60 @@ mod heap {
     #[global_allocator]
     static GLOBAL: Geometric = Geometric;
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const TESTSTATE_TYPES: &'static str = r#"
+/** The body of AWS's TestState request. `input`, `variables`, `context` and `mock.result` are JSON text, as AWS takes them. */
+export interface TestStateRequest {
+  /** One state (tested as `StateName`), or a whole machine with `stateName`: JSON text or a value. */
+  definition: string | Json;
+  stateName?: string;
+  input?: string;
+  inspectionLevel?: "INFO" | "DEBUG" | "TRACE";
+  revealSecrets?: boolean;
+  roleArn?: string;
+  variables?: string;
+  context?: string;
+  mock?: { result?: string; errorOutput?: { error?: string; cause?: string }; fieldValidationMode?: "STRICT" | "PRESENT" | "NONE" };
+  stateConfiguration?: { retrierRetryCount?: number; errorCausedByState?: string; mapIterationFailureCount?: number; mapItemReaderData?: string };
+}
+
+/** TestState's answer in its wire form (JSON text where AWS sends text), or the exception AWS raises for the request. */
+export type TestStateResponse =
+  | {
+      status: "SUCCEEDED" | "FAILED" | "RETRIABLE" | "CAUGHT_ERROR";
+      output?: string;
+      error?: string;
+      cause?: string;
+      nextState?: string;
+      /** DEBUG and TRACE only. */
+      inspectionData?: {
+        input?: string;
+        afterInputPath?: string;
+        afterParameters?: string;
+        afterArguments?: string;
+        result?: string;
+        afterResultSelector?: string;
+        afterResultPath?: string;
+        afterItemsPath?: string;
+        variables?: string;
+        maxConcurrency?: number;
+        toleratedFailureCount?: number;
+        toleratedFailurePercentage?: number;
+        errorDetails?: { catchIndex?: number; retryIndex?: number; retryBackoffIntervalSeconds?: number };
+      };
+    }
+  | { exception: { code: "ValidationException" | "InvalidDefinition" | string; message: string } };
+"#;
+
+/// AWS's TestState API: run one state (a lone state, or `stateName` of a whole machine)
+/// with the request's input, mock, context, variables and state configuration. Returns
+/// the response as `asl-sim test-state` prints it, or `{exception: {code, message}}` for a
+/// request AWS rejects; only a request that is not JSON throws.
+#[wasm_bindgen(js_name = testState, unchecked_return_type = "TestStateResponse")]
+pub fn test_state(#[wasm_bindgen(unchecked_param_type = "TestStateRequest | string")] request: JsValue) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let request = from_js(&request, "request")?;
+    let (answer, _) = crate::teststate::response_or_exception(&request);
+    to_js(&answer)
+}

@@ -18,11 +18,15 @@ macro_rules! outln {
     }};
 }
 
+#[path = "asl-sim/teststate.rs"]
+mod teststate;
+
 const USAGE: &str = "usage:
   asl-sim run DEFINITION.json [--input FILE | --input-json TEXT] [--mocks FILE] [--test-case NAME]
               [--state-machine NAME] [--seed N] [--start-time RFC3339] [--history] [--max-events N]
   asl-sim validate DEFINITION.json
   asl-sim test PATH... [--ignore FILE] [--exclude-tag TAG]... [--service-free] [--verbose]
+  asl-sim test-state REQUEST.json
   asl-sim eval --jsonata EXPR [--input FILE] [--variables FILE]
   asl-sim bench --definition DEF.json --input IN.json [--mocks MOCKS.json] [--max-events N]";
 
@@ -59,6 +63,7 @@ fn main() {
         Some("run") => run(&args[1..]),
         Some("validate") => validate(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("test-state") => teststate::command(&args[1..]),
         Some("eval") => eval(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("--help") | Some("-h") | Some("help") => outln!("{}", USAGE),
@@ -389,6 +394,9 @@ fn as_recorded(events: &[String]) -> (Vec<String>, Vec<std::ops::Range<usize>>) 
 
 /// Run one case; `Err` says how it differs from AWS.
 fn run_case(case: &Value) -> Result<(), String> {
+    if case.get("api").and_then(Value::as_str) == Some("TestState") {
+        return teststate::run_case(case);
+    }
     let def = case.get("definition").ok_or("no definition")?;
     let text = def.to_json();
     let mut options = Options::default();

@@ -68,6 +68,7 @@ impl Execution {
             self.jsonata_output(tid, a, &st.output, &raw, None, None)?
         } else {
             let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
+            self.record_stage(a, "afterInputPath", &effective);
             self.apply_path(tid, a, &st.output_path, &effective)?
         };
         a.step = Step::Exit { output, next: Transition::End, assigned: None };
@@ -85,6 +86,9 @@ impl Execution {
         let raw = a.input.clone();
         let jsonata = st.query_language == QueryLanguage::Jsonata;
         let effective = if jsonata { raw.clone() } else { self.apply_path(tid, a, &st.input_path, &raw)? };
+        if !jsonata {
+            self.record_stage(a, "afterInputPath", &effective);
+        }
         let at = match &w.wait {
             WaitFor::Seconds(s) => self.clock.saturating_add((*s as i64).saturating_mul(1000)),
             WaitFor::Timestamp(t) => *t,

@@ -81,6 +81,19 @@ impl Children {
     }
 }
 
+impl Children {
+    /// What the branches or iterations are given (after InputPath and Parameters/Arguments).
+    pub(super) fn effective(&self) -> &Value {
+        &self.effective
+    }
+    pub(super) fn item_count(&self) -> usize {
+        self.items.len()
+    }
+    pub(super) fn max_concurrency(&self) -> usize {
+        self.max_concurrency
+    }
+}
+
 impl Execution {
     /// A Parallel's input for its branches (after InputPath and Parameters/Arguments).
     pub(super) fn parallel_body(&mut self, tid: ThreadId, a: &mut Active, st: &State, p: &ParallelState) -> Result<(), Failure> {
@@ -198,7 +211,7 @@ impl Execution {
 
     /// `ToleratedFailureCount(Path)` / `ToleratedFailurePercentage(Path)`, read after
     /// `MapStateStarted` as AWS does.
-    fn tolerance(&mut self, tid: ThreadId, a: &Active, m: &MapState, effective: &Value) -> Result<(Option<u64>, Option<f64>), Failure> {
+    pub(super) fn tolerance(&mut self, tid: ThreadId, a: &Active, m: &MapState, effective: &Value) -> Result<(Option<u64>, Option<f64>), Failure> {
         let effective = effective.clone();
         let tolerated_count = match &m.tolerated_failure_count {
             None => None,

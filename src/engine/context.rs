@@ -38,10 +38,15 @@ pub(crate) struct StateContext {
     pub token: Option<Rc<str>>,
     /// `(index, value, key)` inside a Map's ItemSelector.
     pub map_item: Option<(usize, Value, Option<Rc<str>>)>,
+    /// The whole `$$`, when the caller fixed it (TestState's `context`).
+    pub fixed: Option<Value>,
 }
 
 impl StateContext {
     pub fn build(&self, base: &Value) -> Value {
+        if let Some(fixed) = &self.fixed {
+            return fixed.clone();
+        }
         let mut m = base.as_object().cloned().unwrap_or_default();
         let mut st = Map::default();
         put(&mut st, "EnteredTime", Value::from(crate::time::format_context_timestamp(self.entered_time)));

@@ -16,10 +16,12 @@ mod context;
 mod dataflow;
 mod handling;
 mod recovery;
+mod single;
 mod task;
 mod thread;
 
 pub use handling::FailureHandling;
+pub use single::{StateTest, StateTestOutcome, TestStatus};
 
 use crate::definition::{StateId, StateMachine};
 use crate::history::{ErrorCause, EventKind, History};
@@ -195,6 +197,11 @@ impl Simulator {
         Simulator { machine: Rc::new(machine), options: Rc::new(options) }
     }
 
+    /// A simulator over a validated machine shared with the caller.
+    pub fn from_shared(machine: Rc<StateMachine>, options: Options) -> Simulator {
+        Simulator { machine, options: Rc::new(options) }
+    }
+
     pub fn machine(&self) -> &StateMachine {
         &self.machine
     }
@@ -293,10 +300,25 @@ pub struct Execution {
     deadline: Option<i64>,
     /// How each failure was handled, in order (`failure_handling`).
     pub(crate) handled: Vec<handling::Handled>,
+    /// A TestState run: one state, stopped where TestState answers (`single`).
+    pub(crate) test: Option<Box<single::TestRun>>,
 }
 
 impl Execution {
     fn new(machine: Rc<StateMachine>, options: Rc<Options>, input: Value) -> Execution {
+        let start = machine.root.start_at;
+        Execution::starting_at(machine, options, input, start, Rc::new(VarScope::default()), None)
+    }
+
+    /// An execution whose top-level thread enters `start` with the variables of `vars`.
+    fn starting_at(
+        machine: Rc<StateMachine>,
+        options: Rc<Options>,
+        input: Value,
+        start: StateId,
+        vars: Rc<VarScope>,
+        test: Option<Box<single::TestRun>>,
+    ) -> Execution {
         let n = machine.states.len();
         let deadline = machine.timeout_seconds.map(|t| options.start_time.saturating_add((t as i64).saturating_mul(1000)));
         let context_base = context::base(&options, &input);
@@ -324,11 +346,11 @@ impl Execution {
             externals: Vec::new(),
             deadline,
             handled: Vec::new(),
+            test,
         };
         let role = Rc::from(ex.options.role_arn());
         ex.record(0, EventKind::ExecutionStarted(Box::new(crate::history::ExecutionStartedDetails { input: input.clone(), role_arn: role })));
-        let start = ex.machine.root.start_at;
-        let tid = ex.spawn(None, Rc::new(VarScope::default()), start, input, 0, None);
+        let tid = ex.spawn(None, vars, start, input, 0, None);
         ex.wake(tid);
         ex
     }

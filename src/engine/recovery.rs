@@ -91,7 +91,13 @@ impl Execution {
     fn retry_at(&mut self, tid: ThreadId, a: &mut Active, f: &Failure) -> Option<i64> {
         let machine = self.machine.clone();
         let (retry, _) = error_handlers(&machine.states[a.state].kind);
-        let i = handling::retrier_for(retry, &a.retries, &f.error)?;
+        let Some(i) = handling::retrier_for(retry, &a.retries, &f.error) else {
+            // TestState reports the matching retrier even when it has no attempts left.
+            if let Some(i) = retry.iter().position(|r| matches_error(&r.error_equals, &f.error)) {
+                self.test_note_retry(i, None, f);
+            }
+            return None;
+        };
         let r = &retry[i];
         let n = a.retries[i];
         a.retries[i] += 1;
@@ -101,6 +107,7 @@ impl Execution {
         if full {
             delay *= self.rng.next_f64();
         }
+        self.test_note_retry(i, Some(delay), f);
         let delay_ms = handling::to_millis(delay);
         let outcome = Outcome::Retry { retrier: i, retry: n + 1, delay_ms: Some(delay_ms), jitter_bound_ms };
         self.record_handling(tid, a.state, a.entered_event, &f.error, outcome);
@@ -119,6 +126,7 @@ impl Execution {
         };
         let c = &catch[i];
         self.record_handling(tid, a.state, a.entered_event, &f.error, Outcome::Catch { catcher: i });
+        self.test_note_catch(tid, i, &f);
         let error_output = error_output(&f);
         let caught = if st.query_language == QueryLanguage::Jsonata {
             self.jsonata_assign(tid, a, &c.assign, None, Some(&error_output))

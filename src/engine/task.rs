@@ -129,7 +129,7 @@ impl Execution {
                 self.mock_calls[a.state] += 1;
                 let submits =
                     matches!(task.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync, .. });
-                let next = match self.mocks().response(&st.name, call).cloned() {
+                let next = match self.mock_response(tid, &st.name, call) {
                     Some(resp) => {
                         let mut outcome = match resp.outcome {
                             MockOutcome::Return(v) => Ok(self.wrap_payload(&st.name, &task.resource, v)),

@@ -311,7 +311,8 @@ impl Execution {
                 *slot = Some(Box::new(Inspection { stages, variables, entered_event, ..Default::default() }));
             }
         }
-        let active = Active { state, input, ctx, entered_event, retries, step: Step::Body };
+        let mut active = Active { state, input, ctx, entered_event, retries, step: Step::Body };
+        self.test_enter(tid, &mut active);
         let boxed = match self.threads[tid].spare.take() {
             Some(mut b) => {
                 *b = active;
@@ -347,7 +348,9 @@ impl Execution {
             }
             Step::Error(f) => self.handle_error(tid, &mut a, f),
             Step::RetryWait { at } => {
-                if self.clock < at {
+                if let Some(turn) = self.test_retry_stop(tid) {
+                    turn
+                } else if self.clock < at {
                     a.step = Step::RetryWait { at };
                     self.set_timer(at, tid);
                     Turn::Stay(Flow::Block)
@@ -367,6 +370,7 @@ impl Execution {
                 | StateKind::Parallel(_)
                 | StateKind::Map(_) => mismatch(kind, "a task call"),
             },
+            Step::Children(c) if self.test_mocks_children(tid) => self.mocked_children(tid, &mut a, kind, &c),
             Step::Children(c) => match kind {
                 StateKind::Parallel(p) => self.children_step(tid, &mut a, Composite::Parallel(p), c),
                 StateKind::Map(m) => self.children_step(tid, &mut a, Composite::Map(m), c),
@@ -425,6 +429,9 @@ impl Execution {
                 Some(assigned) => EventKind::AssignedStateExited(Box::new(AssignedExit { state, output: output.clone(), assigned })),
             },
         );
+        if let Some(turn) = self.test_exit(tid, &output, next) {
+            return turn;
+        }
         let stage = match next {
             Transition::Next(n) => Stage::Enter { state: n, input: output },
             Transition::End => Stage::Complete(output),

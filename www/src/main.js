@@ -7,7 +7,7 @@
 // Everything the user typed (or the engine echoes back) reaches the page as
 // text, never as HTML.
 
-import init, { Simulator } from "../../pkg/asl_sim.js";
+import init, { Simulator, testState } from "../../pkg/asl_sim.js";
 import { h, toast } from "./dom.js";
 import { createEditor, jsonError } from "./editors.js";
 import { GraphView, legend } from "./graph.js";
@@ -15,6 +15,7 @@ import { HistoryView } from "./history-view.js";
 import { TimelineView } from "./timeline.js";
 import { Inspector } from "./inspector.js";
 import { PendingPanel } from "./pending.js";
+import { TestStatePanel, testStateView } from "./test-state.js";
 import { millis, indexStates, rebuiltContext } from "./trace.js";
 import { validState } from "./share.js";
 import { EXAMPLES, DEFAULT_EXAMPLE, exampleState } from "./examples.js";
@@ -250,6 +251,7 @@ const inspector = new Inspector($("inspector"), {
   onBreakpoint: (name) => toggleBreakpoint(name),
   onRunTo: (name) => runToBreakpoint(new Set([name])),
 });
+const testStatePanel = new TestStatePanel($("test-state-panel"), { testState });
 const pending = new PendingPanel($("pending"), {
   onSuccess: (token, output) => answer((ex) => ex.sendTaskSuccess(token, output)),
   onFailure: (token, error, cause) => answer((ex) => ex.sendTaskFailure(token, error, cause)),
@@ -426,10 +428,13 @@ function renderInspector() {
   if (!state) {
     if (name) page.selected = null;
     inspector.show({});
+    testStatePanel.show({});
     return;
   }
   const { inspection, variables } = session.inspect(name);
   const entries = session.trace.byState.get(name) ?? [];
+  const sources = { definition: editors.definition.text, executionInput: editors.input.text };
+  testStatePanel.show(testStateView({ name, state, inspection, ...sources }));
   inspector.show({
     name,
     state,
