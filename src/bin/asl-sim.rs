@@ -1,5 +1,6 @@
-//! The `asl-sim` command line: `run`, `validate`, `test`, `eval`.
-//! The only code in the crate that touches files, stdout and the environment.
+//! The `asl-sim` command line: `run`, `validate`, `test`, `conformance`, `eval`, `bench`.
+//! The only code in the crate that touches files, stdout and the environment; a
+//! subcommand of some size lives in its own file under `src/bin/cli/`.
 
 use asl_sim::definition::Severity;
 use asl_sim::json;
@@ -9,19 +10,14 @@ use std::collections::BTreeMap;
 use std::process::exit;
 use std::rc::Rc;
 
-/// `println!` that does not panic when stdout is closed (`asl-sim run … | head`).
-macro_rules! outln {
-    ($($t:tt)*) => {{
-        use std::io::Write;
-        let _ = writeln!(std::io::stdout(), $($t)*);
-    }};
-}
-
 const USAGE: &str = "usage:
   asl-sim run DEFINITION.json [--input FILE | --input-json TEXT] [--mocks FILE] [--test-case NAME]
               [--state-machine NAME] [--seed N] [--start-time RFC3339] [--history] [--max-events N]
   asl-sim validate DEFINITION.json
-  asl-sim test PATH... [--ignore FILE] [--exclude-tag TAG]... [--service-free] [--verbose]
+  asl-sim test DEFINITION --mocks MOCKCONFIG [--state-machine NAME] [--expect FILE] [--junit FILE]
+               [--coverage FILE] [--inject-errors] [--input FILE | --input-json TEXT] [--seed N] [--max-events N]
+  asl-sim conformance PATH... [--ignore FILE] [--exclude-tag TAG]... [--service-free] [--verbose]
+  asl-sim test CASES.jsonl|DIR...   (the conformance runner, as `conformance`)
   asl-sim eval --jsonata EXPR [--input FILE] [--variables FILE]
   asl-sim bench --definition DEF.json --input IN.json [--mocks MOCKS.json] [--max-events N]";
 
@@ -43,6 +39,20 @@ fn parse_json(text: &str, what: &str) -> Value {
     json::parse(text).unwrap_or_else(|e| die(format!("{} is not valid JSON: {}", what, e)))
 }
 
+#[macro_use]
+mod macros {
+    /// `println!` that does not panic when stdout is closed (`asl-sim run … | head`).
+    macro_rules! outln {
+        ($($t:tt)*) => {{
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout(), $($t)*);
+        }};
+    }
+}
+
+#[path = "cli/user_tests.rs"]
+mod user_tests;
+
 /// mimalloc instead of glibc's malloc: a run keeps its whole history and every
 /// state's output in memory (about 830 MB for pass_loop at N = 1,000,000), and
 /// mimalloc asks the kernel for transparent huge pages for its segments, so the
@@ -57,7 +67,9 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("validate") => validate(&args[1..]),
-        Some("test") => test(&args[1..]),
+        Some("test") if user_tests::is_conformance(&args[1..]) => conformance(&args[1..]),
+        Some("test") => user_tests::test(&args[1..]),
+        Some("conformance") => conformance(&args[1..]),
         Some("eval") => eval(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("--help") | Some("-h") | Some("help") => outln!("{}", USAGE),
@@ -528,10 +540,10 @@ fn trunc(s: &str) -> String {
     }
 }
 
-fn test(args: &[String]) {
+fn conformance(args: &[String]) {
     let f = flags(args, &["--ignore", "--exclude-tag"], &["--service-free", "--verbose"]);
     if f.positional.is_empty() {
-        die(format!("test takes case files or folders\n{}", USAGE));
+        die(format!("conformance takes case files or folders\n{}", USAGE));
     }
     let mut ignore: BTreeMap<String, String> = BTreeMap::default();
     if let Some(p) = f.get("--ignore") {
