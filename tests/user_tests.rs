@@ -236,3 +236,21 @@ fn conformance_is_the_conformance_runner_under_both_spellings() {
     assert_eq!(code, 1);
     assert!(out.contains("FAIL fail-1"), "{}", out);
 }
+
+#[test]
+fn the_readme_example_prints_what_the_readme_shows() {
+    let at = |f: &str| format!("{}/tests/fixtures/testing/{}", env!("CARGO_MANIFEST_DIR"), f);
+    let cov = dir().join("order-coverage.json").to_string_lossy().into_owned();
+    let (code, out, _) =
+        asl_sim(&["test", &at("order.json"), "--mocks", &at("order.mocks.json"), "--expect", &at("order.expect.json"), "--coverage", &cov]);
+    assert_eq!(code, 0, "{}", out);
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let shown = readme.split("--coverage coverage.json\n").nth(1).and_then(|s| s.split("```").next()).expect("the README's console block");
+    assert_eq!(out, shown);
+    let (_, out, _) = asl_sim(&["test", &at("order.json"), "--mocks", &at("order.mocks.json"), "--inject-errors"]);
+    assert!(
+        out.contains("PASS Charge throws CardDeclined (on SmallOrder): caught by Charge.Catch[0] → Declined; FAILED (OrderDeclined)\n"),
+        "{}",
+        out
+    );
+}
