@@ -242,7 +242,9 @@ impl Suite {
     /// One test case: its mocks (with the injection, if any), its run, its checks.
     fn run_case(&self, name: &str, injection: Option<Injection>) -> (CaseResult, Coverage) {
         let machine = self.machine();
-        let expectation = if injection.is_some() { None } else { self.expectations.iter().find(|(n, _)| n == name).map(|(_, e)| e) };
+        // An injected case runs on its base case's input, but checks none of its expectations.
+        let base_expectation = self.expectations.iter().find(|(n, _)| n == name).map(|(_, e)| e);
+        let expectation = if injection.is_some() { None } else { base_expectation };
         let case_name = match &injection {
             Some(i) => format!("{} throws {} (on {})", i.state, i.error, i.base),
             None => name.to_string(),
@@ -279,7 +281,7 @@ impl Suite {
         let mut options = self.options.base.clone();
         options.state_machine_name = self.machine_name.clone();
         options.mocks = mocks;
-        let input = expectation.and_then(|e| e.input.clone()).or_else(|| self.options.input.clone()).unwrap_or_else(Value::empty_object);
+        let input = base_expectation.and_then(|e| e.input.clone()).or_else(|| self.options.input.clone()).unwrap_or_else(Value::empty_object);
         let sim = self.simulator.with_options(options);
         let mut ex = match sim.start(input) {
             Ok(ex) => ex,
