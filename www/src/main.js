@@ -6,7 +6,7 @@
 // definition can freeze the tab. Everything the user typed (or the engine
 // echoes back) reaches the page as text, never as HTML.
 
-import init, { validate, Simulator } from "../../pkg/asl_sim.js";
+import init, { validate, Simulator, runTests } from "../../pkg/asl_sim.js";
 import { h, toast, download } from "./dom.js";
 import { runInSlices } from "./run-loop.js";
 import { createEditor, jsonError } from "./editors.js";
@@ -21,6 +21,7 @@ import { EXAMPLES, DEFAULT_EXAMPLE, exampleState } from "./examples.js";
 import { fill } from "./json-view.js";
 import { reindent } from "./json-text.js";
 import { JsonataScratch } from "./scratch.js";
+import { TestsTab } from "./tests-tab.js";
 
 const START_TIME = "2024-01-01T00:00:00.000Z";
 /** How often a long run redraws the whole page. */
@@ -838,6 +839,7 @@ const showEditorTab = setupTabs(document.querySelector(".editors .tabs"), (id) =
 function selectTab(which) {
   showEditorTab(`tab-${which}`);
 }
+new TestsTab($("pane-tests"), { runTests, definition: () => editors.definition.text, input: () => editors.input.text, mocks: () => editors.mocks.text, graph: $("graph") });
 const showBottomTab = setupTabs(document.querySelector(".bottom .tabs"), (id) => {
   // The filter is the history's; the timeline has its zoom instead.
   document.querySelector(".bottom .filter").hidden = id !== "tab-history";
