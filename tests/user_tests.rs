@@ -254,3 +254,19 @@ fn the_readme_example_prints_what_the_readme_shows() {
         out
     );
 }
+
+#[test]
+fn retries_and_catches_of_a_parallel_are_credited_by_the_error_its_branch_failed_with() {
+    let at = |f: &str| format!("{}/tests/fixtures/testing/{}", env!("CARGO_MANIFEST_DIR"), f);
+    let cov = dir().join("nested-retries-coverage.json").to_string_lossy().into_owned();
+    let (code, out, _) = asl_sim(&["test", &at("nested-retries.json"), "--mocks", &at("nested-retries.mocks.json"), "--coverage", &cov]);
+    assert_eq!(code, 0, "{}", out);
+    let c = json(&std::fs::read_to_string(&cov).unwrap());
+    // OuterTwice: P's Retry[0] twice; Other: P's Retry[1] once, then Catch[1]; InnerOnce: the inner Q's retrier.
+    assert_eq!(
+        c["counts"]["retriers"],
+        json(r#"[{"state":"P","index":0,"count":2},{"state":"P","index":1,"count":1},{"state":"Q","index":0,"count":1}]"#)
+    );
+    let catches: Vec<i64> = c["counts"]["transitions"].as_array().unwrap().iter().map(|t| t["count"].as_i64().unwrap()).collect();
+    assert_eq!(catches, vec![2, 0, 1, 0], "Next, Catch[0] (Inner), Catch[1] (Other), Catch[2] (States.ALL)");
+}

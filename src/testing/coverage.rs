@@ -10,7 +10,7 @@
 //! Parallel started again) after a failure is a retry, credited to the first retrier
 //! whose `ErrorEquals` matches the failure's error, as the engine chooses.
 
-use crate::definition::{Catcher, Retrier, Scope, StateId, StateKind, StateMachine, Transition};
+use crate::definition::{Catcher, FailField, Retrier, Scope, StateId, StateKind, StateMachine, Transition};
 use crate::engine::{matches_error, Execution};
 use crate::history::EventKind;
 use serde_json::{json, Value as Json};
@@ -150,6 +150,29 @@ fn mark(kind: &EventKind) -> Mark {
     }
 }
 
+/// The error of the latest failure before position `upto` (exclusive), scanning back in
+/// recording order until `stop` says so: a failure event's error, or the literal `Error` of
+/// a Fail state entered (a branch that ends in a Fail state records no failure event).
+fn scan_error(machine: &StateMachine, marks: &[Mark], upto: usize, mut stop: impl FnMut(&Mark) -> bool) -> Option<Rc<str>> {
+    for m in marks[..upto.min(marks.len())].iter().rev() {
+        if stop(m) {
+            return None;
+        }
+        match m {
+            Mark::Failure(Some(e)) => return Some(e.clone()),
+            Mark::Entered(x) => {
+                if let StateKind::Fail(f) = &machine.states[*x].kind {
+                    if let Some(FailField::Literal(e)) = &f.error {
+                        return Some(Rc::from(e.as_str()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The Choice rules the engine matched, by the id of the Choice's `…StateExited` event
 /// (`None`: `Default`); filled only for runs that needed it (see [`Coverage::run`]).
 pub type ChoiceLog = HashMap<u32, Option<usize>>;
@@ -251,7 +274,14 @@ impl Coverage {
                     self.state_entries[*b] += 1;
                     if let Some(Mark::Exited(a)) = at(prev) {
                         let after_failure = matches!(at(prevs[prev as usize - 1]), Some(Mark::Failure(_) | Mark::CompositeFailed));
-                        let error = if after_failure { self.error_before(&marks, &prevs, prev) } else { None };
+                        let error = match (after_failure, &machine.states[*a].kind) {
+                            (false, _) => None,
+                            // A Map's or Parallel's failure is its child's, recorded on the child's chain.
+                            (true, StateKind::Parallel(_) | StateKind::Map(_)) => {
+                                scan_error(machine, &marks, prev as usize - 1, |m| matches!(m, Mark::Entered(x) if x == a))
+                            }
+                            (true, _) => self.error_before(&marks, &prevs, prev),
+                        };
                         if let Some(k) = self.edge_taken(machine, *a, *b, prev, after_failure, error.as_deref(), choices) {
                             self.edge_counts[k] += 1;
                         }
@@ -262,7 +292,18 @@ impl Coverage {
                         continue;
                     }
                     if let Some(owner) = self.restart_owner(machine, &marks, &prevs, i) {
-                        let error = self.error_before(&marks, &prevs, (i + 1) as u32);
+                        let error = match marks[i] {
+                            Mark::TaskStart => self.error_before(&marks, &prevs, (i + 1) as u32),
+                            // What failed a Map or Parallel happened in its children since its last start.
+                            _ => {
+                                let since = prev as usize;
+                                let mut k = i;
+                                scan_error(machine, &marks, i, |_| {
+                                    k -= 1;
+                                    k < since
+                                })
+                            }
+                        };
                         if let Some(k) = self.retrier_of(machine, owner, error.as_deref()) {
                             self.retrier_counts[k] += 1;
                         }
