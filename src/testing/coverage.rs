@@ -8,7 +8,13 @@
 //! failure event and, for a Choice, the rule the engine matched (its inspection, read
 //! while stepping when two rules share a target); a task scheduled again (or a Map or
 //! Parallel started again) after a failure is a retry, credited to the first retrier
-//! whose `ErrorEquals` matches the failure's error, as the engine chooses.
+//! whose `ErrorEquals` matches the failure's error, as the engine chooses. A task's error
+//! is on its own chain of events; a Map's or Parallel's is its children's (the latest
+//! failure event since it started, or the `Error` of a Fail state a branch entered).
+//!
+//! Not seen: the iterations of a distributed Map, which run as child executions whose
+//! events the parent's history does not hold; a retry of a state that failed before its
+//! first task was scheduled (nothing records the first attempt).
 
 use crate::definition::{Catcher, FailField, Retrier, Scope, StateId, StateKind, StateMachine, Transition};
 use crate::engine::{matches_error, Execution};
