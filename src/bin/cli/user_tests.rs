@@ -26,7 +26,9 @@ pub fn is_conformance(args: &[String]) -> bool {
             }
         }
     }
-    !positional.is_empty() && positional.iter().all(|p| p.ends_with(".jsonl") || Path::new(p).is_dir())
+    // A path that does not exist goes to the conformance runner too, which names it (the
+    // shared data missing is the likely cause).
+    !positional.is_empty() && positional.iter().all(|p| p.ends_with(".jsonl") || Path::new(p).is_dir() || !Path::new(p).exists())
 }
 
 /// A file to be written at the end of the run: a temporary file beside it, created now.
