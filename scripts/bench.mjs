@@ -14,6 +14,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { benchTests } from "./bench-tests.mjs";
 
 const root = resolve(new URL("..", import.meta.url).pathname);
 const shared = resolve(root, process.env.ASL_SIM_SHARED ?? "../shared");
@@ -152,6 +153,14 @@ if (!only || only === "pass_loop") {
       console.log(`aws-local-stepfunctions ${peer.version}, pass_loop N=${peer.n}, whole process: ${Math.round(peer.rate).toLocaleString("en-US")} /s (median of ${runs}: ${peer.walls.map((w) => w.toFixed(0)).join(", ")} ms) → asl-sim is ${ratio.toFixed(1)}× its rate (target ≥ 46×)`);
     }
   }
+}
+
+// The users' test runner: 1,000 test cases over a 50-state machine in one `asl-sim test` process.
+if (!only || only === "test_suite") {
+  const r = benchTests(cli, work, { runs });
+  const ok = r.ok && r.wallMs < 2000;
+  failures += ok ? 0 : 1;
+  console.log(`\nwhole process: asl-sim test, ${r.cases} test cases over a ${r.states}-state machine, coverage on: ${r.wallMs.toFixed(0)} ms wall (median of ${runs}: ${r.walls.map((w) => w.toFixed(0)).join(", ")} ms; target < 2000)${r.ok ? "" : `  WRONG: ${r.last}`}`);
 }
 
 console.log(failures ? `\n${failures} benchmark run(s) gave a wrong result` : "\nevery run gave the expected output and transition count");

@@ -115,6 +115,13 @@ impl Mocks {
         Ok(Mocks { by_state })
     }
 
+    /// Make every call of `state` throw `error` with `cause`, whatever was configured
+    /// (the test runner's failure injection).
+    pub fn set_always_throw(&mut self, state: &str, error: &str, cause: &str) {
+        let r = MockResponse { outcome: MockOutcome::Throw { error: Some(Rc::from(error)), cause: Some(Rc::from(cause)) }, delay_seconds: 0 };
+        self.by_state.insert(state.to_string(), StateMocks { responses: vec![Some(r)], repeat_last: true, inline: false });
+    }
+
     /// Whether any mock is configured for this state.
     pub fn has(&self, state: &str) -> bool {
         self.by_state.contains_key(state)

@@ -743,6 +743,116 @@ impl JsExecution {
     }
 }
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT_TESTS: &'static str = r#"
+/** What `runTests` takes: as `asl-sim test DEFINITION --mocks MOCKCONFIG [--expect FILE] [--inject-errors]`. */
+export interface RunTestsOptions {
+  /** The state machine definition, as JSON text or a value. */
+  definition: string | Json;
+  /** A Step Functions Local MockConfigFile, as JSON text or a value: every test case of the machine runs. */
+  mockConfig: string | Json;
+  /** The MockConfigFile state machine, needed only when it has several. */
+  stateMachine?: string;
+  /** `{"<TestCase>": {status?, output?, error?, cause?, path?, input?, comment?}}`. */
+  expectations?: string | Json;
+  /** The execution input of every case without its own `input` expectation. Default `{}`. */
+  input?: string | Json;
+  /** For every Task, one more case per error its Retry and Catch name, and one `States.TaskFailed`. */
+  injectErrors?: boolean;
+}
+
+/** One test case's run. */
+export interface TestCaseResult {
+  name: string;
+  passed: boolean;
+  status: ExecutionStatus | "INVALID";
+  output?: Json;
+  error?: string;
+  cause?: string;
+  /** The top-level states entered, in order. */
+  path: string[];
+  /** Why it failed; empty when it passed. */
+  failures: string[];
+  warnings: string[];
+  events: number;
+  /** Injected cases: the Task, the error thrown, and the test case whose mocks reach the Task. */
+  injected?: { state: string; error: string; base: string };
+  /** Injected cases: the retriers that fired and catchers taken, e.g. `caught by P.Catch[0] → Fallback`. */
+  handled?: string[];
+}
+
+/** A part of the coverage report: how many there are, how many were exercised, and what was not. */
+export interface CoverageCount<Missed> { total: number; covered: number; missed: Missed[] }
+
+/** An edge of the definition; `via` is `Next`, `Default`, `Choices[i]` or `Catch[i]`. */
+export interface CoverageEdge { from: string; to: string; via: string }
+
+/** Coverage over every nesting level, as `asl-sim test --coverage` writes it. */
+export interface Coverage {
+  states: CoverageCount<string>;
+  transitions: CoverageCount<CoverageEdge>;
+  retriers: CoverageCount<{ state: string; index: number; errorEquals: string[] }>;
+  catchers: CoverageCount<{ state: string; index: number; errorEquals: string[]; next: string }>;
+  counts: {
+    states: { [name: string]: number };
+    transitions: (CoverageEdge & { count: number })[];
+    retriers: { state: string; index: number; count: number }[];
+  };
+}
+
+/** What `runTests` returns. */
+export interface TestReport {
+  stateMachine: string;
+  passed: number;
+  failed: number;
+  cases: TestCaseResult[];
+  /** Injections no test case reaches. */
+  notReached: { state: string; error: string }[];
+  coverage: Coverage;
+}
+"#;
+
+/// The recognised `runTests` option names.
+const TEST_OPTION_NAMES: [&str; 6] = ["definition", "mockConfig", "stateMachine", "expectations", "input", "injectErrors"];
+
+/// Run every test case of the machine in a MockConfigFile, as `asl-sim test` does: per-case
+/// results and coverage. Failing cases are data; bad input (no such machine, expectations
+/// naming unknown cases, an invalid definition) throws.
+#[wasm_bindgen(js_name = runTests, unchecked_return_type = "TestReport")]
+pub fn run_tests(#[wasm_bindgen(unchecked_param_type = "RunTestsOptions")] options: JsValue) -> Result<JsValue, JsValue> {
+    install_panic_hook();
+    let Some(object) = options.dyn_ref::<js_sys::Object>().filter(|o| o.is_object()) else {
+        return Err(throw("INVALID_OPTION", "runTests takes an object {definition, mockConfig, stateMachine, expectations}", &[]));
+    };
+    for key in js_sys::Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !TEST_OPTION_NAMES.contains(&key.as_str()) {
+            return Err(throw("INVALID_OPTION", &format!("unknown option `{key}` (known: {})", TEST_OPTION_NAMES.join(", ")), &[]));
+        }
+    }
+    let get =
+        |name: &str| Some(js_sys::Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED)).filter(|v| !v.is_undefined() && !v.is_null());
+    let definition = match get("definition") {
+        Some(d) => d.as_string().map(Ok).unwrap_or_else(|| from_js(&d, "definition").map(|v| v.to_json()))?,
+        None => return Err(throw("INVALID_OPTION", "runTests needs `definition`", &[])),
+    };
+    let diagnostics = crate::validate(&definition);
+    if diagnostics.iter().any(|d| d.is_error()) {
+        let list = positioned(&diagnostics, &definition)?;
+        return Err(throw("INVALID_DEFINITION", "invalid definition", &[("diagnostics", list)]));
+    }
+    let config = from_js(&get("mockConfig").ok_or_else(|| throw("INVALID_OPTION", "runTests needs `mockConfig`", &[]))?, "mockConfig")?;
+    let expectations = get("expectations").map(|e| from_js(&e, "expectations")).transpose()?;
+    let mut suite_options = crate::testing::SuiteOptions { input: get("input").map(|i| from_js(&i, "input")).transpose()?, ..Default::default() };
+    if let Some(m) = get("stateMachine") {
+        suite_options.state_machine = Some(m.as_string().ok_or_else(|| throw("INVALID_OPTION", "`stateMachine` must be a string", &[]))?);
+    }
+    suite_options.inject_errors = get("injectErrors").is_some_and(|v| v.is_truthy());
+    let suite =
+        crate::testing::Suite::new(&definition, &config, expectations.as_ref(), suite_options).map_err(|e| throw("INVALID_TESTS", &e, &[]))?;
+    to_js(&suite.run().to_json(suite.machine()))
+}
+
 /// The wasm heap grows geometrically.
 ///
 /// Rust's wasm allocator (dlmalloc) asks `memory.grow` for just what it lacks, so a long

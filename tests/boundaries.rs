@@ -174,7 +174,7 @@ fn line_of(code: &str, at: usize) -> usize {
 /// counts as importing `lib`, which only wasm.rs may; the CLI (`src/bin/`) is a crate of its
 /// own over the public API. A module missing here fails the test, so a new one is placed
 /// on purpose.
-const LAYERS: [(&str, &[&str]); 11] = [
+const LAYERS: [(&str, &[&str]); 12] = [
     ("time", &[]),
     ("rng", &[]),
     ("value", &["json"]),
@@ -185,7 +185,8 @@ const LAYERS: [(&str, &[&str]); 11] = [
     ("history", &["value", "json", "time", "rng", "definition"]),
     ("engine", &["value", "json", "time", "rng", "query", "mocks", "definition", "history"]),
     ("teststate", &["value", "json", "time", "rng", "query", "mocks", "definition", "history", "engine"]),
-    ("wasm", &["value", "json", "time", "rng", "query", "mocks", "definition", "history", "engine", "teststate", "lib"]),
+    ("testing", &["value", "json", "time", "rng", "query", "mocks", "definition", "history", "engine"]),
+    ("wasm", &["value", "json", "time", "rng", "query", "mocks", "definition", "history", "engine", "teststate", "testing", "lib"]),
 ];
 
 /// The first segment of every `crate::` path in `code` (`crate::{a, b::c}` names `a` and

@@ -29,6 +29,7 @@ use crate::mocks::Mocks;
 use crate::query::Failure;
 use crate::rng::{self, Rng};
 use crate::value::{Map, Value};
+pub use recovery::matches_error;
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::{BinaryHeap, VecDeque};
@@ -204,6 +205,12 @@ impl Simulator {
 
     pub fn machine(&self) -> &StateMachine {
         &self.machine
+    }
+
+    /// A simulator over the same validated machine with other options (parsed once, run
+    /// under many mock sets: the test runner's cases).
+    pub fn with_options(&self, options: Options) -> Simulator {
+        Simulator { machine: self.machine.clone(), options: Rc::new(options) }
     }
 
     /// Start an execution with `input`.
@@ -653,6 +660,11 @@ impl Execution {
             m.insert(Rc::from("matchedRule"), Value::int(r as i64));
         }
         Value::object(m)
+    }
+
+    /// The inspection of the state's latest run (its `entered_event` says which run), if it ran.
+    pub fn latest_inspection(&self, state: StateId) -> Option<&Inspection> {
+        self.inspections.get(state)?.as_deref()
     }
 
     /// The variables in scope at the state's latest entry.

@@ -161,7 +161,7 @@ fn abort_then(a: &mut Active, events: VecDeque<EventKind>, retry: Option<i64>, f
 
 /// AWS's `ErrorEquals` matching. `States.Runtime` ends the execution: no retrier or
 /// catcher takes it, not even one that names it (as AWS recorded).
-pub(super) fn matches_error(names: &[Rc<str>], error: &str) -> bool {
+pub fn matches_error(names: &[Rc<str>], error: &str) -> bool {
     if error == "States.Runtime" {
         return false;
     }

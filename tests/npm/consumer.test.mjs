@@ -91,6 +91,23 @@ console.log(JSON.stringify(outcome));
   assert.equal(result.Declined.error, "Order.PaymentDeclined");
 });
 
+test("a project runs every test case of its MockConfigFile with runTests, as a node:test suite would", () => {
+  const result = script("suite.mjs", `
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { initSync, runTests } from "asl-sim";
+initSync({ module: readFileSync(createRequire(import.meta.url).resolve("asl-sim/asl_sim_bg.wasm")) });
+const report = runTests({
+  definition: ${JSON.stringify(readFileSync(join(root, "tests/consumer/order.asl.json"), "utf8"))},
+  mockConfig: ${readFileSync(join(root, "tests/consumer/mocks.json"), "utf8")},
+  input: { orderId: "o-17", items: [{ sku: "book", qty: 1 }] },
+  expectations: { Declined: { status: "FAILED", error: "Order.PaymentDeclined" }, HappyPath: { output: { trackingId: "TRK-9" } } },
+});
+console.log(JSON.stringify({ passed: report.passed, failed: report.failed, names: report.cases.map((c) => c.name), missed: report.coverage.states.missed }));
+`);
+  assert.deepEqual(result, { passed: 4, failed: 0, names: ["HappyPath", "ThrottledTwice", "Declined", "Invalid"], missed: [] });
+});
+
 test("inline mocks, stepping, and a paused task answered by hand", () => {
   const result = script("steps.mjs", `
 import { readFileSync } from "node:fs";

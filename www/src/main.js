@@ -7,7 +7,7 @@
 // Everything the user typed (or the engine echoes back) reaches the page as
 // text, never as HTML.
 
-import init, { Simulator, testState } from "../../pkg/asl_sim.js";
+import init, { Simulator, testState, runTests } from "../../pkg/asl_sim.js";
 import { h, toast } from "./dom.js";
 import { createEditor, jsonError } from "./editors.js";
 import { GraphView, legend } from "./graph.js";
@@ -22,6 +22,7 @@ import { EXAMPLES, DEFAULT_EXAMPLE, exampleState } from "./examples.js";
 import { fill } from "./json-view.js";
 import { reindent } from "./json-text.js";
 import { JsonataScratch } from "./scratch.js";
+import { TestsTab } from "./tests-tab.js";
 import { Session, FINISHED } from "./session.js";
 import { ProblemsPanel, positioned, definitionProblems } from "./problems.js";
 import { Persistence, showBanner, themeButton } from "./persistence.js";
@@ -563,6 +564,7 @@ const showEditorTab = setupTabs(document.querySelector(".editors .tabs"), (id) =
 function selectTab(which) {
   showEditorTab(`tab-${which}`);
 }
+new TestsTab($("pane-tests"), { runTests, definition: () => editors.definition.text, input: () => editors.input.text, mocks: () => editors.mocks.text, graph: $("graph") });
 const showBottomTab = setupTabs(document.querySelector(".bottom .tabs"), (id) => {
   // The filter is the history's; the timeline has its zoom instead.
   document.querySelector(".bottom .filter").hidden = id !== "tab-history";

@@ -86,3 +86,17 @@ fn js_has_document() -> bool {
     }
     has_document()
 }
+
+scenario! {
+    /// Every test case of the MockConfigFile at once, as `asl-sim test` and `runTests` run
+    /// them: each ends, and together they enter every state of the workflow.
+    fn every_test_case_runs_and_together_they_cover_every_state() {
+        let mocks = asl_sim::json::parse(asl_sim_consumer::ORDER_MOCKS).unwrap();
+        let options = asl_sim::testing::SuiteOptions { input: Some(asl_sim::json::parse(ORDER).unwrap()), ..Default::default() };
+        let suite = asl_sim::testing::Suite::new(asl_sim_consumer::ORDER_WORKFLOW, &mocks, None, options).unwrap();
+        let report = suite.run();
+        assert_eq!(report.failed(), 0, "{:?}", report.cases.iter().map(asl_sim::testing::Report::line).collect::<Vec<_>>());
+        let coverage = report.coverage.to_json(suite.machine());
+        assert!(coverage["states"]["missed"].as_array().is_some_and(|m| m.is_empty()), "{coverage:#}");
+    }
+}

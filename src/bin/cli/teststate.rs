@@ -110,7 +110,9 @@ pub fn run_case(case: &Value) -> Result<(), String> {
     let expected = case.get("expected").ok_or("no expected")?;
     let (answer, _) = response_or_exception(&request);
     if let Some(want) = expected.get("exception") {
-        let got = answer.get("exception").ok_or_else(|| format!("expected exception {}, got {}", want.to_json(), super::trunc(&answer.to_json())))?;
+        let got = answer
+            .get("exception")
+            .ok_or_else(|| format!("expected exception {}, got {}", want.to_json(), crate::conformance::trunc(&answer.to_json())))?;
         for k in ["code", "message"] {
             if got.get(k) != want.get(k) {
                 return Err(format!("exception {}: expected {}, got {}", k, want.get(k).map(Value::to_json).unwrap_or_default(), got.to_json()));
@@ -123,8 +125,8 @@ pub fn run_case(case: &Value) -> Result<(), String> {
     }
     let mut got = parsed(&answer);
     let mut want = expected.clone();
-    for p in super::strs(case.get("nondeterministic")) {
-        let path = super::split_path(&p);
+    for p in crate::conformance::strs(case.get("nondeterministic")) {
+        let path = crate::conformance::split_path(&p);
         mask(&mut got, &path);
         mask(&mut want, &path);
     }
@@ -149,8 +151,8 @@ pub fn run_case(case: &Value) -> Result<(), String> {
             return Err(format!(
                 "{}: expected {}, got {}",
                 k,
-                super::trunc(&w.map(Value::to_json).unwrap_or("(none)".into())),
-                super::trunc(&g.map(Value::to_json).unwrap_or("(none)".into()))
+                crate::conformance::trunc(&w.map(Value::to_json).unwrap_or("(none)".into())),
+                crate::conformance::trunc(&g.map(Value::to_json).unwrap_or("(none)".into()))
             ));
         }
     }
