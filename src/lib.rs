@@ -12,6 +12,7 @@ pub use value::{Map, Number, Value};
 pub mod engine;
 pub mod history;
 pub mod mocks;
+pub mod s3;
 
 /// The JS API (wasm32 only): the one module that names wasm-bindgen.
 #[cfg(target_arch = "wasm32")]

@@ -18,7 +18,7 @@ macro_rules! outln {
 }
 
 const USAGE: &str = "usage:
-  asl-sim run DEFINITION.json [--input FILE | --input-json TEXT] [--mocks FILE] [--test-case NAME]
+  asl-sim run DEFINITION.json [--input FILE | --input-json TEXT] [--mocks FILE] [--test-case NAME] [--s3 FILE]
               [--state-machine NAME] [--seed N] [--start-time RFC3339] [--history] [--max-events N]
   asl-sim validate DEFINITION.json
   asl-sim test PATH... [--ignore FILE] [--exclude-tag TAG]... [--service-free] [--verbose]
@@ -108,7 +108,7 @@ impl Flags {
 fn run(args: &[String]) {
     let f = flags(
         args,
-        &["--input", "--input-json", "--mocks", "--test-case", "--state-machine", "--seed", "--start-time", "--max-events"],
+        &["--input", "--input-json", "--mocks", "--test-case", "--state-machine", "--seed", "--start-time", "--max-events", "--s3"],
         &["--history"],
     );
     let [def_path] = f.positional.as_slice() else { die(format!("run takes one definition file\n{}", USAGE)) };
@@ -123,6 +123,9 @@ fn run(args: &[String]) {
     if let Some(m) = f.get("--mocks") {
         let v = parse_json(&read(m), "the mocks file");
         options.mocks = Mocks::from_value(&v, f.get("--test-case"), f.get("--state-machine")).unwrap_or_else(|e| die(format!("mocks: {}", e)));
+    }
+    if let Some(p) = f.get("--s3") {
+        options.s3 = asl_sim::s3::S3::from_json(&read(p)).unwrap_or_else(|e| die(format!("--s3: {}", e)));
     }
     if let Some(s) = f.get("--seed") {
         options.seed = s.parse().unwrap_or_else(|_| die("--seed takes a whole number"));
@@ -150,6 +153,9 @@ fn run(args: &[String]) {
     let mut out = outcome(&ex);
     if ex.status() == Status::Paused {
         out.insert("waitingFor".into(), serde_json::to_value(&report.waiting_for).unwrap_or_default());
+    }
+    if ex.s3().has_written() {
+        out.insert("s3Written".into(), serde_json::Value::from(&ex.s3_written()));
     }
     out.insert("events".into(), ex.events().len().into());
     out.insert("transitions".into(), ex.transitions().into());
@@ -292,6 +298,10 @@ fn mask(v: &mut Value, path: &[&str]) {
         if let Some(child) = m.get_mut(*first) {
             mask(child, rest);
         }
+    } else if let (Some(items), Ok(i)) = (v.array_mut(), first.parse::<usize>()) {
+        if let Some(child) = items.get_mut(i) {
+            mask(child, rest);
+        }
     }
 }
 
@@ -418,6 +428,14 @@ fn run_case(case: &Value) -> Result<(), String> {
         cfg.insert(Rc::from("StateMachines"), Value::object(machines));
         cfg.insert(Rc::from("MockedResponses"), Value::object(responses));
         options.mocks = Mocks::from_value(&Value::object(cfg), None, None).map_err(|e| format!("mocks: {}", e))?;
+    }
+    // The buckets and objects the test created before starting the execution.
+    for b in strs(case.get("s3_buckets")) {
+        options.s3.create_bucket(&b);
+    }
+    for o in case.get("s3_fixtures").and_then(Value::as_array).unwrap_or(&[]) {
+        let field = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or("");
+        options.s3.insert(field("bucket"), field("key"), field("body"), 0);
     }
     let sim = Simulator::new(&text, options).map_err(|d| {
         let first: Vec<String> = d.iter().filter(|d| d.is_error()).take(3).map(|d| format!("{} {} at {}", d.code, d.message, d.pointer)).collect();

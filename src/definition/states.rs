@@ -806,8 +806,8 @@ impl<'a, 'v> Builder<'a, 'v> {
             None
         };
         let label = self.label(o);
-        let item_reader = self.item_reader(o);
-        let item_batcher = self.item_batcher(o);
+        let item_reader = self.item_reader(o, false);
+        let item_batcher = self.item_batcher(o, false);
         let result_writer = self.result_writer(o);
         let result_selector = self.ctx.template(o, "ResultSelector");
         let result_path = self.ctx.result_path(o, "ResultPath");
@@ -856,12 +856,17 @@ impl<'a, 'v> Builder<'a, 'v> {
         Some(label.to_string())
     }
 
-    fn item_reader(&mut self, o: &Obj) -> Option<ItemReader> {
+    /// `jsonata`: the Map is in JSONata mode (`Arguments`, `{% %}` numbers).
+    fn item_reader(&mut self, o: &Obj, jsonata: bool) -> Option<ItemReader> {
         let r = self.ctx.object(o, "ItemReader")?;
-        self.ctx.unknown_fields(&r, &["Resource", "Parameters", "ReaderConfig"], &["Arguments"]);
+        if jsonata {
+            self.ctx.unknown_fields(&r, &["Resource", "Arguments", "ReaderConfig"], &[]);
+        } else {
+            self.ctx.unknown_fields(&r, &["Resource", "Parameters", "ReaderConfig"], &["Arguments"]);
+        }
         self.ctx.required(&r, &["Resource"]);
         let resource = self.s3_resource(&r, &["getObject", "listObjectsV2"]);
-        let parameters = self.ctx.template(&r, "Parameters");
+        let parameters = if jsonata { self.jsonata_arguments(&r) } else { self.ctx.template(&r, "Parameters") };
         let mut reader_config = ReaderConfig::default();
         if let Some(c) = self.ctx.object(&r, "ReaderConfig") {
             self.ctx.unknown_fields(
@@ -896,12 +901,13 @@ impl<'a, 'v> Builder<'a, 'v> {
                     }
                 }
             }
-            reader_config.max_items = self.number_source(&c, "MaxItems", 1, 100_000_000);
+            reader_config.max_items =
+                if jsonata { self.jsonata_number(&c, "MaxItems", 1, 100_000_000) } else { self.number_source(&c, "MaxItems", 1, 100_000_000) };
         }
         Some(ItemReader { resource: resource?, parameters, reader_config })
     }
 
-    fn item_batcher(&mut self, o: &Obj) -> Option<ItemBatcher> {
+    fn item_batcher(&mut self, o: &Obj, jsonata: bool) -> Option<ItemBatcher> {
         let b = self.ctx.object(o, "ItemBatcher")?;
         let fields = ["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"];
         self.ctx.unknown_fields(
@@ -911,6 +917,12 @@ impl<'a, 'v> Builder<'a, 'v> {
         );
         if !fields.iter().any(|f| b.has(f)) {
             self.ctx.error_head(SCHEMA, &b.ptr, format!("One of these fields is required: [{}]", fields.join(", ")));
+        }
+        if jsonata {
+            let max_items_per_batch = self.jsonata_number(&b, "MaxItemsPerBatch", 1, MAX_INTEGER);
+            let max_input_bytes_per_batch = self.jsonata_number(&b, "MaxInputBytesPerBatch", 1, 262_144);
+            let batch_input = self.jsonata_field(&b, "BatchInput");
+            return Some(ItemBatcher { max_items_per_batch, max_input_bytes_per_batch, batch_input });
         }
         let max_items_per_batch = self.number_source(&b, "MaxItemsPerBatch", 1, MAX_INTEGER);
         let max_input_bytes_per_batch = self.number_source(&b, "MaxInputBytesPerBatch", 1, 262_144);
@@ -1298,8 +1310,8 @@ impl<'a, 'v> Builder<'a, 'v> {
             None => None,
         };
         let label = self.label(o);
-        let item_reader = self.item_reader(o);
-        let item_batcher = self.item_batcher(o);
+        let item_reader = self.item_reader(o, true);
+        let item_batcher = self.item_batcher(o, true);
         let result_writer = self.result_writer(o);
         let retry = self.retriers(o);
         let catch = self.jsonata_catchers(o, scope, id);

@@ -9,6 +9,7 @@
 //! `MapRun…` events instead of `MapIteration…` ones.
 
 use super::dataflow::{error_output, in_state, opt, plain, runtime, whole_number, whole_number_strict};
+use super::distributed::DataPlan;
 use super::thread::{Active, Flow, Stage, Step, Turn};
 use super::{Execution, ThreadId, VarScope};
 use crate::definition::{MapState, NumberSource, ParallelState, PercentSource, QueryLanguage, State, StateKind};
@@ -51,6 +52,14 @@ pub(crate) struct Children {
     /// What a `…StateSucceeded` names as its previous event, as AWS chains it: the last
     /// event of the branch that ended last (Parallel), the last `MapIterationSucceeded` (Map).
     last_branch_event: u64,
+    /// Distributed Map: its ItemReader, ItemBatcher and ResultWriter, evaluated.
+    plan: Option<Box<DataPlan>>,
+    /// Distributed Map: the iterations that failed within the tolerance, for ResultWriter.
+    failed_items: Vec<(usize, Failure)>,
+    /// Distributed Map: the Map Run's ARN, once `MapRunStarted` is recorded.
+    map_run_arn: Rc<str>,
+    /// Distributed Map: the result ResultWriter made (`{MapRunArn, ResultWriterDetails}`).
+    written: Option<Value>,
 }
 
 impl Children {
@@ -77,6 +86,10 @@ impl Children {
             distributed,
             run_phase: 0,
             last_branch_event: 0,
+            plan: None,
+            failed_items: Vec::new(),
+            map_run_arn: Rc::from(""),
+            written: None,
         }
     }
 }
@@ -102,7 +115,11 @@ impl Execution {
         let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
         self.record_stage(a, "afterInputPath", &effective);
         let jsonata = self.is_jsonata(a);
-        let items_value = if jsonata {
+        let plan = if m.distributed { self.data_plan(tid, a, m, &effective)? } else { None };
+        let items_value = if m.item_reader.is_some() {
+            // With an ItemReader, ItemsPath and Items have no effect (AWS records the items read).
+            Value::array(Vec::new())
+        } else if jsonata {
             let v = match &m.items {
                 Some(t) => self.jsonata(tid, a, t, "Items", None, None)?,
                 None => effective.clone(),
@@ -169,7 +186,9 @@ impl Execution {
                 }
             }
         };
-        a.step = Step::Children(Box::new(Children::new(true, effective, items, keys, max_concurrency, m.distributed)));
+        let mut children = Box::new(Children::new(true, effective, items, keys, max_concurrency, m.distributed));
+        children.plan = plan;
+        a.step = Step::Children(children);
         Ok(())
     }
 
@@ -294,6 +313,17 @@ impl Execution {
                         Ok((count, percent)) => {
                             c.tolerated_count = count;
                             c.tolerated_percent = percent;
+                            c.failed_items.clear();
+                            c.written = None;
+                            if let Some(mut plan) = c.plan.take() {
+                                plan.read = false;
+                                let limits = self.plan_limits(tid, a, m, &c.effective, &mut plan);
+                                c.plan = Some(plan);
+                                if let Err(f) = limits {
+                                    a.step = Step::Error(f);
+                                    return Turn::Stay(Flow::Yield);
+                                }
+                            }
                         }
                         Err(f) => {
                             a.step = Step::Error(f);
@@ -324,7 +354,25 @@ impl Execution {
                 "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
                 self.options.region, self.options.account, self.options.state_machine_name, st.name, self.transitions
             );
-            self.emit(tid, EventKind::MapRunStarted { map_run_arn: Rc::from(arn) });
+            c.map_run_arn = Rc::from(arn);
+            self.emit(tid, EventKind::MapRunStarted { map_run_arn: c.map_run_arn.clone() });
+            if let (Composite::Map(m), Some(mut plan)) = (of, c.plan.take()) {
+                if !plan.read {
+                    plan.read = true;
+                    match self.planned_items(m, &plan, std::mem::take(&mut c.items)) {
+                        Ok(items) => {
+                            c.results = vec![None; items.len()];
+                            c.threads = vec![None; items.len()];
+                            if plan.batch.is_some() {
+                                c.keys = None;
+                            }
+                            c.items = items;
+                        }
+                        Err(f) => c.failing = Some((f, false)),
+                    }
+                }
+                c.plan = Some(plan);
+            }
             a.step = Step::Children(c);
             return Turn::Stay(Flow::Yield);
         }
@@ -391,6 +439,7 @@ impl Execution {
                             || c.tolerated_percent.is_some_and(|p| (c.failures as f64) * 100.0 / total <= p);
                         if tolerated {
                             c.results[i] = Some(error_output(&f));
+                            c.failed_items.push((i, f));
                         } else if c.tolerated_count.is_some() || c.tolerated_percent.is_some() {
                             c.failing = Some((
                                 Failure::new("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded"),
@@ -464,6 +513,19 @@ impl Execution {
             if !c.finished {
                 c.finished = true;
                 if c.distributed && c.run_phase == 1 {
+                    if let (Composite::Map(m), Some(plan)) = (of, c.plan.take()) {
+                        let outcome = self.map_result_export(m, &plan, &c);
+                        c.plan = Some(plan);
+                        match outcome {
+                            Ok(v) => c.written = v,
+                            Err(f) => {
+                                c.finished = false;
+                                c.failing = Some((f, false));
+                                a.step = Step::Children(c);
+                                return Turn::Stay(Flow::Again);
+                            }
+                        }
+                    }
                     c.run_phase = 2;
                     self.emit(tid, EventKind::Lifecycle { event_type: "MapRunSucceeded" });
                     c.finished = false;
@@ -481,7 +543,10 @@ impl Execution {
                 a.step = Step::Children(c);
                 return Turn::Stay(Flow::Yield);
             }
-            let results = Value::array(c.results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect());
+            let results = match c.written.take() {
+                Some(v) => v,
+                None => Value::array(c.results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect()),
+            };
             let (next, rs, rp) = match of {
                 Composite::Map(m) => (m.transition, &m.result_selector, &m.result_path),
                 Composite::Parallel(p) => (p.transition, &p.result_selector, &p.result_path),
@@ -494,6 +559,25 @@ impl Execution {
         }
         a.step = Step::Children(c);
         Turn::Stay(Flow::Block)
+    }
+
+    /// The Map's result when its ResultWriter exports or formats the results (`None`: the
+    /// results array as it is).
+    fn map_result_export(&mut self, m: &MapState, plan: &DataPlan, c: &Children) -> Result<Option<Value>, Failure> {
+        let writer = match &m.result_writer {
+            Some(w) => w,
+            None => return Ok(None),
+        };
+        let mut outcomes: Vec<Result<Value, Failure>> = c.results.iter().map(|r| Ok(r.clone().unwrap_or(Value::Null))).collect();
+        for (i, f) in &c.failed_items {
+            if let Some(o) = outcomes.get_mut(*i) {
+                *o = Err(f.clone());
+            }
+        }
+        if writer.resource.is_some() {
+            return self.write_results(m, plan, &c.map_run_arn, &outcomes, &c.items).map(Some);
+        }
+        Ok(writer.writer_config.as_ref().map(|config| super::result_writer::formatted(config, &outcomes, &c.items)))
     }
 
     /// A child execution (a distributed Map's iteration) reached the event limit: it
