@@ -36,6 +36,10 @@ impl Object {
     }
 }
 
+/// The request ids S3 would put in an error's text; fixed, as nothing here is random.
+const REQUEST_ID: &str = "ASLSIM0000000000";
+const EXTENDED_REQUEST_ID: &str = "asl-sim/in-memory-s3";
+
 /// What S3 answers when a request cannot be served, as the SDK names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum S3Error {
@@ -64,7 +68,7 @@ impl S3Error {
     }
     /// The cause text as the SDK renders a service error.
     pub fn sdk_cause(&self) -> String {
-        format!("{} (Service: S3, Status Code: 404, Request ID: 00000000000000000000, Error Code: {})", self.message(), self.code())
+        format!("{} (Service: S3, Status Code: 404, Request ID: {}, Extended Request ID: {})", self.message(), REQUEST_ID, EXTENDED_REQUEST_ID)
     }
 }
 

@@ -809,6 +809,9 @@ impl<'a, 'v> Builder<'a, 'v> {
         let item_reader = self.item_reader(o, false);
         let item_batcher = self.item_batcher(o, false);
         let result_writer = self.result_writer(o);
+        if !distributed {
+            self.distributed_only(o);
+        }
         let result_selector = self.ctx.template(o, "ResultSelector");
         let result_path = self.ctx.result_path(o, "ResultPath");
         let retry = self.retriers(o);
@@ -834,6 +837,16 @@ impl<'a, 'v> Builder<'a, 'v> {
             item_batcher,
             result_writer,
         })))
+    }
+
+    /// Fields an INLINE Map may not have. (AWS records ToleratedFailure* on INLINE Maps as
+    /// accepted, so they are not among them.)
+    fn distributed_only(&mut self, o: &Obj) {
+        for field in ["ItemReader", "ItemBatcher", "ResultWriter"] {
+            if o.has(field) {
+                self.ctx.error_value(SCHEMA, &o.at(field), format!("The field '{}' is only supported when 'Mode' is 'DISTRIBUTED'", field));
+            }
+        }
     }
 
     /// A Map's `Label` (named in Map Run ARNs): at most 40 characters, none of AWS's reserved ones, unique.
@@ -1313,6 +1326,9 @@ impl<'a, 'v> Builder<'a, 'v> {
         let item_reader = self.item_reader(o, true);
         let item_batcher = self.item_batcher(o, true);
         let result_writer = self.result_writer(o);
+        if !distributed {
+            self.distributed_only(o);
+        }
         let retry = self.retriers(o);
         let catch = self.jsonata_catchers(o, scope, id);
         let transition = self.transition(o, scope, id);

@@ -19,6 +19,14 @@ use crate::value::Value;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+/// A distributed Map's `Label`, which names its Map Runs in place of the state's name.
+fn m_label<'m>(of: Composite<'m>) -> Option<&'m str> {
+    match of {
+        Composite::Map(m) => m.label.as_deref(),
+        Composite::Parallel(_) => None,
+    }
+}
+
 /// The state whose children are running.
 #[derive(Clone, Copy)]
 pub(super) enum Composite<'m> {
@@ -352,7 +360,11 @@ impl Execution {
             c.run_phase = 1;
             let arn = format!(
                 "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
-                self.options.region, self.options.account, self.options.state_machine_name, st.name, self.transitions
+                self.options.region,
+                self.options.account,
+                self.options.state_machine_name,
+                m_label(of).unwrap_or(&st.name),
+                self.transitions
             );
             c.map_run_arn = Rc::from(arn);
             self.emit(tid, EventKind::MapRunStarted { map_run_arn: c.map_run_arn.clone() });

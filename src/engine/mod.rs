@@ -18,6 +18,7 @@ mod distributed;
 mod item_reader;
 mod recovery;
 mod result_writer;
+mod s3_tasks;
 mod task;
 mod thread;
 
