@@ -808,7 +808,7 @@ impl<'a, 'v> Builder<'a, 'v> {
         let label = self.label(o);
         let item_reader = self.item_reader(o, false);
         let item_batcher = self.item_batcher(o, false);
-        let result_writer = self.result_writer(o);
+        let result_writer = self.result_writer(o, false);
         if !distributed {
             self.distributed_only(o);
         }
@@ -943,14 +943,19 @@ impl<'a, 'v> Builder<'a, 'v> {
         Some(ItemBatcher { max_items_per_batch, max_input_bytes_per_batch, batch_input })
     }
 
-    fn result_writer(&mut self, o: &Obj) -> Option<ResultWriter> {
+    fn result_writer(&mut self, o: &Obj, jsonata: bool) -> Option<ResultWriter> {
         let w = self.ctx.object(o, "ResultWriter")?;
-        self.ctx.unknown_fields(&w, &["Resource", "Parameters", "WriterConfig"], &["Arguments"]);
+        let arguments = if jsonata { "Arguments" } else { "Parameters" };
+        if jsonata {
+            self.ctx.unknown_fields(&w, &["Resource", "Arguments", "WriterConfig"], &[]);
+        } else {
+            self.ctx.unknown_fields(&w, &["Resource", "Parameters", "WriterConfig"], &["Arguments"]);
+        }
         if !w.has("Resource") && !w.has("WriterConfig") {
             self.ctx.error_head(SCHEMA, &w.ptr, "One of these fields is required: [Resource, WriterConfig]".into());
         }
         let resource = if w.has("Resource") {
-            self.ctx.required(&w, &["Parameters"]);
+            self.ctx.required(&w, &[arguments]);
             self.s3_resource(&w, &["putObject"])
         } else {
             None
@@ -960,7 +965,7 @@ impl<'a, 'v> Builder<'a, 'v> {
             self.ctx.string(&p, "Bucket");
             self.ctx.string(&p, "Prefix");
         }
-        let parameters = self.ctx.template(&w, "Parameters");
+        let parameters = if jsonata { self.jsonata_arguments(&w) } else { self.ctx.template(&w, "Parameters") };
         let writer_config = self.ctx.object(&w, "WriterConfig").and_then(|c| {
             self.ctx.unknown_fields(&c, &["OutputType", "Transformation"], &[]);
             self.ctx.required(&c, &["OutputType", "Transformation"]);
@@ -1325,7 +1330,7 @@ impl<'a, 'v> Builder<'a, 'v> {
         let label = self.label(o);
         let item_reader = self.item_reader(o, true);
         let item_batcher = self.item_batcher(o, true);
-        let result_writer = self.result_writer(o);
+        let result_writer = self.result_writer(o, true);
         if !distributed {
             self.distributed_only(o);
         }

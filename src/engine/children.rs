@@ -511,7 +511,9 @@ impl Execution {
                 EventKind::MapIteration { event_type: "MapIterationStarted", state: a.state as u32, index: i as u32 },
             );
             let last = self.threads[tid].last_event;
-            let scope = Rc::new(VarScope { vars: Default::default(), parent: Some(self.threads[tid].vars.clone()) });
+            // A distributed Map's child executions do not see the parent's variables.
+            let parent = if c.distributed { None } else { Some(self.threads[tid].vars.clone()) };
+            let scope = Rc::new(VarScope { vars: Default::default(), parent });
             let child_execution = if c.distributed { Some(None) } else { self.child_execution_of(tid) };
             let child = self.spawn(Some((tid, i)), scope, m.processor.start_at, input, last, child_execution);
             c.threads[i] = Some(child);

@@ -116,7 +116,7 @@ pub(crate) fn call(s3: &mut S3, action: &str, params: &Value, now: i64) -> Optio
             let listed = s3.list(bucket, prefix, after).map_err(sdk)?;
             let truncated = listed.len() > max_keys;
             let page: Vec<Value> = listed.iter().take(max_keys).map(|(k, o)| entry(k, o)).collect();
-            let last = listed.iter().take(max_keys).last().map(|(k, _)| k.to_string());
+            let last = listed[..listed.len().min(max_keys)].last().map(|(k, _)| k.to_string());
             let mut pairs = vec![("Contents", Value::array(page.clone())), ("IsTruncated", Value::Bool(truncated))];
             if action == "listObjectsV2" {
                 pairs.push(("KeyCount", Value::int(page.len() as i64)));
