@@ -27,6 +27,14 @@ fn m_label<'m>(of: Composite<'m>) -> Option<&'m str> {
     }
 }
 
+/// A Map Run's id, UUID-shaped as AWS's are, from the seed, the state and the transition
+/// count (no random draw, so runs without a distributed Map keep their random sequence).
+fn map_run_id(seed: u64, state: usize, transitions: u64) -> String {
+    let hi = crate::rng::mix(seed ^ crate::rng::mix(state as u64 ^ 0x6d61_7052_756e));
+    let lo = crate::rng::mix(hi ^ transitions);
+    format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xffff, hi & 0xfff, 0x8000 | (lo >> 48) & 0x3fff, lo & 0xffff_ffff_ffff)
+}
+
 /// The state whose children are running.
 #[derive(Clone, Copy)]
 pub(super) enum Composite<'m> {
@@ -364,7 +372,7 @@ impl Execution {
                 self.options.account,
                 self.options.state_machine_name,
                 m_label(of).unwrap_or(&st.name),
-                self.transitions
+                map_run_id(self.options.seed, a.state, self.transitions)
             );
             c.map_run_arn = Rc::from(arn);
             self.emit(tid, EventKind::MapRunStarted { map_run_arn: c.map_run_arn.clone() });
