@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 /// The largest object AWS's ItemReader reads (10 GB for JSON and CSV); kept as a
 /// guard here, though an in-memory S3 holds far less.
-const MAX_OBJECT_BYTES: usize = 10 * 1024 * 1024 * 1024;
+const MAX_OBJECT_BYTES: u64 = 10 * 1024 * 1024 * 1024;
 
 /// AWS's error for anything that stops the ItemReader.
 pub(crate) const ITEM_READER_FAILED: &str = "States.ItemReaderFailed";
@@ -90,7 +90,7 @@ fn listing_entry(key: &str, o: &crate::s3::Object) -> Value {
 
 /// The items in one object's body, by `InputType` (JSON when absent).
 fn parse_body(s3: &S3, body: &str, key: &str, config: &ReaderConfig, limit: usize) -> Result<Vec<Value>, Failure> {
-    if body.len() > MAX_OBJECT_BYTES {
+    if body.len() as u64 > MAX_OBJECT_BYTES {
         return Err(failed(format!("The object '{}' exceeds the ItemReader's maximum size of 10 GB", key)));
     }
     match config.input_type.as_deref().unwrap_or("JSON") {

@@ -49,7 +49,9 @@ fn described(map_run_arn: &str, index: usize, input: &Value, result: &Result<Val
         }
     }
     pairs.push(("StartDate", date.clone()));
-    pairs.push(("StateMachineArn", Value::string(&map_run_arn.replacen(":mapRun:", ":stateMachine:", 1))));
+    // The Map Run's state machine: `stateMachine:<machine>/<label>`, without the run id.
+    let machine = map_run_arn.replacen(":mapRun:", ":stateMachine:", 1);
+    pairs.push(("StateMachineArn", Value::string(machine.rsplit_once(':').map_or(machine.as_str(), |(m, _)| m))));
     pairs.push(("Status", Value::string(if result.is_ok() { "SUCCEEDED" } else { "FAILED" })));
     pairs.push(("StopDate", date));
     obj(pairs)
