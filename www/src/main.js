@@ -21,6 +21,7 @@ import { EXAMPLES, DEFAULT_EXAMPLE, exampleState } from "./examples.js";
 import { fill } from "./json-view.js";
 import { reindent } from "./json-text.js";
 import { JsonataScratch } from "./scratch.js";
+import { S3Editor } from "./s3-editor.js";
 
 const START_TIME = "2024-01-01T00:00:00.000Z";
 /** How often a long run redraws the whole page. */
@@ -44,8 +45,8 @@ const page = {
   /** the parsed definition (last one that parsed), for the graph and Retry/Catch lookups */
   definition: null,
   definitionOk: false,
-  /** problems per editor: {definition: [], input: [], mocks: []} */
-  problems: { definition: [], input: [], mocks: [] },
+  /** problems per editor: {definition: [], input: [], mocks: [], s3: []} */
+  problems: { definition: [], input: [], mocks: [], s3: [] },
   simulator: null,
   execution: null,
   /** the history so far, as read from the engine (a cache: the engine has the truth) */
@@ -89,6 +90,7 @@ const editors = {
   definition: createEditor($("pane-definition"), { text: "", label: "State machine definition (JSON)", testid: "definition-editor", onChange: () => edited("definition"), onKey: editorKeys }),
   input: createEditor($("input-editor"), { text: "", label: "Execution input (JSON)", testid: "input-editor", onChange: () => edited("input"), onKey: editorKeys }),
   mocks: createEditor($("mock-editor"), { text: "", label: "Mocks (JSON): inline form or a MockConfigFile", testid: "mocks-editor", onChange: () => edited("mocks"), onKey: editorKeys }),
+  s3: new S3Editor($("pane-s3"), { onChange: () => edited("s3"), onKey: editorKeys }),
 };
 
 const scratch = new JsonataScratch({
@@ -106,6 +108,7 @@ function applyEdits() {
   if (which.has("definition")) checkDefinition();
   if (which.has("input")) checkInput();
   if (which.has("mocks")) checkMocks();
+  if (which.has("s3")) page.problems.s3 = editors.s3.check();
   rebuildSimulator();
   resetExecution();
   saveToUrl();
@@ -182,7 +185,7 @@ function rebuildSimulator() {
   page.simulator?.free();
   page.simulator = null;
   page.problems.options = [];
-  if (!page.definitionOk || page.problems.mocks.length || page.problems.input.length) {
+  if (!page.definitionOk || page.problems.mocks.length || page.problems.input.length || page.problems.s3?.length) {
     showProblems();
     return;
   }
@@ -193,6 +196,7 @@ function rebuildSimulator() {
       testCase: page.testCase,
       stateMachine: page.stateMachine,
       seed: page.seed,
+      s3: editors.s3.option(),
     });
   } catch (e) {
     if (e.code === "INVALID_DEFINITION") {
@@ -227,6 +231,7 @@ function showProblems() {
   for (const d of page.problems.definition) add("definition", d);
   for (const d of page.problems.input) add("input", { ...d, line: d.line ?? lineOf(editors.input.text, d.from), column: d.column ?? columnOf(editors.input.text, d.from) });
   for (const d of page.problems.mocks) add("mocks", { ...d, line: d.line ?? lineOf(editors.mocks.text, d.from), column: d.column ?? columnOf(editors.mocks.text, d.from) });
+  for (const d of page.problems.s3 ?? []) add("s3", { ...d, line: d.line ?? lineOf(editors.s3.text, d.from), column: d.column ?? columnOf(editors.s3.text, d.from) });
   for (const d of page.problems.options ?? []) add(d.editor ?? "mocks", d);
   ui.diagnostics.replaceChildren(...items);
   const errors = items.filter((i) => i.classList.contains("error")).length;
@@ -509,6 +514,7 @@ function render() {
   timeline.set(trace, millis(report?.clock ?? START_TIME));
   pending.show(page.running ? [] : report?.waitingFor ?? []);
   renderResult(status, report);
+  editors.s3.showWritten(page.execution);
   renderInspector();
   updateControls();
 }
@@ -667,6 +673,7 @@ function currentState() {
     definition: editors.definition.text,
     input: editors.input.text,
     mocks: editors.mocks.text,
+    s3: editors.s3.text.trim() === "" ? undefined : editors.s3.text,
     seed: page.seed,
     testCase: page.testCase,
     stateMachine: page.stateMachine,
@@ -693,6 +700,8 @@ function load(state, example = null) {
   editors.definition.set(state.definition ?? "");
   editors.input.set(state.input ?? "{}");
   editors.mocks.set(state.mocks ?? "");
+  editors.s3.set(state.s3 ?? "");
+  page.problems.s3 = editors.s3.check();
   clearTimeout(editTimer);
   editTimer = null;
   pendingEdits.clear();
@@ -973,6 +982,7 @@ window.aslSim = {
   setDefinition: (text) => (editors.definition.set(text), flush()),
   setInput: (text) => (editors.input.set(text), flush()),
   setMocks: (text) => (editors.mocks.set(text), flush()),
+  setS3: (text) => (editors.s3.set(text), flush()),
   /** The scratch panel: {expression, variables, against}; each field optional. */
   setJsonata: (state) => scratch.set(state),
   openJsonata: openScratch,
