@@ -379,7 +379,9 @@ impl Execution {
             if let (Composite::Map(m), Some(mut plan)) = (of, c.plan.take()) {
                 if !plan.read {
                     plan.read = true;
-                    match self.planned_items(m, &plan, std::mem::take(&mut c.items)) {
+                    // The items before batching, kept for a retry of the state to batch again.
+                    let source = plan.source.get_or_insert_with(|| std::mem::take(&mut c.items)).clone();
+                    match self.planned_items(m, &plan, source) {
                         Ok(items) => {
                             c.results = vec![None; items.len()];
                             c.threads = vec![None; items.len()];

@@ -27,6 +27,8 @@ pub(crate) struct DataPlan {
     pub writer: Option<Value>,
     /// The items were read (and batched).
     pub read: bool,
+    /// A Map without an ItemReader: its items from the input, before batching.
+    pub source: Option<Vec<Value>>,
 }
 
 impl Execution {
