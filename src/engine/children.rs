@@ -9,7 +9,7 @@
 //! `MapRun…` events instead of `MapIteration…` ones.
 
 use super::dataflow::{error_output, in_state, opt, plain, runtime, whole_number, whole_number_strict};
-use super::distributed::DataPlan;
+use super::distributed::{batches, DataPlan};
 use super::thread::{Active, Flow, Stage, Step, Turn};
 use super::{Execution, ThreadId, VarScope};
 use crate::definition::{MapState, NumberSource, ParallelState, PercentSource, QueryLanguage, State, StateKind};
@@ -76,6 +76,8 @@ pub(crate) struct Children {
     map_run_arn: Rc<str>,
     /// Distributed Map: the result ResultWriter made (`{MapRunArn, ResultWriterDetails}`).
     written: Option<Value>,
+    /// The items already went through the ItemSelector (batching applies it to each item first).
+    selected: bool,
 }
 
 impl Children {
@@ -106,6 +108,7 @@ impl Children {
             failed_items: Vec::new(),
             map_run_arn: Rc::from(""),
             written: None,
+            selected: false,
         }
     }
 }
@@ -383,12 +386,29 @@ impl Execution {
                     let source = plan.source.get_or_insert_with(|| std::mem::take(&mut c.items)).clone();
                     match self.planned_items(m, &plan, source) {
                         Ok(items) => {
-                            c.results = vec![None; items.len()];
-                            c.threads = vec![None; items.len()];
-                            if plan.batch.is_some() {
+                            c.items = items;
+                            c.selected = false;
+                            if let Some((per_batch, bytes, input)) = &plan.batch {
+                                // AWS applies the ItemSelector to each item, then batches.
+                                if let Some(sel) = &m.item_selector {
+                                    let mut selected = Vec::with_capacity(c.items.len());
+                                    for (i, item) in c.items.iter().enumerate() {
+                                        match self.select_item(tid, a, sel, &c, i, item.clone()) {
+                                            Ok(v) => selected.push(v),
+                                            Err(f) => {
+                                                c.failing = Some((f, false));
+                                                break;
+                                            }
+                                        }
+                                    }
+                                    c.items = selected;
+                                }
+                                c.items = batches(std::mem::take(&mut c.items), *per_batch, *bytes, input.as_ref());
+                                c.selected = true;
                                 c.keys = None;
                             }
-                            c.items = items;
+                            c.results = vec![None; c.items.len()];
+                            c.threads = vec![None; c.items.len()];
                         }
                         Err(f) => c.failing = Some((f, false)),
                     }
@@ -483,35 +503,17 @@ impl Execution {
         if let (Composite::Map(m), true) = (of, admits) {
             let i = c.next;
             let item = c.items[i].clone();
-            let input = match &m.item_selector {
+            let selector = if c.selected { None } else { m.item_selector.as_ref() };
+            let input = match selector {
                 None => item,
-                Some(sel) => {
-                    let mut ctx = a.ctx.clone();
-                    ctx.map_item = Some((i, item, c.keys.as_ref().map(|k| k[i].clone())));
-                    let eff = c.effective.clone();
-                    let jsonata = st.query_language == QueryLanguage::Jsonata;
-                    let input = if jsonata { a.input.clone() } else { eff };
-                    // JSONata errors here carry the state's prefix, whatever their name.
-                    let r = self.with_env(tid, &ctx, &input, |env| {
-                        if jsonata {
-                            sel.evaluate_jsonata(env, "ItemSelector").map_err(|mut f| {
-                                f.cause = in_state(&a.ctx, a.entered_event, &f.cause);
-                                f
-                            })
-                        } else {
-                            sel.evaluate(env)
-                        }
-                    });
-                    match r {
-                        Ok(v) => v,
-                        Err(f) => {
-                            let f = if f.error == "States.Runtime" { runtime(&a.ctx, a.entered_event, f.cause) } else { f };
-                            c.failing = Some((f, false));
-                            a.step = Step::Children(c);
-                            return Turn::Stay(Flow::Again);
-                        }
+                Some(sel) => match self.select_item(tid, a, sel, &c, i, item) {
+                    Ok(v) => v,
+                    Err(f) => {
+                        c.failing = Some((f, false));
+                        a.step = Step::Children(c);
+                        return Turn::Stay(Flow::Again);
                     }
-                }
+                },
             };
             c.next += 1;
             c.running += 1;
@@ -583,6 +585,29 @@ impl Execution {
         }
         a.step = Step::Children(c);
         Turn::Stay(Flow::Block)
+    }
+
+    /// The ItemSelector applied to item `i` (its value and key in `$$.Map.Item`), with the
+    /// state's prefix on its errors as AWS words them.
+    fn select_item(&mut self, tid: ThreadId, a: &Active, sel: &Template, c: &Children, i: usize, item: Value) -> Result<Value, Failure> {
+        let machine = self.machine.clone();
+        let st = &machine.states[a.state];
+        let mut ctx = a.ctx.clone();
+        ctx.map_item = Some((i, item, c.keys.as_ref().map(|k| k[i].clone())));
+        let jsonata = st.query_language == QueryLanguage::Jsonata;
+        let input = if jsonata { a.input.clone() } else { c.effective.clone() };
+        // JSONata errors here carry the state's prefix, whatever their name.
+        let r = self.with_env(tid, &ctx, &input, |env| {
+            if jsonata {
+                sel.evaluate_jsonata(env, "ItemSelector").map_err(|mut f| {
+                    f.cause = in_state(&a.ctx, a.entered_event, &f.cause);
+                    f
+                })
+            } else {
+                sel.evaluate(env)
+            }
+        });
+        r.map_err(|f| if f.error == "States.Runtime" { runtime(&a.ctx, a.entered_event, f.cause) } else { f })
     }
 
     /// The Map's result when its ResultWriter exports or formats the results (`None`: the

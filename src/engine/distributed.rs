@@ -124,10 +124,9 @@ impl Execution {
         }
     }
 
-    /// Read the items (when the Map has an ItemReader; otherwise `items` as they are)
-    /// and batch them.
+    /// Read the items (when the Map has an ItemReader; otherwise `items` as they are).
     pub(super) fn planned_items(&self, m: &MapState, plan: &DataPlan, items: Vec<Value>) -> Result<Vec<Value>, Failure> {
-        let items = match (&plan.reader, &m.item_reader) {
+        Ok(match (&plan.reader, &m.item_reader) {
             (Some((action, params)), Some(r)) => {
                 if plan.max_items < 0 {
                     return Err(Failure::new(ITEM_READER_FAILED, "field MaxItems must be positive"));
@@ -135,10 +134,6 @@ impl Execution {
                 read_items(&self.s3, action, params, &r.reader_config, plan.max_items as u64)?
             }
             _ => items,
-        };
-        Ok(match &plan.batch {
-            Some((per_batch, bytes, input)) => batches(items, *per_batch, *bytes, input.as_ref()),
-            None => items,
         })
     }
 

@@ -18,6 +18,9 @@ use std::rc::Rc;
 /// guard here, though an in-memory S3 holds far less.
 const MAX_OBJECT_BYTES: u64 = 10 * 1024 * 1024 * 1024;
 
+/// "Step Functions supports CSV headers of up to 10 KiB" (the ItemReader documentation).
+const MAX_CSV_HEADER_BYTES: usize = 10 * 1024;
+
 /// AWS's error for anything that stops the ItemReader.
 pub(crate) const ITEM_READER_FAILED: &str = "States.ItemReaderFailed";
 
@@ -232,6 +235,10 @@ fn csv_items(body: &str, config: &ReaderConfig, limit: usize) -> Result<Vec<Valu
             None => return Ok(Vec::new()),
         }
     };
+    let header_bytes = headers.iter().map(|h| h.len() + 1).sum::<usize>().saturating_sub(1);
+    if header_bytes > MAX_CSV_HEADER_BYTES {
+        return Err(failed(format!("CSV headers are {} bytes; Step Functions supports CSV headers of up to 10 KiB", header_bytes)));
+    }
     let mut sorted: Vec<(usize, Rc<str>)> = headers.iter().enumerate().map(|(i, h)| (i, Rc::from(h.as_str()))).collect();
     sorted.sort_by(|a, b| a.1.cmp(&b.1));
     if sorted.windows(2).any(|w| w[0].1 == w[1].1) {
