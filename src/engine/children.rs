@@ -20,7 +20,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// A distributed Map's `Label`, which names its Map Runs in place of the state's name.
-fn m_label<'m>(of: Composite<'m>) -> Option<&'m str> {
+fn map_label<'m>(of: Composite<'m>) -> Option<&'m str> {
     match of {
         Composite::Map(m) => m.label.as_deref(),
         Composite::Parallel(_) => None,
@@ -374,7 +374,7 @@ impl Execution {
                 self.options.region,
                 self.options.account,
                 self.options.state_machine_name,
-                m_label(of).unwrap_or(&st.name),
+                map_label(of).unwrap_or(&st.name),
                 map_run_id(self.options.seed, a.state, self.transitions)
             );
             c.map_run_arn = Rc::from(arn);
