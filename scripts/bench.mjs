@@ -4,7 +4,8 @@
 // memory is per run). Each run's output and transition count are checked against the
 // formulas in the bench README; sizes are chosen so a run lasts at least a second.
 // Then pass_loop at N = 1,000,000 as one whole `asl-sim run` process, start-up included,
-// against aws-local-stepfunctions run here and now.
+// against aws-local-stepfunctions run here and now; and dmap_jsonl, a distributed Map over
+// 100,000 JSONL items from the in-memory S3 in batches of 100, also as one whole process.
 //
 // Every figure is the median of --runs runs (default 3), each run checked: on this VM a
 // run's first touch of fresh memory can cost it a second in the kernel.
@@ -12,7 +13,7 @@
 //   node scripts/bench.mjs [--only NAME] [--skip-wasm] [--skip-peer] [--scale F]
 //                          [--runs K] [--peer-n N]
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { benchTests } from "./bench-tests.mjs";
 
@@ -161,6 +162,44 @@ if (!only || only === "test_suite") {
   const ok = r.ok && r.wallMs < 2000;
   failures += ok ? 0 : 1;
   console.log(`\nwhole process: asl-sim test, ${r.cases} test cases over a ${r.states}-state machine, coverage on: ${r.wallMs.toFixed(0)} ms wall (median of ${runs}: ${r.walls.map((w) => w.toFixed(0)).join(", ")} ms; target < 2000)${r.ok ? "" : `  WRONG: ${r.last}`}`);
+
+// A distributed Map over 100,000 JSONL items read from the in-memory S3 (`--s3`), in
+// batches of 100 (1,000 child executions), as one whole `asl-sim run` process.
+if (!only || only === "dmap_jsonl") {
+  const n = Math.max(100, Math.round(100000 * scale));
+  const dir = join(work, `dmap_jsonl-${n}`);
+  mkdirSync(dir, { recursive: true });
+  const lines = Array.from({ length: n }, (_, i) => JSON.stringify({ id: i, name: `item-${i}`, value: i % 97 })).join("\n") + "\n";
+  writeFileSync(join(dir, "s3.json"), JSON.stringify({ "bench-bucket": { "items.jsonl": lines } }));
+  const definition = {
+    StartAt: "Fanout",
+    States: {
+      Fanout: {
+        Type: "Map",
+        ItemReader: { Resource: "arn:aws:states:::s3:getObject", ReaderConfig: { InputType: "JSONL" }, Parameters: { Bucket: "bench-bucket", Key: "items.jsonl" } },
+        ItemBatcher: { MaxItemsPerBatch: 100 },
+        ItemProcessor: {
+          ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "EXPRESS" },
+          StartAt: "Count",
+          States: { Count: { Type: "Pass", Parameters: { "n.$": "States.ArrayLength($.Items)" }, End: true } },
+        },
+        ResultSelector: { "batches.$": "States.ArrayLength($)" },
+        End: true,
+      },
+    },
+  };
+  writeFileSync(join(dir, "definition.json"), JSON.stringify(definition));
+  const walls = [];
+  let r;
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    r = JSON.parse(execFileSync(cli, ["run", join(dir, "definition.json"), "--s3", join(dir, "s3.json")], { maxBuffer: 1 << 26 }).toString());
+    walls.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const batches = Math.ceil(n / 100);
+  const ok = r.status === "SUCCEEDED" && same(r.output, { batches }) && r.transitions === batches + 1;
+  failures += ok ? 0 : 1;
+  console.log(`\nwhole process: asl-sim run dmap_jsonl N=${n} (MaxItemsPerBatch 100, ${batches} child executions): ${median(walls).toFixed(0)} ms wall (median of ${runs}: ${walls.map((w) => w.toFixed(0)).join(", ")} ms; target < 1000 ms)${ok ? "" : `  WRONG: ${JSON.stringify(r).slice(0, 200)}`}`);
 }
 
 console.log(failures ? `\n${failures} benchmark run(s) gave a wrong result` : "\nevery run gave the expected output and transition count");

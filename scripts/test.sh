@@ -122,6 +122,11 @@ teststate_conformance() {
   need_shared && "$TARGET_DIR/debug/asl-sim" test "$SHARED/conformance/localstack-extra/teststate" --ignore tests/teststate-ignore.txt
 }
 step "TestState conformance (AWS-recorded calls)" teststate_conformance
+# Distributed Maps over S3 (localstack-extra/map_s3): each case's s3_fixtures fill the in-memory S3.
+conformance_map_s3() {
+  need_shared && "$TARGET_DIR/debug/asl-sim" test "$SHARED/conformance/localstack-extra/map_s3" --ignore tests/conformance-map-s3-ignore.txt
+}
+step "conformance (Distributed Map over S3, AWS-recorded)" conformance_map_s3
 
 echo
 say "summary"

@@ -12,6 +12,7 @@ pub use value::{Map, Number, Value};
 pub mod engine;
 pub mod history;
 pub mod mocks;
+pub mod s3;
 pub mod testing;
 pub mod teststate;
 

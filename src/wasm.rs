@@ -47,6 +47,8 @@ export interface SimulatorOptions {
   startTime?: string | number | Date;
   /** History event limit (AWS: 25,000); reaching it ends the execution as AWS does. At most 10,000,000: a larger value is taken as that. */
   maxEvents?: number;
+  /** The in-memory S3, `{"<bucket>": {"<key>": "<body text>"}}`, as JSON text or a value (a non-string body is stored as its JSON text). */
+  s3?: string | Json;
 }
 
 export type ExecutionStatus = "RUNNING" | "PAUSED" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
@@ -528,7 +530,7 @@ impl JsSimulator {
 const MAX_SAFE_JSONATA_DEPTH: u64 = 500;
 
 /// The recognised option names, in the order the docs list them.
-const OPTION_NAMES: [&str; 6] = ["mocks", "testCase", "stateMachine", "seed", "startTime", "maxEvents"];
+const OPTION_NAMES: [&str; 7] = ["mocks", "testCase", "stateMachine", "seed", "startTime", "maxEvents", "s3"];
 
 fn read_options(options: Option<OptionsArg>) -> Result<Options, JsValue> {
     let mut result = Options::default();
@@ -558,6 +560,11 @@ fn read_options(options: Option<OptionsArg>) -> Result<Options, JsValue> {
         let value = from_js(&mocks, "mocks")?;
         let parsed = Mocks::from_value(&value, test_case.as_deref(), state_machine.as_deref()).map_err(|e| throw("INVALID_MOCKS", &e, &[]))?;
         result.mocks = parsed;
+    }
+    let s3 = get("s3");
+    if !s3.is_undefined() && !s3.is_null() {
+        let value = from_js(&s3, "s3")?;
+        result.s3 = crate::s3::S3::from_value(&value).map_err(|e| throw("INVALID_OPTION", &format!("s3: {e}"), &[]))?;
     }
     let seed = get("seed");
     if !seed.is_undefined() {
@@ -671,6 +678,12 @@ impl JsExecution {
             Some(v) => to_js(v),
             None => Ok(JsValue::UNDEFINED),
         }
+    }
+
+    /// The objects the run wrote to the in-memory S3 (ResultWriter, `putObject`), as the CLI's `s3Written`.
+    #[wasm_bindgen(js_name = s3Written, unchecked_return_type = "Record<string, Record<string, string>>")]
+    pub fn s3_written(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.s3_written())
     }
 
     /// `RUNNING`, `PAUSED`, `SUCCEEDED`, `FAILED`, `TIMED_OUT` or `ABORTED`.

@@ -174,19 +174,20 @@ fn line_of(code: &str, at: usize) -> usize {
 /// counts as importing `lib`, which only wasm.rs may; the CLI (`src/bin/`) is a crate of its
 /// own over the public API. A module missing here fails the test, so a new one is placed
 /// on purpose.
-const LAYERS: [(&str, &[&str]); 12] = [
+const LAYERS: [(&str, &[&str]); 13] = [
     ("time", &[]),
     ("rng", &[]),
     ("value", &["json"]),
     ("json", &["value"]),
     ("query", &["value", "json", "time", "rng"]),
     ("mocks", &["value", "json", "time", "rng"]),
+    ("s3", &["value", "json"]),
     ("definition", &["value", "json", "time", "rng", "query"]),
     ("history", &["value", "json", "time", "rng", "definition"]),
-    ("engine", &["value", "json", "time", "rng", "query", "mocks", "definition", "history"]),
-    ("teststate", &["value", "json", "time", "rng", "query", "mocks", "definition", "history", "engine"]),
-    ("testing", &["value", "json", "time", "rng", "query", "mocks", "definition", "history", "engine"]),
-    ("wasm", &["value", "json", "time", "rng", "query", "mocks", "definition", "history", "engine", "teststate", "testing", "lib"]),
+    ("engine", &["value", "json", "time", "rng", "query", "mocks", "s3", "definition", "history"]),
+    ("teststate", &["value", "json", "time", "rng", "query", "mocks", "s3", "definition", "history", "engine"]),
+    ("testing", &["value", "json", "time", "rng", "query", "mocks", "s3", "definition", "history", "engine"]),
+    ("wasm", &["value", "json", "time", "rng", "query", "mocks", "s3", "definition", "history", "engine", "teststate", "testing", "lib"]),
 ];
 
 /// The first segment of every `crate::` path in `code` (`crate::{a, b::c}` names `a` and

@@ -63,3 +63,19 @@ fn bad_arguments_exit_2() {
     assert_eq!(asl_sim(&["run", "/nonexistent/definition.json"]).0, 2);
     assert_eq!(asl_sim(&["frobnicate"]).0, 2);
 }
+
+#[test]
+fn run_reads_s3_and_reports_what_the_run_wrote() {
+    let def = file(
+        "s3.json",
+        r#"{"StartAt":"Put","States":{"Put":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:s3:putObject","Parameters":{"Bucket":"b","Key":"out.txt","Body":"hi"},"ResultSelector":{"ETag.$":"$.ETag"},"Next":"Get"},
+            "Get":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:s3:getObject","Parameters":{"Bucket":"b","Key":"in.txt"},"OutputPath":"$.Body","End":true}}}"#,
+    );
+    let s3 = file("s3-contents.json", r#"{"b": {"in.txt": "from the fixture"}}"#);
+    let (code, out) = asl_sim(&["run", &def, "--s3", &s3]);
+    assert_eq!(code, 0, "{}", out);
+    assert!(out.starts_with(r#"{"status":"SUCCEEDED","output":"from the fixture","s3Written":{"b":{"out.txt":"hi"}},"#), "{}", out);
+    let bad = file("bad-s3.json", r#"{"b": "not a bucket"}"#);
+    let (code, out) = asl_sim(&["run", &def, "--s3", &bad]);
+    assert_eq!(code, 2, "{}", out);
+}

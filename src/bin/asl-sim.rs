@@ -11,7 +11,7 @@ use std::process::exit;
 use std::rc::Rc;
 
 const USAGE: &str = "usage:
-  asl-sim run DEFINITION.json [--input FILE | --input-json TEXT] [--mocks FILE] [--test-case NAME]
+  asl-sim run DEFINITION.json [--input FILE | --input-json TEXT] [--mocks FILE] [--test-case NAME] [--s3 FILE]
               [--state-machine NAME] [--seed N] [--start-time RFC3339] [--history] [--max-events N]
   asl-sim validate DEFINITION.json
   asl-sim test DEFINITION --mocks MOCKCONFIG [--state-machine NAME] [--expect FILE] [--junit FILE]
@@ -127,7 +127,7 @@ impl Flags {
 fn run(args: &[String]) {
     let f = flags(
         args,
-        &["--input", "--input-json", "--mocks", "--test-case", "--state-machine", "--seed", "--start-time", "--max-events"],
+        &["--input", "--input-json", "--mocks", "--test-case", "--state-machine", "--seed", "--start-time", "--max-events", "--s3"],
         &["--history"],
     );
     let [def_path] = f.positional.as_slice() else { die(format!("run takes one definition file\n{}", USAGE)) };
@@ -142,6 +142,9 @@ fn run(args: &[String]) {
     if let Some(m) = f.get("--mocks") {
         let v = parse_json(&read(m), "the mocks file");
         options.mocks = Mocks::from_value(&v, f.get("--test-case"), f.get("--state-machine")).unwrap_or_else(|e| die(format!("mocks: {}", e)));
+    }
+    if let Some(p) = f.get("--s3") {
+        options.s3 = asl_sim::s3::S3::from_json(&read(p)).unwrap_or_else(|e| die(format!("--s3: {}", e)));
     }
     if let Some(s) = f.get("--seed") {
         options.seed = s.parse().unwrap_or_else(|_| die("--seed takes a whole number"));
@@ -169,6 +172,9 @@ fn run(args: &[String]) {
     let mut out = outcome(&ex);
     if ex.status() == Status::Paused {
         out.insert("waitingFor".into(), serde_json::to_value(&report.waiting_for).unwrap_or_default());
+    }
+    if ex.s3().has_written() {
+        out.insert("s3Written".into(), serde_json::Value::from(&ex.s3_written()));
     }
     out.insert("events".into(), ex.events().len().into());
     out.insert("transitions".into(), ex.transitions().into());

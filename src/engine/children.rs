@@ -9,6 +9,7 @@
 //! `MapRun…` events instead of `MapIteration…` ones.
 
 use super::dataflow::{error_output, in_state, opt, plain, runtime, whole_number, whole_number_strict};
+use super::distributed::{batches, DataPlan};
 use super::thread::{Active, Flow, Stage, Step, Turn};
 use super::{Execution, ThreadId, VarScope};
 use crate::definition::{MapState, NumberSource, ParallelState, PercentSource, QueryLanguage, State, StateKind};
@@ -17,6 +18,22 @@ use crate::query::{Failure, Template};
 use crate::value::Value;
 use std::collections::VecDeque;
 use std::rc::Rc;
+
+/// A distributed Map's `Label`, which names its Map Runs in place of the state's name.
+fn map_label<'m>(of: Composite<'m>) -> Option<&'m str> {
+    match of {
+        Composite::Map(m) => m.label.as_deref(),
+        Composite::Parallel(_) => None,
+    }
+}
+
+/// A Map Run's id, UUID-shaped as AWS's are, from the seed, the state and the transition
+/// count (no random draw, so runs without a distributed Map keep their random sequence).
+fn map_run_id(seed: u64, state: usize, transitions: u64) -> String {
+    let hi = crate::rng::mix(seed ^ crate::rng::mix(state as u64 ^ 0x6d61_7052_756e));
+    let lo = crate::rng::mix(hi ^ transitions);
+    format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xffff, hi & 0xfff, 0x8000 | (lo >> 48) & 0x3fff, lo & 0xffff_ffff_ffff)
+}
 
 /// The state whose children are running.
 #[derive(Clone, Copy)]
@@ -51,6 +68,16 @@ pub(crate) struct Children {
     /// What a `…StateSucceeded` names as its previous event, as AWS chains it: the last
     /// event of the branch that ended last (Parallel), the last `MapIterationSucceeded` (Map).
     last_branch_event: u64,
+    /// Distributed Map: its ItemReader, ItemBatcher and ResultWriter, evaluated.
+    plan: Option<Box<DataPlan>>,
+    /// Distributed Map: the iterations that failed within the tolerance, for ResultWriter.
+    failed_items: Vec<(usize, Failure)>,
+    /// Distributed Map: the Map Run's ARN, once `MapRunStarted` is recorded.
+    map_run_arn: Rc<str>,
+    /// Distributed Map: the result ResultWriter made (`{MapRunArn, ResultWriterDetails}`).
+    written: Option<Value>,
+    /// The items already went through the ItemSelector (batching applies it to each item first).
+    selected: bool,
 }
 
 impl Children {
@@ -77,6 +104,11 @@ impl Children {
             distributed,
             run_phase: 0,
             last_branch_event: 0,
+            plan: None,
+            failed_items: Vec::new(),
+            map_run_arn: Rc::from(""),
+            written: None,
+            selected: false,
         }
     }
 }
@@ -115,7 +147,11 @@ impl Execution {
         let effective = self.apply_path(tid, a, &st.input_path, &raw)?;
         self.record_stage(a, "afterInputPath", &effective);
         let jsonata = self.is_jsonata(a);
-        let items_value = if jsonata {
+        let plan = if m.distributed { self.data_plan(tid, a, m, &effective)? } else { None };
+        let items_value = if m.item_reader.is_some() {
+            // With an ItemReader, ItemsPath and Items have no effect (AWS records the items read).
+            Value::array(Vec::new())
+        } else if jsonata {
             let v = match &m.items {
                 Some(t) => self.jsonata(tid, a, t, "Items", None, None)?,
                 None => effective.clone(),
@@ -182,7 +218,9 @@ impl Execution {
                 }
             }
         };
-        a.step = Step::Children(Box::new(Children::new(true, effective, items, keys, max_concurrency, m.distributed)));
+        let mut children = Box::new(Children::new(true, effective, items, keys, max_concurrency, m.distributed));
+        children.plan = plan;
+        a.step = Step::Children(children);
         Ok(())
     }
 
@@ -307,6 +345,17 @@ impl Execution {
                         Ok((count, percent)) => {
                             c.tolerated_count = count;
                             c.tolerated_percent = percent;
+                            c.failed_items.clear();
+                            c.written = None;
+                            if let Some(mut plan) = c.plan.take() {
+                                plan.read = false;
+                                let limits = self.plan_limits(tid, a, m, &c.effective, &mut plan);
+                                c.plan = Some(plan);
+                                if let Err(f) = limits {
+                                    a.step = Step::Error(f);
+                                    return Turn::Stay(Flow::Yield);
+                                }
+                            }
                         }
                         Err(f) => {
                             a.step = Step::Error(f);
@@ -335,9 +384,50 @@ impl Execution {
             c.run_phase = 1;
             let arn = format!(
                 "arn:aws:states:{}:{}:mapRun:{}/{}:{}",
-                self.options.region, self.options.account, self.options.state_machine_name, st.name, self.transitions
+                self.options.region,
+                self.options.account,
+                self.options.state_machine_name,
+                map_label(of).unwrap_or(&st.name),
+                map_run_id(self.options.seed, a.state, self.transitions)
             );
-            self.emit(tid, EventKind::MapRunStarted { map_run_arn: Rc::from(arn) });
+            c.map_run_arn = Rc::from(arn);
+            self.emit(tid, EventKind::MapRunStarted { map_run_arn: c.map_run_arn.clone() });
+            if let (Composite::Map(m), Some(mut plan)) = (of, c.plan.take()) {
+                if !plan.read {
+                    plan.read = true;
+                    // The items before batching, kept for a retry of the state to batch again.
+                    let source = plan.source.get_or_insert_with(|| std::mem::take(&mut c.items)).clone();
+                    match self.planned_items(m, &plan, source) {
+                        Ok(items) => {
+                            c.items = items;
+                            c.selected = false;
+                            if let Some((per_batch, bytes, input)) = &plan.batch {
+                                // AWS applies the ItemSelector to each item, then batches.
+                                if let Some(sel) = &m.item_selector {
+                                    let mut selected = Vec::with_capacity(c.items.len());
+                                    for (i, item) in c.items.iter().enumerate() {
+                                        match self.select_item(tid, a, sel, &c, i, item.clone()) {
+                                            Ok(v) => selected.push(v),
+                                            Err(f) => {
+                                                c.failing = Some((f, false));
+                                                break;
+                                            }
+                                        }
+                                    }
+                                    c.items = selected;
+                                }
+                                c.items = batches(std::mem::take(&mut c.items), *per_batch, *bytes, input.as_ref());
+                                c.selected = true;
+                                c.keys = None;
+                            }
+                            c.results = vec![None; c.items.len()];
+                            c.threads = vec![None; c.items.len()];
+                        }
+                        Err(f) => c.failing = Some((f, false)),
+                    }
+                }
+                c.plan = Some(plan);
+            }
             a.step = Step::Children(c);
             return Turn::Stay(Flow::Yield);
         }
@@ -404,6 +494,7 @@ impl Execution {
                             || c.tolerated_percent.is_some_and(|p| (c.failures as f64) * 100.0 / total <= p);
                         if tolerated {
                             c.results[i] = Some(error_output(&f));
+                            c.failed_items.push((i, f));
                         } else if c.tolerated_count.is_some() || c.tolerated_percent.is_some() {
                             c.failing = Some((
                                 Failure::new("States.ExceedToleratedFailureThreshold", "The specified tolerated failure threshold was exceeded"),
@@ -425,35 +516,17 @@ impl Execution {
         if let (Composite::Map(m), true) = (of, admits) {
             let i = c.next;
             let item = c.items[i].clone();
-            let input = match &m.item_selector {
+            let selector = if c.selected { None } else { m.item_selector.as_ref() };
+            let input = match selector {
                 None => item,
-                Some(sel) => {
-                    let mut ctx = a.ctx.clone();
-                    ctx.map_item = Some((i, item, c.keys.as_ref().map(|k| k[i].clone())));
-                    let eff = c.effective.clone();
-                    let jsonata = st.query_language == QueryLanguage::Jsonata;
-                    let input = if jsonata { a.input.clone() } else { eff };
-                    // JSONata errors here carry the state's prefix, whatever their name.
-                    let r = self.with_env(tid, &ctx, &input, |env| {
-                        if jsonata {
-                            sel.evaluate_jsonata(env, "ItemSelector").map_err(|mut f| {
-                                f.cause = in_state(&a.ctx, a.entered_event, &f.cause);
-                                f
-                            })
-                        } else {
-                            sel.evaluate(env)
-                        }
-                    });
-                    match r {
-                        Ok(v) => v,
-                        Err(f) => {
-                            let f = if f.error == "States.Runtime" { runtime(&a.ctx, a.entered_event, f.cause) } else { f };
-                            c.failing = Some((f, false));
-                            a.step = Step::Children(c);
-                            return Turn::Stay(Flow::Again);
-                        }
+                Some(sel) => match self.select_item(tid, a, sel, &c, i, item) {
+                    Ok(v) => v,
+                    Err(f) => {
+                        c.failing = Some((f, false));
+                        a.step = Step::Children(c);
+                        return Turn::Stay(Flow::Again);
                     }
-                }
+                },
             };
             c.next += 1;
             c.running += 1;
@@ -463,7 +536,9 @@ impl Execution {
                 EventKind::MapIteration { event_type: "MapIterationStarted", state: a.state as u32, index: i as u32 },
             );
             let last = self.threads[tid].last_event;
-            let scope = Rc::new(VarScope { vars: Default::default(), parent: Some(self.threads[tid].vars.clone()) });
+            // A distributed Map's child executions do not see the parent's variables.
+            let parent = if c.distributed { None } else { Some(self.threads[tid].vars.clone()) };
+            let scope = Rc::new(VarScope { vars: Default::default(), parent });
             let child_execution = if c.distributed { Some(None) } else { self.child_execution_of(tid) };
             let child = self.spawn(Some((tid, i)), scope, m.processor.start_at, input, last, child_execution);
             c.threads[i] = Some(child);
@@ -477,6 +552,19 @@ impl Execution {
             if !c.finished {
                 c.finished = true;
                 if c.distributed && c.run_phase == 1 {
+                    if let (Composite::Map(m), Some(plan)) = (of, c.plan.take()) {
+                        let outcome = self.map_result_export(m, &plan, &c);
+                        c.plan = Some(plan);
+                        match outcome {
+                            Ok(v) => c.written = v,
+                            Err(f) => {
+                                c.finished = false;
+                                c.failing = Some((f, false));
+                                a.step = Step::Children(c);
+                                return Turn::Stay(Flow::Again);
+                            }
+                        }
+                    }
                     c.run_phase = 2;
                     self.emit(tid, EventKind::Lifecycle { event_type: "MapRunSucceeded" });
                     c.finished = false;
@@ -494,7 +582,10 @@ impl Execution {
                 a.step = Step::Children(c);
                 return Turn::Stay(Flow::Yield);
             }
-            let results = Value::array(c.results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect());
+            let results = match c.written.take() {
+                Some(v) => v,
+                None => Value::array(c.results.iter().map(|r| r.clone().unwrap_or(Value::Null)).collect()),
+            };
             let (next, rs, rp) = match of {
                 Composite::Map(m) => (m.transition, &m.result_selector, &m.result_path),
                 Composite::Parallel(p) => (p.transition, &p.result_selector, &p.result_path),
@@ -507,6 +598,48 @@ impl Execution {
         }
         a.step = Step::Children(c);
         Turn::Stay(Flow::Block)
+    }
+
+    /// The ItemSelector applied to item `i` (its value and key in `$$.Map.Item`), with the
+    /// state's prefix on its errors as AWS words them.
+    fn select_item(&mut self, tid: ThreadId, a: &Active, sel: &Template, c: &Children, i: usize, item: Value) -> Result<Value, Failure> {
+        let machine = self.machine.clone();
+        let st = &machine.states[a.state];
+        let mut ctx = a.ctx.clone();
+        ctx.map_item = Some((i, item, c.keys.as_ref().map(|k| k[i].clone())));
+        let jsonata = st.query_language == QueryLanguage::Jsonata;
+        let input = if jsonata { a.input.clone() } else { c.effective.clone() };
+        // JSONata errors here carry the state's prefix, whatever their name.
+        let r = self.with_env(tid, &ctx, &input, |env| {
+            if jsonata {
+                sel.evaluate_jsonata(env, "ItemSelector").map_err(|mut f| {
+                    f.cause = in_state(&a.ctx, a.entered_event, &f.cause);
+                    f
+                })
+            } else {
+                sel.evaluate(env)
+            }
+        });
+        r.map_err(|f| if f.error == "States.Runtime" { runtime(&a.ctx, a.entered_event, f.cause) } else { f })
+    }
+
+    /// The Map's result when its ResultWriter exports or formats the results (`None`: the
+    /// results array as it is).
+    fn map_result_export(&mut self, m: &MapState, plan: &DataPlan, c: &Children) -> Result<Option<Value>, Failure> {
+        let writer = match &m.result_writer {
+            Some(w) => w,
+            None => return Ok(None),
+        };
+        let mut outcomes: Vec<Result<Value, Failure>> = c.results.iter().map(|r| Ok(r.clone().unwrap_or(Value::Null))).collect();
+        for (i, f) in &c.failed_items {
+            if let Some(o) = outcomes.get_mut(*i) {
+                *o = Err(f.clone());
+            }
+        }
+        if writer.resource.is_some() {
+            return self.write_results(m, plan, &c.map_run_arn, &outcomes, &c.items).map(Some);
+        }
+        Ok(writer.writer_config.as_ref().map(|config| super::result_writer::formatted(config, &outcomes, &c.items)))
     }
 
     /// A child execution (a distributed Map's iteration) reached the event limit: it

@@ -14,8 +14,12 @@ mod choice;
 pub mod clock;
 mod context;
 mod dataflow;
+mod distributed;
 mod handling;
+mod item_reader;
 mod recovery;
+mod result_writer;
+mod s3_tasks;
 mod single;
 mod task;
 mod thread;
@@ -28,6 +32,7 @@ use crate::history::{ErrorCause, EventKind, History};
 use crate::mocks::Mocks;
 use crate::query::Failure;
 use crate::rng::{self, Rng};
+use crate::s3::S3;
 use crate::value::{Map, Value};
 pub use recovery::matches_error;
 use serde::Serialize;
@@ -68,6 +73,8 @@ pub struct Options {
     pub account: String,
     pub state_machine_name: String,
     pub execution_name: String,
+    /// The in-memory S3 the run starts with (ItemReader, ResultWriter, `aws-sdk:s3` tasks).
+    pub s3: S3,
 }
 
 impl Default for Options {
@@ -81,6 +88,7 @@ impl Default for Options {
             account: "123456789012".into(),
             state_machine_name: "StateMachine".into(),
             execution_name: "execution".into(),
+            s3: S3::new(),
         }
     }
 }
@@ -309,6 +317,8 @@ pub struct Execution {
     pub(crate) handled: Vec<handling::Handled>,
     /// A TestState run: one state, stopped where TestState answers (`single`).
     pub(crate) test: Option<Box<single::TestRun>>,
+    /// The in-memory S3 as this run has changed it.
+    pub(crate) s3: S3,
 }
 
 impl Execution {
@@ -354,7 +364,9 @@ impl Execution {
             deadline,
             handled: Vec::new(),
             test,
+            s3: S3::new(),
         };
+        ex.s3 = ex.options.s3.clone();
         let role = Rc::from(ex.options.role_arn());
         ex.record(0, EventKind::ExecutionStarted(Box::new(crate::history::ExecutionStartedDetails { input: input.clone(), role_arn: role })));
         let tid = ex.spawn(None, vars, start, input, 0, None);
@@ -623,6 +635,14 @@ impl Execution {
     }
     pub fn output(&self) -> Option<&Value> {
         self.output.as_ref()
+    }
+    /// The objects this run wrote to the in-memory S3, `{"<bucket>": {"<key>": "<body>"}}`.
+    pub fn s3_written(&self) -> Value {
+        self.s3.written()
+    }
+    /// The in-memory S3 as the run has left it.
+    pub fn s3(&self) -> &S3 {
+        &self.s3
     }
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()

@@ -129,7 +129,12 @@ impl Execution {
                 self.mock_calls[a.state] += 1;
                 let submits =
                     matches!(task.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync, .. });
-                let next = match self.mock_response(tid, &st.name, call) {
+                let response = self.mock_response(tid, &st.name, call);
+                let unmocked_s3 = if response.is_none() { self.unmocked_s3(&task.resource, &t.effective) } else { None };
+                let next = match response {
+                    None if unmocked_s3.is_some() => {
+                        TaskPhase::Await { outcome: unmocked_s3.unwrap_or_else(|| Ok(Value::Null)), at: self.clock, timed_out: false }
+                    }
                     Some(resp) => {
                         let mut outcome = match resp.outcome {
                             MockOutcome::Return(v) => Ok(self.wrap_payload(&st.name, &task.resource, v)),

@@ -23,6 +23,8 @@ import { fill } from "./json-view.js";
 import { reindent } from "./json-text.js";
 import { JsonataScratch } from "./scratch.js";
 import { TestsTab } from "./tests-tab.js";
+import { S3Editor } from "./s3-editor.js";
+import { updateMockPickers } from "./mock-pickers.js";
 import { Session, FINISHED } from "./session.js";
 import { ProblemsPanel, positioned, definitionProblems } from "./problems.js";
 import { Persistence, showBanner, themeButton } from "./persistence.js";
@@ -52,7 +54,7 @@ const page = {
   definition: null,
   definitionOk: false,
   /** problems per editor: {definition: [], input: [], mocks: [], options: []} */
-  problems: { definition: [], input: [], mocks: [], options: [] },
+  problems: { definition: [], input: [], mocks: [], s3: [], options: [] },
   breakpoints: new Set(),
   selected: null,
   example: DEFAULT_EXAMPLE,
@@ -109,6 +111,7 @@ const editors = {
   definition: createEditor($("pane-definition"), { text: "", label: "State machine definition (JSON)", testid: "definition-editor", onChange: () => edited("definition"), onKey: editorKeys }),
   input: createEditor($("input-editor"), { text: "", label: "Execution input (JSON)", testid: "input-editor", onChange: () => edited("input"), onKey: editorKeys }),
   mocks: createEditor($("mock-editor"), { text: "", label: "Mocks (JSON): inline form or a MockConfigFile", testid: "mocks-editor", onChange: () => edited("mocks"), onKey: editorKeys }),
+  s3: new S3Editor($("pane-s3"), { onChange: () => edited("s3"), onKey: editorKeys }),
 };
 
 const scratch = new JsonataScratch({
@@ -126,6 +129,7 @@ function applyEdits() {
   if (which.has("definition")) checkDefinition();
   if (which.has("input")) checkInput();
   if (which.has("mocks")) checkMocks();
+  if (which.has("s3")) page.problems.s3 = editors.s3.check();
   rebuildSimulator();
   persistence.saveSoon();
 }
@@ -167,36 +171,14 @@ function checkInput() {
 function checkMocks() {
   const error = checkJson("mocks", "Mocks");
   const text = editors.mocks.text;
-  updateTestCases(!error && text.trim() !== "" ? JSON.parse(text) : null);
-}
-
-/** The MockConfigFile pickers: state machine (when there are several) and test case. */
-function updateTestCases(value) {
-  const isConfig = value && typeof value === "object" && !Array.isArray(value) && ("StateMachines" in value || "MockedResponses" in value);
-  ui.mockFormat.textContent = value === null ? "" : isConfig ? "MockConfigFile" : "inline";
-  ui.mockOptions.hidden = !isConfig;
-  if (!isConfig) {
-    page.testCase = undefined;
-    page.stateMachine = undefined;
-    ui.testCase.replaceChildren();
-    return;
-  }
-  const machines = value.StateMachines && typeof value.StateMachines === "object" ? Object.keys(value.StateMachines) : [];
-  ui.stateMachineLabel.hidden = machines.length < 2;
-  if (!machines.includes(page.stateMachine)) page.stateMachine = machines.length > 1 ? machines[0] : undefined;
-  ui.stateMachine.replaceChildren(...machines.map((m) => h("option", { value: m, selected: m === page.stateMachine }, m)));
-  const machine = value.StateMachines?.[page.stateMachine ?? machines[0]];
-  const cases = machine?.TestCases && typeof machine.TestCases === "object" ? Object.keys(machine.TestCases) : [];
-  if (!cases.includes(page.testCase)) page.testCase = cases[0];
-  ui.testCase.replaceChildren(...cases.map((c) => h("option", { value: c, selected: c === page.testCase }, c)));
-  ui.testCase.disabled = cases.length < 2;
+  updateMockPickers(ui, page, !error && text.trim() !== "" ? JSON.parse(text) : null);
 }
 
 /** A Simulator for the current texts (or the reason there is none, shown with the problems); the execution starts again. */
 function rebuildSimulator() {
   page.problems.options = [];
   let simulator = null;
-  if (page.definitionOk && !page.problems.mocks.length && !page.problems.input.length) {
+  if (page.definitionOk && !page.problems.mocks.length && !page.problems.input.length && !page.problems.s3.length) {
     const mocks = editors.mocks.text.trim();
     try {
       simulator = new Simulator(editors.definition.text, {
@@ -204,6 +186,7 @@ function rebuildSimulator() {
         testCase: page.testCase,
         stateMachine: page.stateMachine,
         seed: page.seed,
+        s3: editors.s3.option(),
       });
     } catch (e) {
       if (e.code === "INVALID_DEFINITION") {
@@ -233,6 +216,7 @@ function showProblems() {
     ...page.problems.definition.map((d) => ({ ...d, editor: "definition" })),
     ...page.problems.input.map((d) => ({ ...positioned(d, editors.input.text), editor: "input" })),
     ...page.problems.mocks.map((d) => ({ ...positioned(d, editors.mocks.text), editor: "mocks" })),
+    ...page.problems.s3.map((d) => ({ ...positioned(d, editors.s3.text), editor: "s3" })),
     ...page.problems.options.map((d) => ({ ...d, editor: d.editor ?? "mocks" })),
   ];
   problems.show({ problems: list });
@@ -379,6 +363,7 @@ function render() {
   timeline.show({ trace: session.trace, now: millis(session.clock()) });
   pending.show({ waiting: session.running ? [] : session.report?.waitingFor ?? [] });
   renderResult(status, session.report);
+  editors.s3.showWritten(session.execution);
   renderInspector();
   updateControls();
 }
@@ -498,6 +483,7 @@ function currentState() {
     definition: editors.definition.text,
     input: editors.input.text,
     mocks: editors.mocks.text,
+    s3: editors.s3.text.trim() === "" ? undefined : editors.s3.text,
     seed: page.seed,
     testCase: page.testCase,
     stateMachine: page.stateMachine,
@@ -524,6 +510,8 @@ function load(state, example = null) {
   editors.definition.set(state.definition ?? "");
   editors.input.set(state.input ?? "{}");
   editors.mocks.set(state.mocks ?? "");
+  editors.s3.set(state.s3 ?? "");
+  page.problems.s3 = editors.s3.check();
   clearTimeout(editTimer);
   editTimer = null;
   pendingEdits.clear();
@@ -658,6 +646,7 @@ window.aslSim = {
   setDefinition: (text) => (editors.definition.set(text), flush()),
   setInput: (text) => (editors.input.set(text), flush()),
   setMocks: (text) => (editors.mocks.set(text), flush()),
+  setS3: (text) => (editors.s3.set(text), flush()),
   /** The scratch panel: {expression, variables, against}; each field optional. */
   setJsonata: (state) => scratch.set(state),
   openJsonata: openScratch,

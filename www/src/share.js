@@ -7,7 +7,7 @@
 // "variables": TEXT, "against": "auto" | "input" | "state"} (the JSONata scratch
 // panel, when it has been used), which older readers ignore.
 
-const FIELDS = { definition: "string", input: "string", mocks: "string", seed: "number", testCase: "string", stateMachine: "string" };
+const FIELDS = { definition: "string", input: "string", mocks: "string", s3: "string", seed: "number", testCase: "string", stateMachine: "string" };
 
 export function base64url(bytes) {
   let binary = "";

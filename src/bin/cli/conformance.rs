@@ -68,6 +68,10 @@ fn mask(v: &mut Value, path: &[&str]) {
         if let Some(child) = m.get_mut(first) {
             mask(child, rest);
         }
+    } else if let (Some(items), Ok(i)) = (v.array_mut(), first.parse::<usize>()) {
+        if let Some(child) = items.get_mut(i) {
+            mask(child, rest);
+        }
     }
 }
 
@@ -197,6 +201,14 @@ fn run_case(case: &Value) -> Result<(), String> {
         cfg.insert(Rc::from("StateMachines"), Value::object(machines));
         cfg.insert(Rc::from("MockedResponses"), Value::object(responses));
         options.mocks = Mocks::from_value(&Value::object(cfg), None, None).map_err(|e| format!("mocks: {}", e))?;
+    }
+    // The buckets and objects the test created before starting the execution.
+    for b in strs(case.get("s3_buckets")) {
+        options.s3.create_bucket(&b);
+    }
+    for o in case.get("s3_fixtures").and_then(Value::as_array).unwrap_or(&[]) {
+        let field = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or("");
+        options.s3.insert(field("bucket"), field("key"), field("body"), 0);
     }
     let sim = Simulator::new(&text, options).map_err(|d| {
         let first: Vec<String> = d.iter().filter(|d| d.is_error()).take(3).map(|d| format!("{} {} at {}", d.code, d.message, d.pointer)).collect();

@@ -125,7 +125,7 @@ impl<'a, 'v> Builder<'a, 'v> {
     }
 
     /// A JSONata-mode field: any JSON value, `{% %}` strings anywhere in it compiled.
-    fn jsonata_field(&mut self, o: &Obj, key: &str) -> Option<Template> {
+    pub(super) fn jsonata_field(&mut self, o: &Obj, key: &str) -> Option<Template> {
         let v = o.get(key)?;
         match Template::compile_jsonata(v) {
             Ok(t) => Some(t),
@@ -152,7 +152,7 @@ impl<'a, 'v> Builder<'a, 'v> {
     }
 
     /// A whole number given literally or as a `{% %}` expression.
-    fn jsonata_number(&mut self, o: &Obj, key: &str, min: u64, max: u64) -> Option<NumberSource> {
+    pub(super) fn jsonata_number(&mut self, o: &Obj, key: &str, min: u64, max: u64) -> Option<NumberSource> {
         match o.get(key)? {
             Value::String(s) if crate::query::jsonata_text(s).is_some() => self.jsonata_field(o, key).map(NumberSource::Jsonata),
             _ => self.ctx.uint(o, key, min, max).map(NumberSource::Literal),
@@ -167,7 +167,7 @@ impl<'a, 'v> Builder<'a, 'v> {
         }
     }
 
-    fn jsonata_arguments(&mut self, o: &Obj) -> Option<Template> {
+    pub(super) fn jsonata_arguments(&mut self, o: &Obj) -> Option<Template> {
         let v = o.get("Arguments")?;
         let is_expr = v.as_str().is_some_and(|s| crate::query::jsonata_text(s).is_some());
         if v.as_object().is_none() && !is_expr {
@@ -330,9 +330,12 @@ impl<'a, 'v> Builder<'a, 'v> {
             None => None,
         };
         let label = self.label(o);
-        let item_reader = self.item_reader(o);
-        let item_batcher = self.item_batcher(o);
-        let result_writer = self.result_writer(o);
+        let item_reader = self.item_reader(o, true);
+        let item_batcher = self.item_batcher(o, true);
+        let result_writer = self.result_writer(o, true);
+        if !distributed {
+            self.distributed_only(o);
+        }
         let retry = self.retriers(o);
         let catch = self.jsonata_catchers(o, scope, id);
         let transition = self.transition(o, scope, id);

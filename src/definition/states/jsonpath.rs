@@ -406,9 +406,12 @@ impl<'a, 'v> Builder<'a, 'v> {
             None
         };
         let label = self.label(o);
-        let item_reader = self.item_reader(o);
-        let item_batcher = self.item_batcher(o);
-        let result_writer = self.result_writer(o);
+        let item_reader = self.item_reader(o, false);
+        let item_batcher = self.item_batcher(o, false);
+        let result_writer = self.result_writer(o, false);
+        if !distributed {
+            self.distributed_only(o);
+        }
         let result_selector = self.ctx.template(o, "ResultSelector");
         let result_path = self.ctx.result_path(o, "ResultPath");
         let retry = self.retriers(o);

@@ -1,7 +1,7 @@
-//! The parts of a Map state that both query languages read alike: `Label` (named in Map
-//! Run ARNs), and a distributed Map's `ItemReader`, `ItemBatcher` and `ResultWriter` with
-//! their S3 resources. Their fields are read as in JSONPath mode whatever the state's
-//! language (`Parameters` and `BatchInput` are payload templates with `.$` keys).
+//! The parts of a Map state outside its processor: `Label` (named in Map Run ARNs), and
+//! a distributed Map's `ItemReader`, `ItemBatcher` and `ResultWriter` with their S3
+//! resources, read in the state's query language (`Parameters` and `.$` templates, or
+//! JSONata `Arguments` and `{% %}` numbers), and the fields an INLINE Map may not have.
 
 use super::MAX_INTEGER;
 use crate::definition::parse::{item, Builder, Obj, SCHEMA};
@@ -9,6 +9,16 @@ use crate::definition::*;
 use crate::value::Value;
 
 impl<'a, 'v> Builder<'a, 'v> {
+    /// Fields an INLINE Map may not have. (AWS records ToleratedFailure* on INLINE Maps as
+    /// accepted, so they are not among them.)
+    pub(super) fn distributed_only(&mut self, o: &Obj) {
+        for field in ["ItemReader", "ItemBatcher", "ResultWriter"] {
+            if o.has(field) {
+                self.ctx.error_value(SCHEMA, &o.at(field), format!("The field '{}' is only supported when 'Mode' is 'DISTRIBUTED'", field));
+            }
+        }
+    }
+
     /// A Map's `Label` (named in Map Run ARNs): at most 40 characters, none of AWS's reserved ones, unique.
     pub(super) fn label(&mut self, o: &Obj) -> Option<String> {
         let label = self.ctx.string(o, "Label")?;
@@ -29,12 +39,17 @@ impl<'a, 'v> Builder<'a, 'v> {
         Some(label.to_string())
     }
 
-    pub(super) fn item_reader(&mut self, o: &Obj) -> Option<ItemReader> {
+    /// `jsonata`: the Map is in JSONata mode (`Arguments`, `{% %}` numbers).
+    pub(super) fn item_reader(&mut self, o: &Obj, jsonata: bool) -> Option<ItemReader> {
         let r = self.ctx.object(o, "ItemReader")?;
-        self.ctx.unknown_fields(&r, &["Resource", "Parameters", "ReaderConfig"], &["Arguments"]);
+        if jsonata {
+            self.ctx.unknown_fields(&r, &["Resource", "Arguments", "ReaderConfig"], &[]);
+        } else {
+            self.ctx.unknown_fields(&r, &["Resource", "Parameters", "ReaderConfig"], &["Arguments"]);
+        }
         self.ctx.required(&r, &["Resource"]);
         let resource = self.s3_resource(&r, &["getObject", "listObjectsV2"]);
-        let parameters = self.ctx.template(&r, "Parameters");
+        let parameters = if jsonata { self.jsonata_arguments(&r) } else { self.ctx.template(&r, "Parameters") };
         let mut reader_config = ReaderConfig::default();
         if let Some(c) = self.ctx.object(&r, "ReaderConfig") {
             self.ctx.unknown_fields(
@@ -69,12 +84,13 @@ impl<'a, 'v> Builder<'a, 'v> {
                     }
                 }
             }
-            reader_config.max_items = self.number_source(&c, "MaxItems", 1, 100_000_000);
+            reader_config.max_items =
+                if jsonata { self.jsonata_number(&c, "MaxItems", 1, 100_000_000) } else { self.number_source(&c, "MaxItems", 1, 100_000_000) };
         }
         Some(ItemReader { resource: resource?, parameters, reader_config })
     }
 
-    pub(super) fn item_batcher(&mut self, o: &Obj) -> Option<ItemBatcher> {
+    pub(super) fn item_batcher(&mut self, o: &Obj, jsonata: bool) -> Option<ItemBatcher> {
         let b = self.ctx.object(o, "ItemBatcher")?;
         let fields = ["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"];
         self.ctx.unknown_fields(
@@ -85,20 +101,31 @@ impl<'a, 'v> Builder<'a, 'v> {
         if !fields.iter().any(|f| b.has(f)) {
             self.ctx.error_head(SCHEMA, &b.ptr, format!("One of these fields is required: [{}]", fields.join(", ")));
         }
+        if jsonata {
+            let max_items_per_batch = self.jsonata_number(&b, "MaxItemsPerBatch", 1, MAX_INTEGER);
+            let max_input_bytes_per_batch = self.jsonata_number(&b, "MaxInputBytesPerBatch", 1, 262_144);
+            let batch_input = self.jsonata_field(&b, "BatchInput");
+            return Some(ItemBatcher { max_items_per_batch, max_input_bytes_per_batch, batch_input });
+        }
         let max_items_per_batch = self.number_source(&b, "MaxItemsPerBatch", 1, MAX_INTEGER);
         let max_input_bytes_per_batch = self.number_source(&b, "MaxInputBytesPerBatch", 1, 262_144);
         let batch_input = self.ctx.template(&b, "BatchInput");
         Some(ItemBatcher { max_items_per_batch, max_input_bytes_per_batch, batch_input })
     }
 
-    pub(super) fn result_writer(&mut self, o: &Obj) -> Option<ResultWriter> {
+    pub(super) fn result_writer(&mut self, o: &Obj, jsonata: bool) -> Option<ResultWriter> {
         let w = self.ctx.object(o, "ResultWriter")?;
-        self.ctx.unknown_fields(&w, &["Resource", "Parameters", "WriterConfig"], &["Arguments"]);
+        let arguments = if jsonata { "Arguments" } else { "Parameters" };
+        if jsonata {
+            self.ctx.unknown_fields(&w, &["Resource", "Arguments", "WriterConfig"], &[]);
+        } else {
+            self.ctx.unknown_fields(&w, &["Resource", "Parameters", "WriterConfig"], &["Arguments"]);
+        }
         if !w.has("Resource") && !w.has("WriterConfig") {
             self.ctx.error_head(SCHEMA, &w.ptr, "One of these fields is required: [Resource, WriterConfig]".into());
         }
         let resource = if w.has("Resource") {
-            self.ctx.required(&w, &["Parameters"]);
+            self.ctx.required(&w, &[arguments]);
             self.s3_resource(&w, &["putObject"])
         } else {
             None
@@ -108,7 +135,7 @@ impl<'a, 'v> Builder<'a, 'v> {
             self.ctx.string(&p, "Bucket");
             self.ctx.string(&p, "Prefix");
         }
-        let parameters = self.ctx.template(&w, "Parameters");
+        let parameters = if jsonata { self.jsonata_arguments(&w) } else { self.ctx.template(&w, "Parameters") };
         let writer_config = self.ctx.object(&w, "WriterConfig").and_then(|c| {
             self.ctx.unknown_fields(&c, &["OutputType", "Transformation"], &[]);
             self.ctx.required(&c, &["OutputType", "Transformation"]);
