@@ -270,3 +270,35 @@ fn retries_and_catches_of_a_parallel_are_credited_by_the_error_its_branch_failed
     let catches: Vec<i64> = c["counts"]["transitions"].as_array().unwrap().iter().map(|t| t["count"].as_i64().unwrap()).collect();
     assert_eq!(catches, vec![2, 0, 1, 0], "Next, Catch[0] (Inner), Catch[1] (Other), Catch[2] (States.ALL)");
 }
+
+/// `--s3` gives every test case the same in-memory S3 to start from: a distributed Map
+/// reads its items there and its ResultWriter writes there.
+#[test]
+fn test_cases_read_the_in_memory_s3_each_from_its_own_copy() {
+    let def = file(
+        "s3-machine.json",
+        r#"{"StartAt": "Each", "States": {"Each": {"Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSONL"},
+                           "Parameters": {"Bucket": "in", "Key": "items.jsonl"}},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                              "StartAt": "Double", "States": {"Double": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                                "Parameters": {"Payload.$": "$"}, "OutputPath": "$.Payload", "End": true}}},
+            "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "out", "Prefix": "runs"}},
+            "End": true}}}"#,
+    );
+    let mocks = file(
+        "s3-mocks.json",
+        r#"{"StateMachines": {"M": {"TestCases": {"First": {"Double": "Two"}, "Second": {"Double": "Two"}}}},
+            "MockedResponses": {"Two": {"0-9": {"Return": {"StatusCode": 200, "Payload": {"n": 2}}}}}}"#,
+    );
+    let s3 = file("s3.json", r#"{"in": {"items.jsonl": "{\"n\":1}\n{\"n\":2}\n"}, "out": {}}"#);
+    let expect = file("s3-expect.json", r#"{"First": {"status": "SUCCEEDED"}, "Second": {"status": "SUCCEEDED"}}"#);
+    let (code, out, err) = asl_sim(&["test", &def, "--mocks", &mocks, "--s3", &s3, "--expect", &expect]);
+    assert_eq!(code, 0, "{}{}", out, err);
+    assert_eq!(out.lines().last(), Some("2 passed, 0 failed"), "{}", out);
+    // Without the objects the reader fails, as AWS's does.
+    let empty = file("s3-empty.json", r#"{"out": {}}"#);
+    let (code, out, _) = asl_sim(&["test", &def, "--mocks", &mocks, "--s3", &empty, "--expect", &expect]);
+    assert_eq!(code, 1, "{}", out);
+    assert_eq!(out.lines().last(), Some("0 passed, 2 failed"), "{}", out);
+}

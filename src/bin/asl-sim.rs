@@ -15,7 +15,7 @@ const USAGE: &str = "usage:
               [--state-machine NAME] [--seed N] [--start-time RFC3339] [--history] [--max-events N]
   asl-sim validate DEFINITION.json
   asl-sim test DEFINITION --mocks MOCKCONFIG [--state-machine NAME] [--expect FILE] [--junit FILE]
-               [--coverage FILE] [--inject-errors] [--input FILE | --input-json TEXT] [--seed N] [--max-events N]
+               [--coverage FILE] [--inject-errors] [--input FILE | --input-json TEXT] [--seed N] [--max-events N] [--s3 FILE]
   asl-sim conformance PATH... [--ignore FILE] [--exclude-tag TAG]... [--service-free] [--verbose]
   asl-sim test CASES.jsonl|DIR...   (the conformance runner, as `conformance`)
   asl-sim test-state REQUEST.json

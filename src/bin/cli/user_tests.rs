@@ -62,7 +62,7 @@ impl Pending {
 pub fn test(args: &[String]) {
     let f = flags(
         args,
-        &["--mocks", "--state-machine", "--expect", "--junit", "--coverage", "--input", "--input-json", "--seed", "--max-events"],
+        &["--mocks", "--state-machine", "--expect", "--junit", "--coverage", "--input", "--input-json", "--seed", "--max-events", "--s3"],
         &["--inject-errors"],
     );
     let [def_path] = f.positional.as_slice() else { die(format!("test takes one definition file with --mocks\n{}", USAGE)) };
@@ -81,6 +81,10 @@ pub fn test(args: &[String]) {
         (None, Some(t)) => Some(parse_json(t, "--input-json")),
         (None, None) => None,
     };
+    // Every test case starts from this S3, each on its own copy.
+    if let Some(p) = f.get("--s3") {
+        options.base.s3 = asl_sim::s3::S3::from_json(&read(p)).unwrap_or_else(|e| die(format!("--s3: {}", e)));
+    }
     if let Some(s) = f.get("--seed") {
         options.base.seed = s.parse().unwrap_or_else(|_| die("--seed takes a whole number"));
     }
