@@ -118,6 +118,10 @@ conformance() {
 }
 step "conformance (AWS-recorded cases)" conformance
 
+# The public definitions of the real-world trial (../shared/realworld/): substituted and raw
+# copies validate as AWS does, run cases end as their expected.txt records; prints its figures.
+step "realworld (98 public definitions)" cargo test --test realworld -- --nocapture
+
 echo
 say "summary"
 printf '  %s\n' "${results[@]}"

@@ -5,6 +5,7 @@ pub mod definition;
 pub mod json;
 pub mod query;
 pub mod rng;
+pub mod source;
 pub mod time;
 pub mod value;
 

@@ -108,11 +108,23 @@ impl Flags {
 fn run(args: &[String]) {
     let f = flags(
         args,
-        &["--input", "--input-json", "--mocks", "--test-case", "--state-machine", "--seed", "--start-time", "--max-events"],
+        &[
+            "--input",
+            "--input-json",
+            "--mocks",
+            "--test-case",
+            "--state-machine",
+            "--seed",
+            "--start-time",
+            "--max-events",
+            "--sub",
+            "--substitutions",
+        ],
         &["--history"],
     );
     let [def_path] = f.positional.as_slice() else { die(format!("run takes one definition file\n{}", USAGE)) };
     let text = read(def_path);
+    let prepared = asl_sim::source::prepare(&text, &substitutions(&f));
     let input = match (f.get("--input"), f.get("--input-json")) {
         (Some(_), Some(_)) => die("give --input or --input-json, not both"),
         (Some(p), None) => parse_json(&read(p), "the input"),
@@ -137,10 +149,11 @@ fn run(args: &[String]) {
     if let Some(name) = f.get("--state-machine") {
         options.state_machine_name = name.to_string();
     }
-    let sim = match Simulator::new(&text, options) {
+    let sim = match Simulator::new(&prepared.text, options) {
         Ok(s) => s,
         Err(diags) => {
-            let d: Vec<_> = diags.iter().map(|d| d.positioned(&text, false)).collect();
+            let all = prepared.warnings.iter().cloned().chain(diags.iter().map(|d| prepared.to_original(d)));
+            let d: Vec<_> = all.map(|d| d.positioned(&text, false)).collect();
             outln!("{}", serde_json::json!({"status": "INVALID", "diagnostics": d}));
             exit(2)
         }
@@ -156,6 +169,10 @@ fn run(args: &[String]) {
     out.insert("startTime".into(), asl_sim::time::format_context_timestamp(ex.start_time()).into());
     if ex.status().is_finished() {
         out.insert("stopTime".into(), asl_sim::time::format_context_timestamp(ex.clock()).into());
+    }
+    let warnings: Vec<_> = prepared.warnings.iter().map(|d| serde_json::json!({"code": d.code, "message": d.message})).collect();
+    if !warnings.is_empty() {
+        out.insert("warnings".into(), warnings.into());
     }
     let mut line = serde_json::Value::Object(out).to_string();
     if f.has("--history") {
@@ -191,14 +208,32 @@ fn outcome(ex: &asl_sim::Execution) -> serde_json::Map<String, serde_json::Value
 }
 
 fn validate(args: &[String]) {
-    let f = flags(args, &[], &[]);
+    let f = flags(args, &["--sub", "--substitutions"], &[]);
     let [def_path] = f.positional.as_slice() else { die(format!("validate takes one definition file\n{}", USAGE)) };
     let text = read(def_path);
-    let diags = asl_sim::validate(&text);
+    let diags = asl_sim::source::prepare(&text, &substitutions(&f)).validate();
     let errors = diags.iter().any(|d| d.severity == Severity::Error);
     let d: Vec<_> = diags.iter().map(|d| d.positioned(&text, false)).collect();
     outln!("{}", serde_json::json!({"diagnostics": d}));
     exit(if errors { 1 } else { 0 })
+}
+
+/// DefinitionSubstitutions from `--substitutions FILE` (a JSON map), then each `--sub KEY=VALUE`.
+fn substitutions(f: &Flags) -> indexmap::IndexMap<String, String> {
+    let mut out = indexmap::IndexMap::new();
+    if let Some(p) = f.get("--substitutions") {
+        let v = parse_json(&read(p), "the substitutions file");
+        let Some(o) = v.as_object() else { die("--substitutions takes a file holding a map of KEY to value") };
+        for (k, v) in o.iter() {
+            let text = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_json());
+            out.insert(k.to_string(), text);
+        }
+    }
+    for kv in f.all("--sub") {
+        let Some((k, v)) = kv.split_once('=') else { die(format!("--sub takes KEY=VALUE, not '{}'", kv)) };
+        out.insert(k.to_string(), v.to_string());
+    }
+    out
 }
 
 /// Try a JSONata expression as AWS evaluates it: the input is `$states.input` and the
