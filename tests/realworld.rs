@@ -5,7 +5,7 @@
 //! The figures are printed; the data must be there (the suite fails, naming the path, if not).
 
 use asl_sim::mocks::Mocks;
-use asl_sim::source::{prepare, UNRESOLVED_SUBSTITUTION};
+use asl_sim::source::{load, prepare, Loaded, UNRESOLVED_SUBSTITUTION};
 use asl_sim::{json, Options, Simulator};
 use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
@@ -93,6 +93,17 @@ fn realworld_definitions_validate_and_run_as_aws_would() {
                 failures.push(format!("{name}/{file}: {}", errors.join("; ")));
             }
         }
+        // The raw YAML of one definition, read as YAML (its positions mapped back to the file).
+        let yaml = dir.join("def.asl.yaml");
+        if yaml.is_file() {
+            raw_n += 1;
+            match load(&read(&yaml), "def.asl.yaml", &IndexMap::new(), None) {
+                Ok(Loaded::Ready(p)) if p.validate().iter().all(|d| !d.is_error()) => raw_ok += 1,
+                Ok(Loaded::Ready(p)) => failures.push(format!("{name}/def.asl.yaml: {:?}", p.validate())),
+                Ok(Loaded::NeedsFile { .. }) => failures.push(format!("{name}/def.asl.yaml: read as a template")),
+                Err(e) => failures.push(format!("{name}/def.asl.yaml: {e}")),
+            }
+        }
         if name.starts_with("validate-only__") {
             continue;
         }
@@ -119,7 +130,7 @@ fn realworld_definitions_validate_and_run_as_aws_would() {
         }
     }
     println!(
-        "realworld: substituted {subst_ok}/{subst_n} as AWS, raw {raw_ok}/{raw_n} as AWS ({raw_warned} with UNRESOLVED_SUBSTITUTION warnings), runs {runs_ok}/{runs_n}, {not_copied} cases without a copied source"
+        "realworld: substituted {subst_ok}/{subst_n} as AWS, raw {raw_ok}/{raw_n} as AWS (JSON and YAML) ({raw_warned} with UNRESOLVED_SUBSTITUTION warnings), runs {runs_ok}/{runs_n}, {not_copied} cases without a copied source"
     );
     assert!(subst_n >= 95 && runs_n >= 44, "too few cases found under {}", root.display());
     assert!(failures.is_empty(), "{} real-world case(s) not as AWS would:\n{}", failures.len(), failures.join("\n"));

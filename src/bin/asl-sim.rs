@@ -119,12 +119,12 @@ fn run(args: &[String]) {
             "--max-events",
             "--sub",
             "--substitutions",
+            "--resource",
         ],
         &["--history"],
     );
     let [def_path] = f.positional.as_slice() else { die(format!("run takes one definition file\n{}", USAGE)) };
-    let text = read(def_path);
-    let prepared = asl_sim::source::prepare(&text, &substitutions(&f));
+    let (prepared, text) = definition(&f, def_path);
     let input = match (f.get("--input"), f.get("--input-json")) {
         (Some(_), Some(_)) => die("give --input or --input-json, not both"),
         (Some(p), None) => parse_json(&read(p), "the input"),
@@ -208,21 +208,44 @@ fn outcome(ex: &asl_sim::Execution) -> serde_json::Map<String, serde_json::Value
 }
 
 fn validate(args: &[String]) {
-    let f = flags(args, &["--sub", "--substitutions"], &[]);
+    let f = flags(args, &["--sub", "--substitutions", "--resource"], &[]);
     let [def_path] = f.positional.as_slice() else { die(format!("validate takes one definition file\n{}", USAGE)) };
-    let text = read(def_path);
-    let diags = asl_sim::source::prepare(&text, &substitutions(&f)).validate();
+    let (prepared, text) = definition(&f, def_path);
+    let diags = prepared.validate();
     let errors = diags.iter().any(|d| d.severity == Severity::Error);
     let d: Vec<_> = diags.iter().map(|d| d.positioned(&text, false)).collect();
     outln!("{}", serde_json::json!({"diagnostics": d}));
     exit(if errors { 1 } else { 0 })
 }
 
+/// The definition the user gave (ASL or a template, JSON or YAML; a SAM `DefinitionUri` read
+/// beside the template), substitutions applied, and the text its diagnostics point into.
+fn definition(f: &Flags, path: &str) -> (asl_sim::source::Prepared, String) {
+    use asl_sim::source::{load, load_definition, Loaded};
+    let text = read(path);
+    match load(&text, path, &substitutions(f), f.get("--resource")).unwrap_or_else(|e| die(e)) {
+        Loaded::Ready(p) => (p, text),
+        Loaded::NeedsFile { path: uri, substitutions, machine_type } => {
+            let file = std::path::Path::new(path).parent().unwrap_or(std::path::Path::new(".")).join(&uri);
+            let file = file.to_string_lossy().into_owned();
+            let def = read(&file);
+            (load_definition(&def, &file, &substitutions, machine_type).unwrap_or_else(|e| die(e)), def)
+        }
+    }
+}
+
 /// DefinitionSubstitutions from `--substitutions FILE` (a JSON map), then each `--sub KEY=VALUE`.
 fn substitutions(f: &Flags) -> indexmap::IndexMap<String, String> {
     let mut out = indexmap::IndexMap::new();
     if let Some(p) = f.get("--substitutions") {
-        let v = parse_json(&read(p), "the substitutions file");
+        let text = read(p);
+        let v = if asl_sim::source::is_yaml(p, &text) {
+            asl_sim::source::yaml::parse(&text)
+                .map(|(v, _)| v)
+                .unwrap_or_else(|e| die(format!("the substitutions file: invalid YAML: {}", e.message)))
+        } else {
+            parse_json(&text, "the substitutions file")
+        };
         let Some(o) = v.as_object() else { die("--substitutions takes a file holding a map of KEY to value") };
         for (k, v) in o.iter() {
             let text = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_json());

@@ -40,13 +40,37 @@ impl Resource {
                 // `arn:aws:states:us-east-1:123456789012:aws-sdk:s3:getObject`, as the console once
                 // exported them (two aws-samples projects): read as the integration it names;
                 // `qualified_integration` lets the parser warn, since AWS's rule is unconfirmed.
-                [first, ..] if *first != "activity" && integration(arn, &parts[5..]).is_ok() => integration(arn, &parts[5..]),
+                [first, ..] if QUALIFIABLE.contains(first) && integration(arn, &parts[5..]).is_ok() => integration(arn, &parts[5..]),
                 _ => Err(format!("'{}' is neither an activity ARN (arn:partition:states:region:account:activity:name) nor a service integration (arn:partition:states:::service:action)", arn)),
             },
             _ => Err(format!("'{}' names neither a Lambda function, an activity nor a service integration", arn)),
         }
     }
 }
+
+/// Services whose integration ARN is read even with a region and an account in it.
+const QUALIFIABLE: [&str; 20] = [
+    "aws-sdk",
+    "lambda",
+    "sqs",
+    "sns",
+    "dynamodb",
+    "states",
+    "events",
+    "glue",
+    "batch",
+    "ecs",
+    "eks",
+    "sagemaker",
+    "athena",
+    "codebuild",
+    "apigateway",
+    "bedrock",
+    "elasticmapreduce",
+    "emr-containers",
+    "emr-serverless",
+    "http",
+];
 
 impl Resource {
     /// For an integration ARN that names a region and an account, the warning to give.
