@@ -121,6 +121,8 @@ step "conformance (AWS-recorded cases)" conformance
 # The public definitions of the real-world trial (../shared/realworld/): substituted and raw
 # copies validate as AWS does, run cases end as their expected.txt records; prints its figures.
 step "realworld (98 public definitions)" cargo test --test realworld -- --nocapture
+# AWS's recorded ValidateStateMachineDefinition / CreateStateMachine answers through `validate --format aws`.
+step "validation (22 AWS-recorded answers)" cargo test --test validation_aws -- --nocapture
 
 echo
 say "summary"

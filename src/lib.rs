@@ -1,6 +1,7 @@
 //! asl-sim: a deterministic Amazon States Language simulator.
 #![deny(unsafe_code)]
 
+pub mod aws;
 pub mod definition;
 pub mod json;
 pub mod query;

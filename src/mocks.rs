@@ -79,13 +79,23 @@ impl Mocks {
                 machines.get(name).ok_or_else(|| format!("the mock config has no state machine '{}' (it has: {})", name, keys(machines)))?
             }
             None if machines.len() == 1 => machines.values().next().ok_or("no state machine")?,
-            None => return Err(format!("the mock config has several state machines; pick one ({})", keys(machines))),
+            None => {
+                return Err(format!(
+                    "the mock config has several state machines; pick one with --state-machine NAME (stateMachine in the JS API): {}",
+                    keys(machines)
+                ))
+            }
         };
         let cases = machine.get("TestCases").and_then(Value::as_object).ok_or("the state machine has no \"TestCases\" object")?;
         let case = match test_case {
             Some(name) => cases.get(name).ok_or_else(|| format!("no test case '{}' (there are: {})", name, keys(cases)))?,
             None if cases.len() == 1 => cases.values().next().ok_or("no test case")?,
-            None => return Err(format!("the mock config has several test cases; pick one ({})", keys(cases))),
+            None => {
+                return Err(format!(
+                    "the mock config has several test cases; pick one with --test-case NAME (testCase in the JS API): {}",
+                    keys(cases)
+                ))
+            }
         };
         let case = case.as_object().ok_or("a test case must map state names to mocked response names")?;
         let mut by_state = HashMap::default();

@@ -18,9 +18,13 @@ macro_rules! outln {
 }
 
 const USAGE: &str = "usage:
-  asl-sim run DEFINITION.json [--input FILE | --input-json TEXT] [--mocks FILE] [--test-case NAME]
+  asl-sim run DEFINITION [--input FILE | --input-json TEXT] [--mocks FILE] [--test-case NAME]
               [--state-machine NAME] [--seed N] [--start-time RFC3339] [--history] [--max-events N]
-  asl-sim validate DEFINITION.json
+              [--sub KEY=VALUE]... [--substitutions FILE] [--resource LOGICAL_ID]
+  asl-sim validate DEFINITION [--sub KEY=VALUE]... [--substitutions FILE] [--resource LOGICAL_ID]
+  asl-sim validate DEFINITION.json --format aws [--type STANDARD|EXPRESS]
+  asl-sim --version
+  DEFINITION: ASL as JSON or YAML, or a SAM / CloudFormation template (JSON or YAML)
   asl-sim test PATH... [--ignore FILE] [--exclude-tag TAG]... [--service-free] [--verbose]
   asl-sim eval --jsonata EXPR [--input FILE] [--variables FILE]
   asl-sim bench --definition DEF.json --input IN.json [--mocks MOCKS.json] [--max-events N]";
@@ -61,6 +65,7 @@ fn main() {
         Some("eval") => eval(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("--help") | Some("-h") | Some("help") => outln!("{}", USAGE),
+        Some("--version") | Some("-V") => outln!("asl-sim {}", env!("CARGO_PKG_VERSION")),
         _ => die(format!("expected a command\n{}", USAGE)),
     }
 }
@@ -208,10 +213,32 @@ fn outcome(ex: &asl_sim::Execution) -> serde_json::Map<String, serde_json::Value
 }
 
 fn validate(args: &[String]) {
-    let f = flags(args, &["--sub", "--substitutions", "--resource"], &[]);
+    let f = flags(args, &["--sub", "--substitutions", "--resource", "--format", "--type"], &[]);
     let [def_path] = f.positional.as_slice() else { die(format!("validate takes one definition file\n{}", USAGE)) };
+    let express = match f.get("--type") {
+        None | Some("STANDARD") => false,
+        Some("EXPRESS") => true,
+        Some(t) => die(format!("--type takes STANDARD or EXPRESS, not '{}'", t)),
+    };
+    match f.get("--format") {
+        None => {}
+        Some("aws") => {
+            // AWS reads the definition as JSON text, as given.
+            let response = asl_sim::aws::validate(&read(def_path), express);
+            outln!("{}", serde_json::to_string(&response).unwrap_or_default());
+            exit(if response.result == "OK" { 0 } else { 1 })
+        }
+        Some(other) => die(format!("--format takes aws, not '{}'", other)),
+    }
     let (prepared, text) = definition(&f, def_path);
-    let diags = prepared.validate();
+    let express = express || prepared.machine_type.as_deref() == Some("EXPRESS");
+    let mut diags = prepared.validate();
+    if let (true, Ok((value, spans))) = (express, json::parse_with_spans(&prepared.text)) {
+        for mut d in asl_sim::aws::express_diagnostics(&value) {
+            d.span = spans.span(&d.pointer).unwrap_or((0, 0));
+            diags.push(prepared.to_original(&d));
+        }
+    }
     let errors = diags.iter().any(|d| d.severity == Severity::Error);
     let d: Vec<_> = diags.iter().map(|d| d.positioned(&text, false)).collect();
     outln!("{}", serde_json::json!({"diagnostics": d}));

@@ -103,6 +103,14 @@ fn integration(arn: &str, rest: &[&str]) -> Result<Resource, String> {
             arn, resource_type
         ));
     }
+    // The optimised DynamoDB integration has four actions; AWS refuses the others (`query`,
+    // recorded) and points at the SDK integration.
+    if resource_type == "dynamodb" && !matches!(name, "getItem" | "putItem" | "deleteItem" | "updateItem") {
+        return Err(format!(
+            "The resource provided {} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.",
+            arn
+        ));
+    }
     Ok(Resource::Integration { arn: arn.to_string(), resource_type, resource: action, pattern })
 }
 

@@ -212,6 +212,10 @@ impl<'a, 'v> Builder<'a, 'v> {
         let parameters = self.jsonata_arguments(o);
         let timeout_seconds = self.jsonata_number(o, "TimeoutSeconds", 1, 99_999_999);
         let heartbeat_seconds = self.jsonata_number(o, "HeartbeatSeconds", 1, 99_999_999);
+        // As AWS words it for JSONata (JSONPath says "These fields are required: [RoleArn]").
+        if o.get("Credentials").and_then(Value::as_object).is_some_and(|c| c.get("RoleArn").is_none()) {
+            self.ctx.error_value(SCHEMA, &o.at("Credentials"), "The field 'RoleArn' is required but was missing".into());
+        }
         let credentials = self.jsonata_field(o, "Credentials");
         let retry = self.retriers(o);
         let catch = self.jsonata_catchers(o, scope, id);
