@@ -23,6 +23,9 @@ pub enum MockOutcome {
 #[derive(Clone, Debug, Default)]
 pub struct Mocks {
     by_state: HashMap<String, StateMocks>,
+    /// Parts of the mocks that match nothing (an unknown key in `Throw`, a test case naming a
+    /// response that does not exist): warnings, not errors, so the run still happens.
+    warnings: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -51,6 +54,7 @@ impl Mocks {
             return Self::from_config_file(v, test_case, state_machine);
         }
         let mut by_state = HashMap::default();
+        let mut warnings = Vec::new();
         for (state, spec) in obj.iter() {
             let list: Vec<&Value> = match spec {
                 Value::Array(a) => a.iter().collect(),
@@ -61,11 +65,12 @@ impl Mocks {
             }
             let mut responses = Vec::new();
             for (i, r) in list.into_iter().enumerate() {
-                responses.push(Some(parse_response(r).map_err(|e| format!("mocks for state '{}', response {}: {}", state, i, e))?));
+                let where_ = format!("mocks for state '{}', response {}", state, i);
+                responses.push(Some(parse_response(r, &where_, &mut warnings).map_err(|e| format!("{}: {}", where_, e))?));
             }
             by_state.insert(state.to_string(), StateMocks { responses, repeat_last: true, inline: true });
         }
-        Ok(Mocks { by_state })
+        Ok(Mocks { by_state, warnings })
     }
 
     fn from_config_file(v: &Value, test_case: Option<&str>, state_machine: Option<&str>) -> Result<Mocks, String> {
@@ -99,17 +104,22 @@ impl Mocks {
         };
         let case = case.as_object().ok_or("a test case must map state names to mocked response names")?;
         let mut by_state = HashMap::default();
+        let mut warnings = Vec::new();
         for (state, response_name) in case.iter() {
             let name = response_name.as_str().ok_or_else(|| format!("test case entry '{}' must name a mocked response", state))?;
-            let spec = responses
-                .and_then(|r| r.get(name))
-                .and_then(Value::as_object)
-                .ok_or_else(|| format!("state '{}' uses mocked response '{}', which \"MockedResponses\" does not define", state, name))?;
+            let Some(spec) = responses.and_then(|r| r.get(name)).and_then(Value::as_object) else {
+                warnings.push(format!(
+                    "state '{}' uses mocked response '{}', which \"MockedResponses\" does not define: the state is not mocked",
+                    state, name
+                ));
+                continue;
+            };
             let mut list: Vec<Option<MockResponse>> = Vec::new();
             for (range, r) in spec.iter() {
                 let (from, to) = parse_range(range)
                     .ok_or_else(|| format!("mocked response '{}': '{}' is not an invocation number or range like \"0\" or \"1-2\"", name, range))?;
-                let resp = parse_response(r).map_err(|e| format!("mocked response '{}' \"{}\": {}", name, range, e))?;
+                let where_ = format!("mocked response '{}' \"{}\"", name, range);
+                let resp = parse_response(r, &where_, &mut warnings).map_err(|e| format!("{}: {}", where_, e))?;
                 if to >= 10_000 {
                     return Err(format!("mocked response '{}': invocation range '{}' is too large", name, range));
                 }
@@ -122,7 +132,40 @@ impl Mocks {
             }
             by_state.insert(state.to_string(), StateMocks { responses: list, repeat_last: false, inline: false });
         }
-        Ok(Mocks { by_state })
+        Ok(Mocks { by_state, warnings })
+    }
+
+    /// What in the mocks matches nothing in `machine`: mocks naming no Task state, and the
+    /// warnings found while reading them.
+    pub fn warnings(&self, machine: &crate::definition::StateMachine) -> Vec<String> {
+        let mut out = self.warnings.clone();
+        let mut names: Vec<&String> = self.by_state.keys().collect();
+        names.sort();
+        for name in names {
+            match machine.states.iter().find(|s| &*s.name == name.as_str()) {
+                None => out.push(format!("the mocks name a state '{}', which the definition does not have", name)),
+                Some(s) if !matches!(s.kind, crate::definition::StateKind::Task(_)) => {
+                    out.push(format!("the mocks name the state '{}', which is not a Task: the mock is never used", name))
+                }
+                Some(_) => {}
+            }
+        }
+        out
+    }
+
+    /// `--auto-mock`: every Task state of `machine` with no mock answers `{"Return": {}}` (the
+    /// inline form, so a `lambda:invoke` result is wrapped in the Invoke envelope with `Payload`
+    /// `{}`). Returns the names of the states mocked so.
+    pub fn auto_mock(&mut self, machine: &crate::definition::StateMachine) -> Vec<String> {
+        let mut added = Vec::new();
+        for s in &machine.states {
+            if matches!(s.kind, crate::definition::StateKind::Task(_)) && !self.by_state.contains_key(&*s.name) {
+                let response = MockResponse { outcome: MockOutcome::Return(Value::empty_object()), delay_seconds: 0 };
+                self.by_state.insert(s.name.to_string(), StateMocks { responses: vec![Some(response)], repeat_last: true, inline: true });
+                added.push(s.name.to_string());
+            }
+        }
+        added
     }
 
     /// Whether any mock is configured for this state.
@@ -160,7 +203,7 @@ fn parse_range(s: &str) -> Option<(usize, usize)> {
     }
 }
 
-fn parse_response(r: &Value) -> Result<MockResponse, String> {
+fn parse_response(r: &Value, where_: &str, warnings: &mut Vec<String>) -> Result<MockResponse, String> {
     let Some(obj) = r.as_object() else {
         return Err(format!("a response must be an object with \"Return\" or \"Throw\", not {}", r.type_name()));
     };
@@ -182,6 +225,9 @@ fn parse_response(r: &Value) -> Result<MockResponse, String> {
             let Some(t) = t.as_object() else {
                 return Err("\"Throw\" must be an object with \"Error\" and \"Cause\"".into());
             };
+            for k in t.keys().filter(|k| !matches!(&***k, "Error" | "Cause")) {
+                warnings.push(format!("{}: \"Throw\" has an unknown key \"{}\" (only \"Error\" and \"Cause\" are read)", where_, k));
+            }
             let field = |k: &str| -> Result<Option<Rc<str>>, String> {
                 match t.get(k) {
                     None | Some(Value::Null) => Ok(None),

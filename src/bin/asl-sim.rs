@@ -20,8 +20,9 @@ macro_rules! outln {
 const USAGE: &str = "usage:
   asl-sim run DEFINITION [--input FILE | --input-json TEXT] [--mocks FILE] [--test-case NAME]
               [--state-machine NAME] [--seed N] [--start-time RFC3339] [--history] [--max-events N]
-              [--sub KEY=VALUE]... [--substitutions FILE] [--resource LOGICAL_ID]
+              [--sub KEY=VALUE]... [--substitutions FILE] [--resource LOGICAL_ID] [--auto-mock]
   asl-sim validate DEFINITION [--sub KEY=VALUE]... [--substitutions FILE] [--resource LOGICAL_ID]
+              [--type STANDARD|EXPRESS] [--mocks FILE [--test-case NAME] [--state-machine NAME]]
   asl-sim validate DEFINITION.json --format aws [--type STANDARD|EXPRESS]
   asl-sim --version
   DEFINITION: ASL as JSON or YAML, or a SAM / CloudFormation template (JSON or YAML)
@@ -126,7 +127,7 @@ fn run(args: &[String]) {
             "--substitutions",
             "--resource",
         ],
-        &["--history"],
+        &["--history", "--auto-mock"],
     );
     let [def_path] = f.positional.as_slice() else { die(format!("run takes one definition file\n{}", USAGE)) };
     let (prepared, text) = definition(&f, def_path);
@@ -154,6 +155,19 @@ fn run(args: &[String]) {
     if let Some(name) = f.get("--state-machine") {
         options.state_machine_name = name.to_string();
     }
+    let mut warnings: Vec<_> = prepared.warnings.iter().map(|d| serde_json::json!({"code": d.code, "message": d.message})).collect();
+    if f.get("--mocks").is_some() || f.has("--auto-mock") {
+        if let Some(machine) = asl_sim::definition::parse(&prepared.text).machine {
+            for w in options.mocks.warnings(&machine) {
+                warnings.push(serde_json::json!({"code": "MOCK_MATCHES_NOTHING", "message": w}));
+            }
+            let auto = if f.has("--auto-mock") { options.mocks.auto_mock(&machine) } else { Vec::new() };
+            if !auto.is_empty() {
+                let message = format!("auto-mocked with an empty result (no mock given): {}", auto.join(", "));
+                warnings.push(serde_json::json!({"code": "AUTO_MOCKED", "message": message, "states": auto}));
+            }
+        }
+    }
     let sim = match Simulator::new(&prepared.text, options) {
         Ok(s) => s,
         Err(diags) => {
@@ -175,7 +189,6 @@ fn run(args: &[String]) {
     if ex.status().is_finished() {
         out.insert("stopTime".into(), asl_sim::time::format_context_timestamp(ex.clock()).into());
     }
-    let warnings: Vec<_> = prepared.warnings.iter().map(|d| serde_json::json!({"code": d.code, "message": d.message})).collect();
     if !warnings.is_empty() {
         out.insert("warnings".into(), warnings.into());
     }
@@ -213,7 +226,7 @@ fn outcome(ex: &asl_sim::Execution) -> serde_json::Map<String, serde_json::Value
 }
 
 fn validate(args: &[String]) {
-    let f = flags(args, &["--sub", "--substitutions", "--resource", "--format", "--type"], &[]);
+    let f = flags(args, &["--sub", "--substitutions", "--resource", "--format", "--type", "--mocks", "--test-case", "--state-machine"], &[]);
     let [def_path] = f.positional.as_slice() else { die(format!("validate takes one definition file\n{}", USAGE)) };
     let express = match f.get("--type") {
         None | Some("STANDARD") => false,
@@ -233,6 +246,13 @@ fn validate(args: &[String]) {
     let (prepared, text) = definition(&f, def_path);
     let express = express || prepared.machine_type.as_deref() == Some("EXPRESS");
     let mut diags = prepared.validate();
+    if let Some(m) = f.get("--mocks") {
+        let v = parse_json(&read(m), "the mocks file");
+        let mocks = Mocks::from_value(&v, f.get("--test-case"), f.get("--state-machine")).unwrap_or_else(|e| die(format!("mocks: {}", e)));
+        if let Some(machine) = asl_sim::definition::parse(&prepared.text).machine {
+            diags.extend(mocks.warnings(&machine).into_iter().map(|w| asl_sim::Diagnostic::warning("MOCK_MATCHES_NOTHING", "", w)));
+        }
+    }
     if let (true, Ok((value, spans))) = (express, json::parse_with_spans(&prepared.text)) {
         for mut d in asl_sim::aws::express_diagnostics(&value) {
             d.span = spans.span(&d.pointer).unwrap_or((0, 0));
