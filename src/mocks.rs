@@ -135,34 +135,32 @@ impl Mocks {
         Ok(Mocks { by_state, warnings })
     }
 
-    /// What in the mocks matches nothing in `machine`: mocks naming no Task state, and the
-    /// warnings found while reading them.
-    pub fn warnings(&self, machine: &crate::definition::StateMachine) -> Vec<String> {
+    /// What in the mocks matches nothing in a machine whose states are `states` (name, and
+    /// whether it is a Task): mocks naming no Task state, and the warnings found while reading them.
+    pub fn warnings(&self, states: &[(&str, bool)]) -> Vec<String> {
         let mut out = self.warnings.clone();
         let mut names: Vec<&String> = self.by_state.keys().collect();
         names.sort();
         for name in names {
-            match machine.states.iter().find(|s| &*s.name == name.as_str()) {
+            match states.iter().find(|(s, _)| *s == name.as_str()) {
                 None => out.push(format!("the mocks name a state '{}', which the definition does not have", name)),
-                Some(s) if !matches!(s.kind, crate::definition::StateKind::Task(_)) => {
-                    out.push(format!("the mocks name the state '{}', which is not a Task: the mock is never used", name))
-                }
+                Some((_, false)) => out.push(format!("the mocks name the state '{}', which is not a Task: the mock is never used", name)),
                 Some(_) => {}
             }
         }
         out
     }
 
-    /// `--auto-mock`: every Task state of `machine` with no mock answers `{"Return": {}}` (the
-    /// inline form, so a `lambda:invoke` result is wrapped in the Invoke envelope with `Payload`
-    /// `{}`). Returns the names of the states mocked so.
-    pub fn auto_mock(&mut self, machine: &crate::definition::StateMachine) -> Vec<String> {
+    /// `--auto-mock`: every Task state (of `states`, as for [`Mocks::warnings`]) with no mock
+    /// answers `{"Return": {}}` (the inline form, so a `lambda:invoke` result is wrapped in the
+    /// Invoke envelope with `Payload` `{}`). Returns the names of the states mocked so.
+    pub fn auto_mock(&mut self, states: &[(&str, bool)]) -> Vec<String> {
         let mut added = Vec::new();
-        for s in &machine.states {
-            if matches!(s.kind, crate::definition::StateKind::Task(_)) && !self.by_state.contains_key(&*s.name) {
+        for (name, task) in states {
+            if *task && !self.by_state.contains_key(*name) {
                 let response = MockResponse { outcome: MockOutcome::Return(Value::empty_object()), delay_seconds: 0 };
-                self.by_state.insert(s.name.to_string(), StateMocks { responses: vec![Some(response)], repeat_last: true, inline: true });
-                added.push(s.name.to_string());
+                self.by_state.insert(name.to_string(), StateMocks { responses: vec![Some(response)], repeat_last: true, inline: true });
+                added.push(name.to_string());
             }
         }
         added
@@ -245,6 +243,18 @@ fn parse_response(r: &Value, where_: &str, warnings: &mut Vec<String>) -> Result
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn mocks_that_match_nothing_are_warnings() {
+        let v = parse(r#"{"StateMachines":{"M":{"TestCases":{"C":{"T":"Missing","Pass":"R"}}}},"MockedResponses":{"R":{"0":{"Throw":{"Error":"E","Message":"m"}}}}}"#).unwrap();
+        let m = Mocks::from_value(&v, None, None).unwrap();
+        assert!(!m.has("T"));
+        let w = m.warnings(&[("T", true), ("Pass", false)]);
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(w[0].contains("'Missing', which \"MockedResponses\" does not define"), "{w:?}");
+        assert!(w[1].contains("\"Throw\" has an unknown key \"Message\""), "{w:?}");
+        assert!(w[2].contains("'Pass', which is not a Task"), "{w:?}");
+    }
+
     use super::*;
     use crate::json::parse;
 

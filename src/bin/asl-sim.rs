@@ -158,10 +158,11 @@ fn run(args: &[String]) {
     let mut warnings: Vec<_> = prepared.warnings.iter().map(|d| serde_json::json!({"code": d.code, "message": d.message})).collect();
     if f.get("--mocks").is_some() || f.has("--auto-mock") {
         if let Some(machine) = asl_sim::definition::parse(&prepared.text).machine {
-            for w in options.mocks.warnings(&machine) {
+            let states = task_states(&machine);
+            for w in options.mocks.warnings(&states) {
                 warnings.push(serde_json::json!({"code": "MOCK_MATCHES_NOTHING", "message": w}));
             }
-            let auto = if f.has("--auto-mock") { options.mocks.auto_mock(&machine) } else { Vec::new() };
+            let auto = if f.has("--auto-mock") { options.mocks.auto_mock(&states) } else { Vec::new() };
             if !auto.is_empty() {
                 let message = format!("auto-mocked with an empty result (no mock given): {}", auto.join(", "));
                 warnings.push(serde_json::json!({"code": "AUTO_MOCKED", "message": message, "states": auto}));
@@ -250,7 +251,7 @@ fn validate(args: &[String]) {
         let v = parse_json(&read(m), "the mocks file");
         let mocks = Mocks::from_value(&v, f.get("--test-case"), f.get("--state-machine")).unwrap_or_else(|e| die(format!("mocks: {}", e)));
         if let Some(machine) = asl_sim::definition::parse(&prepared.text).machine {
-            diags.extend(mocks.warnings(&machine).into_iter().map(|w| asl_sim::Diagnostic::warning("MOCK_MATCHES_NOTHING", "", w)));
+            diags.extend(mocks.warnings(&task_states(&machine)).into_iter().map(|w| asl_sim::Diagnostic::warning("MOCK_MATCHES_NOTHING", "", w)));
         }
     }
     if let (true, Ok((value, spans))) = (express, json::parse_with_spans(&prepared.text)) {
@@ -279,6 +280,11 @@ fn definition(f: &Flags, path: &str) -> (asl_sim::source::Prepared, String) {
             (load_definition(&def, &file, &substitutions, machine_type).unwrap_or_else(|e| die(e)), def)
         }
     }
+}
+
+/// Every state of `machine` (nested ones too) and whether it is a Task: what mocks can name.
+fn task_states(machine: &asl_sim::definition::StateMachine) -> Vec<(&str, bool)> {
+    machine.states.iter().map(|s| (&*s.name, matches!(s.kind, asl_sim::definition::StateKind::Task(_)))).collect()
 }
 
 /// DefinitionSubstitutions from `--substitutions FILE` (a JSON map), then each `--sub KEY=VALUE`.
