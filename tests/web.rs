@@ -105,6 +105,20 @@ fn an_invalid_definition_throws_with_its_diagnostics() {
 }
 
 #[wasm_bindgen_test]
+fn substitutions_apply_before_parsing() {
+    let def = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":${Wait},"Next":"P"},"P":{"Type":"Pass","Result":"${Name}","End":true}}}"#;
+    let sim = JsSimulator::new(def, options(r#"{"substitutions": {"Wait": 5, "Name": "hello"}}"#)).unwrap();
+    let mut ex = sim.start(None).unwrap();
+    run(&mut ex);
+    assert_eq!(stringify(&ex.output().unwrap()), r#""hello""#);
+    // Unresolved and broken: the warning comes with the error, both placed in the text as given.
+    let e = thrown(JsSimulator::new(&def.replace(r#""End":true"#, r#""Next":"Nowhere""#), options(r#"{"substitutions": {"Wait": 1}}"#)));
+    let list = get(&e, "diagnostics");
+    assert_eq!(text(&diagnostic_at(&list, "/States/P/Result"), "code"), "UNRESOLVED_SUBSTITUTION");
+    diagnostic_at(&list, "/States/P/Next");
+}
+
+#[wasm_bindgen_test]
 fn misuse_throws_an_error_with_a_code() {
     assert_eq!(text(&thrown(JsSimulator::new(HELLO, options(r#"{"sed": 1}"#))), "code"), "INVALID_OPTION");
     assert_eq!(text(&thrown(JsSimulator::new(HELLO, options(r#"{"seed": -1}"#))), "code"), "INVALID_OPTION");
