@@ -167,6 +167,15 @@ impl Prepared {
     /// A diagnostic of the substituted text, its span moved to the user's text.
     pub fn to_original(&self, d: &Diagnostic) -> Diagnostic {
         let mut d = d.clone();
+        // Text that is no longer JSON once substituted: name the substitution the error is in
+        // (the position in the message would be the substituted text's, so it goes).
+        if d.code == "INVALID_JSON_DESCRIPTION" {
+            if let Some(p) = self.placeholders.iter().find(|p| p.replaced.0 <= d.span.0 && d.span.0 <= p.replaced.1 + 1) {
+                let what = d.message.strip_prefix("Invalid JSON: ").unwrap_or(&d.message);
+                let what = what.rfind(" at line ").map_or(what, |i| &what[..i]);
+                d.message = format!("Invalid JSON once '${{{}}}' is replaced by '{}': {}", p.key, p.value, what);
+            }
+        }
         d.span = match &self.origin {
             Some((spans, prefix)) => spans.span(&format!("{}{}", prefix, d.pointer)).unwrap_or((0, 0)),
             None => (self.map.original(d.span.0), self.map.original(d.span.1)),
@@ -196,6 +205,15 @@ mod tests {
         assert_eq!(d[0].pointer, "/States/A/Resource");
         assert_eq!(d[1].pointer, "/States/A/TimeoutSeconds");
         assert_eq!(&text[d[1].span.0..d[1].span.1], "${T}");
+    }
+
+    #[test]
+    fn a_substitution_that_breaks_the_json_is_named() {
+        let text = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"${X}","End":true}}}"#;
+        let subs: IndexMap<String, String> = [("X".to_string(), "a\"b".to_string())].into_iter().collect();
+        let d = prepare(text, &subs).validate();
+        assert_eq!(d[0].message, "Invalid JSON once '${X}' is replaced by 'a\"b': expected ',' or '}' in an object");
+        assert_eq!(&text[d[0].span.0..d[0].span.0 + 4], "${X}");
     }
 
     #[test]
