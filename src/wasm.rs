@@ -220,11 +220,19 @@ fn positioned(diagnostics: &[Diagnostic], text: &str) -> Result<JsValue, JsValue
     to_js(&list)
 }
 
-/// Validate a definition: every diagnostic found, columns in UTF-16 units.
+/// Validate a definition: every diagnostic found, columns in UTF-16 units. With
+/// `options.substitutions` (the same as `Simulator`'s), the text is substituted first and the
+/// unresolved placeholders are `UNRESOLVED_SUBSTITUTION` warnings.
 #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
-pub fn validate(definition: &str) -> Result<JsValue, JsValue> {
+pub fn validate(
+    definition: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "{ substitutions?: { [key: string]: string | number | boolean } }")] options: Option<OptionsArg>,
+) -> Result<JsValue, JsValue> {
     install_panic_hook();
-    positioned(&crate::validate(definition), definition)
+    match read_substitutions(options.as_ref())? {
+        Some(subs) => positioned(&crate::source::prepare(definition, &subs).validate(), definition),
+        None => positioned(&crate::validate(definition), definition),
+    }
 }
 
 /// Evaluate one JSONata expression as a state machine's JSONata fields would (AWS's
