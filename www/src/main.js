@@ -21,6 +21,7 @@ import { EXAMPLES, DEFAULT_EXAMPLE, exampleState } from "./examples.js";
 import { fill } from "./json-view.js";
 import { reindent } from "./json-text.js";
 import { JsonataScratch } from "./scratch.js";
+import { SubstitutionsPanel } from "./substitutions.js";
 
 const START_TIME = "2024-01-01T00:00:00.000Z";
 /** How often a long run redraws the whole page. */
@@ -84,6 +85,7 @@ function flush() {
   applyEdits();
 }
 
+const substitutions = new SubstitutionsPanel($("substitutions"), () => edited("definition"));
 const editorKeys = (e) => shortcuts(e, true);
 const editors = {
   definition: createEditor($("pane-definition"), { text: "", label: "State machine definition (JSON)", testid: "definition-editor", onChange: () => edited("definition"), onKey: editorKeys }),
@@ -113,9 +115,10 @@ function applyEdits() {
 
 function checkDefinition() {
   const text = editors.definition.text;
+  substitutions.update(text);
   let diagnostics;
   try {
-    diagnostics = validate(text);
+    diagnostics = validate(text, { substitutions: substitutions.option() });
   } catch (e) {
     diagnostics = [{ code: e.code ?? "ERROR", message: e.message, severity: "ERROR", pointer: "", line: 1, column: 1, endLine: 1, endColumn: 1 }];
   }
@@ -193,6 +196,7 @@ function rebuildSimulator() {
       testCase: page.testCase,
       stateMachine: page.stateMachine,
       seed: page.seed,
+      substitutions: substitutions.option(),
     });
   } catch (e) {
     if (e.code === "INVALID_DEFINITION") {
@@ -672,6 +676,7 @@ function currentState() {
     stateMachine: page.stateMachine,
     breakpoints: [...page.breakpoints],
     jsonata: scratch.state(),
+    substitutions: substitutions.state(),
   };
 }
 
@@ -683,6 +688,7 @@ function load(state, example = null) {
   page.testCase = state.testCase;
   page.stateMachine = state.stateMachine;
   page.breakpoints = new Set(state.breakpoints ?? []);
+  substitutions.load(state.substitutions);
   page.selected = null;
   try {
     const start = JSON.parse(state.definition ?? "").StartAt;
