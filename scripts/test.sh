@@ -89,7 +89,8 @@ rust_consumer() {
 # native build (every target: lib, bin, tests) and on wasm32 (src/wasm.rs and the browser tests).
 step "cargo fmt --check" cargo fmt --check
 step "cargo clippy (native, all targets)" cargo clippy --all-targets -- -D warnings
-step "cargo clippy (wasm32: library and its browser tests)" cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
+# (web_determinism is left out: it includes the histories the native determinism test writes later.)
+step "cargo clippy (wasm32: library and its browser tests)" cargo clippy --target wasm32-unknown-unknown --lib --test web --test web_hostile --test jsonata_suite -- -D warnings
 # The release wasm and pkg/, once: the Node and page tests use it as shipped.
 before=$failed
 failed=0
@@ -127,6 +128,12 @@ conformance_map_s3() {
   need_shared && "$TARGET_DIR/debug/asl-sim" test "$SHARED/conformance/localstack-extra/map_s3" --ignore tests/conformance-map-s3-ignore.txt
 }
 step "conformance (Distributed Map over S3, AWS-recorded)" conformance_map_s3
+
+# The public definitions of the real-world trial (../shared/realworld/): substituted and raw
+# copies validate as AWS does, run cases end as their expected.txt records; prints its figures.
+step "realworld (98 public definitions)" cargo test --test realworld -- --nocapture
+# AWS's recorded ValidateStateMachineDefinition / CreateStateMachine answers through `validate --format aws`.
+step "validation (22 AWS-recorded answers)" cargo test --test validation_aws -- --nocapture
 
 echo
 say "summary"

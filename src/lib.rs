@@ -1,10 +1,12 @@
 //! asl-sim: a deterministic Amazon States Language simulator.
 #![deny(unsafe_code)]
 
+pub mod aws;
 pub mod definition;
 pub mod json;
 pub mod query;
 pub mod rng;
+pub mod source;
 pub mod time;
 pub mod value;
 

@@ -23,6 +23,9 @@ pub enum MockOutcome {
 #[derive(Clone, Debug, Default)]
 pub struct Mocks {
     by_state: HashMap<String, StateMocks>,
+    /// Parts of the mocks that match nothing (an unknown key in `Throw`, a test case naming a
+    /// response that does not exist): warnings, not errors, so the run still happens.
+    warnings: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -51,6 +54,7 @@ impl Mocks {
             return Self::from_config_file(v, test_case, state_machine);
         }
         let mut by_state = HashMap::default();
+        let mut warnings = Vec::new();
         for (state, spec) in obj.iter() {
             let list: Vec<&Value> = match spec {
                 Value::Array(a) => a.iter().collect(),
@@ -61,11 +65,12 @@ impl Mocks {
             }
             let mut responses = Vec::new();
             for (i, r) in list.into_iter().enumerate() {
-                responses.push(Some(parse_response(r).map_err(|e| format!("mocks for state '{}', response {}: {}", state, i, e))?));
+                let where_ = format!("mocks for state '{}', response {}", state, i);
+                responses.push(Some(parse_response(r, &where_, &mut warnings).map_err(|e| format!("{}: {}", where_, e))?));
             }
             by_state.insert(state.to_string(), StateMocks { responses, repeat_last: true, inline: true });
         }
-        Ok(Mocks { by_state })
+        Ok(Mocks { by_state, warnings })
     }
 
     fn from_config_file(v: &Value, test_case: Option<&str>, state_machine: Option<&str>) -> Result<Mocks, String> {
@@ -79,27 +84,42 @@ impl Mocks {
                 machines.get(name).ok_or_else(|| format!("the mock config has no state machine '{}' (it has: {})", name, keys(machines)))?
             }
             None if machines.len() == 1 => machines.values().next().ok_or("no state machine")?,
-            None => return Err(format!("the mock config has several state machines; pick one ({})", keys(machines))),
+            None => {
+                return Err(format!(
+                    "the mock config has several state machines; pick one with --state-machine NAME (stateMachine in the JS API): {}",
+                    keys(machines)
+                ))
+            }
         };
         let cases = machine.get("TestCases").and_then(Value::as_object).ok_or("the state machine has no \"TestCases\" object")?;
         let case = match test_case {
             Some(name) => cases.get(name).ok_or_else(|| format!("no test case '{}' (there are: {})", name, keys(cases)))?,
             None if cases.len() == 1 => cases.values().next().ok_or("no test case")?,
-            None => return Err(format!("the mock config has several test cases; pick one ({})", keys(cases))),
+            None => {
+                return Err(format!(
+                    "the mock config has several test cases; pick one with --test-case NAME (testCase in the JS API): {}",
+                    keys(cases)
+                ))
+            }
         };
         let case = case.as_object().ok_or("a test case must map state names to mocked response names")?;
         let mut by_state = HashMap::default();
+        let mut warnings = Vec::new();
         for (state, response_name) in case.iter() {
             let name = response_name.as_str().ok_or_else(|| format!("test case entry '{}' must name a mocked response", state))?;
-            let spec = responses
-                .and_then(|r| r.get(name))
-                .and_then(Value::as_object)
-                .ok_or_else(|| format!("state '{}' uses mocked response '{}', which \"MockedResponses\" does not define", state, name))?;
+            let Some(spec) = responses.and_then(|r| r.get(name)).and_then(Value::as_object) else {
+                warnings.push(format!(
+                    "state '{}' uses mocked response '{}', which \"MockedResponses\" does not define: the state is not mocked",
+                    state, name
+                ));
+                continue;
+            };
             let mut list: Vec<Option<MockResponse>> = Vec::new();
             for (range, r) in spec.iter() {
                 let (from, to) = parse_range(range)
                     .ok_or_else(|| format!("mocked response '{}': '{}' is not an invocation number or range like \"0\" or \"1-2\"", name, range))?;
-                let resp = parse_response(r).map_err(|e| format!("mocked response '{}' \"{}\": {}", name, range, e))?;
+                let where_ = format!("mocked response '{}' \"{}\"", name, range);
+                let resp = parse_response(r, &where_, &mut warnings).map_err(|e| format!("{}: {}", where_, e))?;
                 if to >= 10_000 {
                     return Err(format!("mocked response '{}': invocation range '{}' is too large", name, range));
                 }
@@ -112,7 +132,38 @@ impl Mocks {
             }
             by_state.insert(state.to_string(), StateMocks { responses: list, repeat_last: false, inline: false });
         }
-        Ok(Mocks { by_state })
+        Ok(Mocks { by_state, warnings })
+    }
+
+    /// What in the mocks matches nothing in a machine whose states are `states` (name, and
+    /// whether it is a Task): mocks naming no Task state, and the warnings found while reading them.
+    pub fn warnings(&self, states: &[(&str, bool)]) -> Vec<String> {
+        let mut out = self.warnings.clone();
+        let mut names: Vec<&String> = self.by_state.keys().collect();
+        names.sort();
+        for name in names {
+            match states.iter().find(|(s, _)| *s == name.as_str()) {
+                None => out.push(format!("the mocks name a state '{}', which the definition does not have", name)),
+                Some((_, false)) => out.push(format!("the mocks name the state '{}', which is not a Task: the mock is never used", name)),
+                Some(_) => {}
+            }
+        }
+        out
+    }
+
+    /// `--auto-mock`: every Task state (of `states`, as for [`Mocks::warnings`]) with no mock
+    /// answers `{"Return": {}}` (the inline form, so a `lambda:invoke` result is wrapped in the
+    /// Invoke envelope with `Payload` `{}`). Returns the names of the states mocked so.
+    pub fn auto_mock(&mut self, states: &[(&str, bool)]) -> Vec<String> {
+        let mut added = Vec::new();
+        for (name, task) in states {
+            if *task && !self.by_state.contains_key(*name) {
+                let response = MockResponse { outcome: MockOutcome::Return(Value::empty_object()), delay_seconds: 0 };
+                self.by_state.insert(name.to_string(), StateMocks { responses: vec![Some(response)], repeat_last: true, inline: true });
+                added.push(name.to_string());
+            }
+        }
+        added
     }
 
     /// Make every call of `state` throw `error` with `cause`, whatever was configured
@@ -157,7 +208,7 @@ fn parse_range(s: &str) -> Option<(usize, usize)> {
     }
 }
 
-fn parse_response(r: &Value) -> Result<MockResponse, String> {
+fn parse_response(r: &Value, where_: &str, warnings: &mut Vec<String>) -> Result<MockResponse, String> {
     let Some(obj) = r.as_object() else {
         return Err(format!("a response must be an object with \"Return\" or \"Throw\", not {}", r.type_name()));
     };
@@ -179,6 +230,9 @@ fn parse_response(r: &Value) -> Result<MockResponse, String> {
             let Some(t) = t.as_object() else {
                 return Err("\"Throw\" must be an object with \"Error\" and \"Cause\"".into());
             };
+            for k in t.keys().filter(|k| !matches!(&***k, "Error" | "Cause")) {
+                warnings.push(format!("{}: \"Throw\" has an unknown key \"{}\" (only \"Error\" and \"Cause\" are read)", where_, k));
+            }
             let field = |k: &str| -> Result<Option<Rc<str>>, String> {
                 match t.get(k) {
                     None | Some(Value::Null) => Ok(None),
@@ -196,6 +250,18 @@ fn parse_response(r: &Value) -> Result<MockResponse, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn mocks_that_match_nothing_are_warnings() {
+        let v = parse(r#"{"StateMachines":{"M":{"TestCases":{"C":{"T":"Missing","Pass":"R"}}}},"MockedResponses":{"R":{"0":{"Throw":{"Error":"E","Message":"m"}}}}}"#).unwrap();
+        let m = Mocks::from_value(&v, None, None).unwrap();
+        assert!(!m.has("T"));
+        let w = m.warnings(&[("T", true), ("Pass", false)]);
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(w[0].contains("'Missing', which \"MockedResponses\" does not define"), "{w:?}");
+        assert!(w[1].contains("\"Throw\" has an unknown key \"Message\""), "{w:?}");
+        assert!(w[2].contains("'Pass', which is not a Task"), "{w:?}");
+    }
+
     use super::*;
     use crate::json::parse;
 

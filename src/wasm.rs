@@ -98,11 +98,19 @@ fn positioned(diagnostics: &[Diagnostic], text: &str) -> Result<JsValue, JsValue
     to_js(&list)
 }
 
-/// Validate a definition: every diagnostic found, columns in UTF-16 units.
+/// Validate a definition: every diagnostic found, columns in UTF-16 units. With
+/// `options.substitutions` (the same as `Simulator`'s), the text is substituted first and the
+/// unresolved placeholders are `UNRESOLVED_SUBSTITUTION` warnings.
 #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
-pub fn validate(definition: &str) -> Result<JsValue, JsValue> {
+pub fn validate(
+    definition: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "{ substitutions?: { [key: string]: string | number | boolean } }")] options: Option<OptionsArg>,
+) -> Result<JsValue, JsValue> {
     install_panic_hook();
-    positioned(&crate::validate(definition), definition)
+    match read_substitutions(options.as_ref())? {
+        Some(subs) => positioned(&crate::source::prepare(definition, &subs).validate(), definition),
+        None => positioned(&crate::validate(definition), definition),
+    }
 }
 
 /// Evaluate one JSONata expression as a state machine's JSONata fields would (AWS's
@@ -326,10 +334,19 @@ impl JsSimulator {
     #[wasm_bindgen(constructor)]
     pub fn new(definition: &str, options: Option<OptionsArg>) -> Result<JsSimulator, JsValue> {
         install_panic_hook();
+        let substitutions = read_substitutions(options.as_ref())?;
         let options = read_options(options)?;
-        match crate::Simulator::new(definition, options) {
+        // With `substitutions`, the definition is substituted first (unresolved `${KEY}`s take
+        // placeholders) and diagnostics point into the text as given.
+        let prepared = substitutions.map(|subs| crate::source::prepare(definition, &subs));
+        let text = prepared.as_ref().map_or(definition, |p| p.text.as_str());
+        match crate::Simulator::new(text, options) {
             Ok(inner) => Ok(JsSimulator { inner }),
             Err(diagnostics) => {
+                let diagnostics: Vec<Diagnostic> = match &prepared {
+                    Some(p) => p.warnings.iter().cloned().chain(diagnostics.iter().map(|d| p.to_original(d))).collect(),
+                    None => diagnostics,
+                };
                 let errors = diagnostics.iter().filter(|d| d.is_error()).count();
                 let first = diagnostics.iter().find(|d| d.is_error()).or(diagnostics.first());
                 let message = match first {
@@ -359,7 +376,22 @@ impl JsSimulator {
 const MAX_SAFE_JSONATA_DEPTH: u64 = 500;
 
 /// The recognised option names, in the order the docs list them.
-const OPTION_NAMES: [&str; 7] = ["mocks", "testCase", "stateMachine", "seed", "startTime", "maxEvents", "s3"];
+const OPTION_NAMES: [&str; 8] = ["mocks", "testCase", "stateMachine", "seed", "startTime", "maxEvents", "s3", "substitutions"];
+
+/// `options.substitutions`: DefinitionSubstitutions, `{KEY: "value"}` (numbers and booleans as
+/// their text); `None` when absent, so a definition is substituted only when asked.
+fn read_substitutions(options: Option<&OptionsArg>) -> Result<Option<indexmap::IndexMap<String, String>>, JsValue> {
+    let Some(object) = options.and_then(|o| o.dyn_ref::<js_sys::Object>()).filter(|o| o.is_object()) else { return Ok(None) };
+    let v = js_sys::Reflect::get(object, &"substitutions".into()).unwrap_or(JsValue::UNDEFINED);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    let value = from_js(&v, "substitutions")?;
+    let Some(map) = value.as_object() else {
+        return Err(throw("INVALID_OPTION", "`substitutions` must be an object of KEY to value", &[]));
+    };
+    Ok(Some(map.iter().map(|(k, v)| (k.to_string(), v.as_str().map(str::to_string).unwrap_or_else(|| v.to_json()))).collect()))
+}
 
 fn read_options(options: Option<OptionsArg>) -> Result<Options, JsValue> {
     let mut result = Options::default();

@@ -174,7 +174,7 @@ fn line_of(code: &str, at: usize) -> usize {
 /// counts as importing `lib`, which only wasm.rs may; the CLI (`src/bin/`) is a crate of its
 /// own over the public API. A module missing here fails the test, so a new one is placed
 /// on purpose.
-const LAYERS: [(&str, &[&str]); 13] = [
+const LAYERS: [(&str, &[&str]); 15] = [
     ("time", &[]),
     ("rng", &[]),
     ("value", &["json"]),
@@ -185,9 +185,15 @@ const LAYERS: [(&str, &[&str]); 13] = [
     ("definition", &["value", "json", "time", "rng", "query"]),
     ("history", &["value", "json", "time", "rng", "definition"]),
     ("engine", &["value", "json", "time", "rng", "query", "mocks", "s3", "definition", "history"]),
+    // What the user gave → ASL text (YAML, templates, substitutions); AWS's validator response.
+    ("source", &["value", "json", "time", "rng", "query", "definition"]),
+    ("aws", &["value", "json", "time", "rng", "query", "definition"]),
     ("teststate", &["value", "json", "time", "rng", "query", "mocks", "s3", "definition", "history", "engine"]),
     ("testing", &["value", "json", "time", "rng", "query", "mocks", "s3", "definition", "history", "engine"]),
-    ("wasm", &["value", "json", "time", "rng", "query", "mocks", "s3", "definition", "history", "engine", "teststate", "testing", "lib"]),
+    (
+        "wasm",
+        &["value", "json", "time", "rng", "query", "mocks", "s3", "definition", "history", "engine", "source", "aws", "teststate", "testing", "lib"],
+    ),
 ];
 
 /// The first segment of every `crate::` path in `code` (`crate::{a, b::c}` names `a` and

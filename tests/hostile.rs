@@ -1100,7 +1100,7 @@ hostile! {
             "{\"StateMachines\": {}}",
             "{\"StateMachines\": {\"M\": {}}}",
             "{\"StateMachines\": {\"M\": {\"TestCases\": {\"C\": {\"T\": 5}}}}}",
-            "{\"StateMachines\": {\"M\": {\"TestCases\": {\"C\": {\"T\": \"R\"}}}}}",
+            // A test case naming a response that does not exist is a warning (Mocks::warnings), not refused.
             "{\"StateMachines\": {\"M\": {\"TestCases\": {\"C\": {\"T\": \"R\"}}}}, \"MockedResponses\": {\"R\": {\"0-99999999999\": {\"Return\": 1}}}}",
             "{\"StateMachines\": {\"M\": {\"TestCases\": {\"C\": {\"T\": \"R\"}}}}, \"MockedResponses\": {\"R\": {\"0-18446744073709551615\": {\"Return\": 1}}}}",
             "{\"StateMachines\": {\"M\": {\"TestCases\": {\"C\": {\"T\": \"R\"}}}}, \"MockedResponses\": {\"R\": {\"5-2\": {\"Return\": 1}}}}",

@@ -82,7 +82,7 @@ fn diagnostic_at(list: &JsValue, pointer: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn validate_points_at_a_missing_next() {
-    let d = diagnostic_at(&wasm::validate(BROKEN_NEXT).unwrap(), "/States/A/Next");
+    let d = diagnostic_at(&wasm::validate(BROKEN_NEXT, None).unwrap(), "/States/A/Next");
     assert_eq!(text(&d, "pointer"), "/States/A/Next");
     assert_eq!(text(&d, "severity"), "ERROR");
     assert_eq!(get(&d, "line").as_f64(), Some(1.0));
@@ -92,7 +92,7 @@ fn validate_points_at_a_missing_next() {
 #[wasm_bindgen_test]
 fn validate_counts_columns_in_utf16_units() {
     let definition = "{\"StartAt\": \"\u{1F600}\",\n \"States\": {\"\u{1F600}\": {\"Type\": \"Pass\", \"Next\": \"X\"}}}";
-    let d = diagnostic_at(&wasm::validate(definition).unwrap(), "/States/\u{1F600}/Next");
+    let d = diagnostic_at(&wasm::validate(definition, None).unwrap(), "/States/\u{1F600}/Next");
     assert_eq!(get(&d, "line").as_f64(), Some(2.0));
     assert_eq!(get(&d, "column").as_f64(), Some(utf16_column(definition, "\"X\"")));
 }
@@ -102,6 +102,22 @@ fn an_invalid_definition_throws_with_its_diagnostics() {
     let e = thrown(JsSimulator::new(BROKEN_NEXT, None));
     assert_eq!(text(&e, "code"), "INVALID_DEFINITION");
     diagnostic_at(&get(&e, "diagnostics"), "/States/A/Next");
+}
+
+#[wasm_bindgen_test]
+fn substitutions_apply_before_parsing() {
+    let def = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":${Wait},"Next":"P"},"P":{"Type":"Pass","Result":"${Name}","End":true}}}"#;
+    let sim = JsSimulator::new(def, options(r#"{"substitutions": {"Wait": 5, "Name": "hello"}}"#)).unwrap();
+    let mut ex = sim.start(None).unwrap();
+    run(&mut ex);
+    assert_eq!(stringify(&ex.output().unwrap()), r#""hello""#);
+    let list = wasm::validate(def, options(r#"{"substitutions": {"Wait": 5}}"#)).unwrap();
+    assert_eq!(text(&diagnostic_at(&list, "/States/P/Result"), "code"), "UNRESOLVED_SUBSTITUTION");
+    // Unresolved and broken: the warning comes with the error, both placed in the text as given.
+    let e = thrown(JsSimulator::new(&def.replace(r#""End":true"#, r#""Next":"Nowhere""#), options(r#"{"substitutions": {"Wait": 1}}"#)));
+    let list = get(&e, "diagnostics");
+    assert_eq!(text(&diagnostic_at(&list, "/States/P/Result"), "code"), "UNRESOLVED_SUBSTITUTION");
+    diagnostic_at(&list, "/States/P/Next");
 }
 
 #[wasm_bindgen_test]

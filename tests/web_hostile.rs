@@ -174,7 +174,7 @@ fn malformed_and_truncated_definitions_throw_invalid_definition() {
         }
     });
     timed("every prefix of a definition", || {
-        let validate = |t: &str| asl_sim::wasm::validate(t).unwrap_or_else(|e| panic!("validate threw {}", message(&e)));
+        let validate = |t: &str| asl_sim::wasm::validate(t, None).unwrap_or_else(|e| panic!("validate threw {}", message(&e)));
         for end in (0..GOLDEN_DEFINITION.trim_end().len()).filter(|&e| GOLDEN_DEFINITION.is_char_boundary(e)) {
             let prefix = &GOLDEN_DEFINITION[..end];
             assert!(Array::from(&validate(prefix)).length() > 0, "a prefix of {end} bytes validated");
@@ -218,7 +218,7 @@ fn deep_nesting_throws_an_error_not_a_trap() {
     let deep_text = nested("[", "", "]", 100_000);
     timed("100,000-deep definition and input text", || {
         assert_eq!(code("deep definition", construct(&deep_text.as_str().into(), &JsValue::UNDEFINED)), "INVALID_DEFINITION");
-        let diagnostics = asl_sim::wasm::validate(&deep_text).unwrap();
+        let diagnostics = asl_sim::wasm::validate(&deep_text, None).unwrap();
         assert!(stringify(&diagnostics).contains("nesting"), "{}", stringify(&diagnostics));
         let sim = simulator(HELLO, "{}");
         assert_eq!(code("deep input", call(&sim, "start", &[deep_text.as_str().into()])), "INVALID_JSON");
@@ -529,7 +529,7 @@ fn lone_surrogates_cross_the_boundary_as_replacement_characters() {
     assert_eq!(text(&report, "status"), "SUCCEEDED");
     // And the validator's columns on a line holding one (counted in UTF-16 units).
     let diagnostics =
-        asl_sim::wasm::validate("{\"StartAt\": \"\u{FFFD}\", \"States\": {\"\u{FFFD}\": {\"Type\": \"Pass\", \"Next\": \"X\"}}}").unwrap();
+        asl_sim::wasm::validate("{\"StartAt\": \"\u{FFFD}\", \"States\": {\"\u{FFFD}\": {\"Type\": \"Pass\", \"Next\": \"X\"}}}", None).unwrap();
     assert!(Array::from(&diagnostics).length() > 0);
 }
 
@@ -560,7 +560,7 @@ fn deeply_nested_jsonpath_filters_are_refused() {
     // Filters nest at most 64 deep (1,000 used to run the stack out while validating).
     let filters = format!("$[?(@.a{}", "[?(@.a".repeat(999)) + &")]".repeat(1000);
     let definition = pass(&format!("\"x.$\": \"{filters}\""));
-    let diagnostics = timed("1,000 nested filters", || asl_sim::wasm::validate(&definition).unwrap());
+    let diagnostics = timed("1,000 nested filters", || asl_sim::wasm::validate(&definition, None).unwrap());
     assert!(Array::from(&diagnostics).length() > 0, "1,000 nested filters validated");
     assert_eq!(code("1,000 nested filters", construct(&definition.as_str().into(), &JsValue::UNDEFINED)), "INVALID_DEFINITION");
 }

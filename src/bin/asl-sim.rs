@@ -11,14 +11,19 @@ use std::process::exit;
 use std::rc::Rc;
 
 const USAGE: &str = "usage:
-  asl-sim run DEFINITION.json [--input FILE | --input-json TEXT] [--mocks FILE] [--test-case NAME] [--s3 FILE]
+  asl-sim run DEFINITION [--input FILE | --input-json TEXT] [--mocks FILE] [--test-case NAME] [--s3 FILE]
               [--state-machine NAME] [--seed N] [--start-time RFC3339] [--history] [--max-events N]
-  asl-sim validate DEFINITION.json
+              [--sub KEY=VALUE]... [--substitutions FILE] [--resource LOGICAL_ID] [--auto-mock]
+  asl-sim validate DEFINITION [--sub KEY=VALUE]... [--substitutions FILE] [--resource LOGICAL_ID]
+              [--type STANDARD|EXPRESS] [--mocks FILE [--test-case NAME] [--state-machine NAME]]
+  asl-sim validate DEFINITION.json --format aws [--type STANDARD|EXPRESS]
   asl-sim test DEFINITION --mocks MOCKCONFIG [--state-machine NAME] [--expect FILE] [--junit FILE]
                [--coverage FILE] [--inject-errors] [--input FILE | --input-json TEXT] [--seed N] [--max-events N] [--s3 FILE]
   asl-sim conformance PATH... [--ignore FILE] [--exclude-tag TAG]... [--service-free] [--verbose]
   asl-sim test CASES.jsonl|DIR...   (the conformance runner, as `conformance`)
   asl-sim test-state REQUEST.json
+  asl-sim --version
+  DEFINITION: ASL as JSON or YAML, or a SAM / CloudFormation template (JSON or YAML)
   asl-sim eval --jsonata EXPR [--input FILE] [--variables FILE]
   asl-sim bench --definition DEF.json --input IN.json [--mocks MOCKS.json] [--max-events N]";
 
@@ -80,6 +85,7 @@ fn main() {
         Some("eval") => eval(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("--help") | Some("-h") | Some("help") => outln!("{}", USAGE),
+        Some("--version") | Some("-V") => outln!("asl-sim {}", env!("CARGO_PKG_VERSION")),
         _ => die(format!("expected a command\n{}", USAGE)),
     }
 }
@@ -127,11 +133,24 @@ impl Flags {
 fn run(args: &[String]) {
     let f = flags(
         args,
-        &["--input", "--input-json", "--mocks", "--test-case", "--state-machine", "--seed", "--start-time", "--max-events", "--s3"],
-        &["--history"],
+        &[
+            "--input",
+            "--input-json",
+            "--mocks",
+            "--test-case",
+            "--state-machine",
+            "--seed",
+            "--start-time",
+            "--max-events",
+            "--sub",
+            "--substitutions",
+            "--resource",
+            "--s3",
+        ],
+        &["--history", "--auto-mock"],
     );
     let [def_path] = f.positional.as_slice() else { die(format!("run takes one definition file\n{}", USAGE)) };
-    let text = read(def_path);
+    let (prepared, text) = definition(&f, def_path);
     let input = match (f.get("--input"), f.get("--input-json")) {
         (Some(_), Some(_)) => die("give --input or --input-json, not both"),
         (Some(p), None) => parse_json(&read(p), "the input"),
@@ -159,10 +178,25 @@ fn run(args: &[String]) {
     if let Some(name) = f.get("--state-machine") {
         options.state_machine_name = name.to_string();
     }
-    let sim = match Simulator::new(&text, options) {
+    let mut warnings: Vec<_> = prepared.warnings.iter().map(|d| serde_json::json!({"code": d.code, "message": d.message})).collect();
+    if f.get("--mocks").is_some() || f.has("--auto-mock") {
+        if let Some(machine) = asl_sim::definition::parse(&prepared.text).machine {
+            let states = task_states(&machine);
+            for w in options.mocks.warnings(&states) {
+                warnings.push(serde_json::json!({"code": "MOCK_MATCHES_NOTHING", "message": w}));
+            }
+            let auto = if f.has("--auto-mock") { options.mocks.auto_mock(&states) } else { Vec::new() };
+            if !auto.is_empty() {
+                let message = format!("auto-mocked with an empty result (no mock given): {}", auto.join(", "));
+                warnings.push(serde_json::json!({"code": "AUTO_MOCKED", "message": message, "states": auto}));
+            }
+        }
+    }
+    let sim = match Simulator::new(&prepared.text, options) {
         Ok(s) => s,
         Err(diags) => {
-            let d: Vec<_> = diags.iter().map(|d| d.positioned(&text, false)).collect();
+            let all = prepared.warnings.iter().cloned().chain(diags.iter().map(|d| prepared.to_original(d)));
+            let d: Vec<_> = all.map(|d| d.positioned(&text, false)).collect();
             outln!("{}", serde_json::json!({"status": "INVALID", "diagnostics": d}));
             exit(2)
         }
@@ -181,6 +215,9 @@ fn run(args: &[String]) {
     out.insert("startTime".into(), asl_sim::time::format_context_timestamp(ex.start_time()).into());
     if ex.status().is_finished() {
         out.insert("stopTime".into(), asl_sim::time::format_context_timestamp(ex.clock()).into());
+    }
+    if !warnings.is_empty() {
+        out.insert("warnings".into(), warnings.into());
     }
     let mut line = serde_json::Value::Object(out).to_string();
     if f.has("--history") {
@@ -216,14 +253,89 @@ fn outcome(ex: &asl_sim::Execution) -> serde_json::Map<String, serde_json::Value
 }
 
 fn validate(args: &[String]) {
-    let f = flags(args, &[], &[]);
+    let f = flags(args, &["--sub", "--substitutions", "--resource", "--format", "--type", "--mocks", "--test-case", "--state-machine"], &[]);
     let [def_path] = f.positional.as_slice() else { die(format!("validate takes one definition file\n{}", USAGE)) };
-    let text = read(def_path);
-    let diags = asl_sim::validate(&text);
+    let express = match f.get("--type") {
+        None | Some("STANDARD") => false,
+        Some("EXPRESS") => true,
+        Some(t) => die(format!("--type takes STANDARD or EXPRESS, not '{}'", t)),
+    };
+    match f.get("--format") {
+        None => {}
+        Some("aws") => {
+            // AWS reads the definition as JSON text, as given.
+            let response = asl_sim::aws::validate(&read(def_path), express);
+            outln!("{}", serde_json::to_string(&response).unwrap_or_default());
+            exit(if response.result == "OK" { 0 } else { 1 })
+        }
+        Some(other) => die(format!("--format takes aws, not '{}'", other)),
+    }
+    let (prepared, text) = definition(&f, def_path);
+    let express = express || prepared.machine_type.as_deref() == Some("EXPRESS");
+    let mut diags = prepared.validate();
+    if let Some(m) = f.get("--mocks") {
+        let v = parse_json(&read(m), "the mocks file");
+        let mocks = Mocks::from_value(&v, f.get("--test-case"), f.get("--state-machine")).unwrap_or_else(|e| die(format!("mocks: {}", e)));
+        if let Some(machine) = asl_sim::definition::parse(&prepared.text).machine {
+            diags.extend(mocks.warnings(&task_states(&machine)).into_iter().map(|w| asl_sim::Diagnostic::warning("MOCK_MATCHES_NOTHING", "", w)));
+        }
+    }
+    if let (true, Ok((value, spans))) = (express, json::parse_with_spans(&prepared.text)) {
+        for mut d in asl_sim::aws::express_diagnostics(&value) {
+            d.span = spans.span(&d.pointer).unwrap_or((0, 0));
+            diags.push(prepared.to_original(&d));
+        }
+    }
     let errors = diags.iter().any(|d| d.severity == Severity::Error);
     let d: Vec<_> = diags.iter().map(|d| d.positioned(&text, false)).collect();
     outln!("{}", serde_json::json!({"diagnostics": d}));
     exit(if errors { 1 } else { 0 })
+}
+
+/// The definition the user gave (ASL or a template, JSON or YAML; a SAM `DefinitionUri` read
+/// beside the template), substitutions applied, and the text its diagnostics point into.
+fn definition(f: &Flags, path: &str) -> (asl_sim::source::Prepared, String) {
+    use asl_sim::source::{load, load_definition, Loaded};
+    let text = read(path);
+    match load(&text, path, &substitutions(f), f.get("--resource")).unwrap_or_else(|e| die(e)) {
+        Loaded::Ready(p) => (p, text),
+        Loaded::NeedsFile { path: uri, substitutions, machine_type } => {
+            let file = std::path::Path::new(path).parent().unwrap_or(std::path::Path::new(".")).join(&uri);
+            let file = file.to_string_lossy().into_owned();
+            let def = read(&file);
+            (load_definition(&def, &file, &substitutions, machine_type).unwrap_or_else(|e| die(e)), def)
+        }
+    }
+}
+
+/// Every state of `machine` (nested ones too) and whether it is a Task: what mocks can name.
+fn task_states(machine: &asl_sim::definition::StateMachine) -> Vec<(&str, bool)> {
+    machine.states.iter().map(|s| (&*s.name, matches!(s.kind, asl_sim::definition::StateKind::Task(_)))).collect()
+}
+
+/// DefinitionSubstitutions from `--substitutions FILE` (a JSON map), then each `--sub KEY=VALUE`.
+fn substitutions(f: &Flags) -> indexmap::IndexMap<String, String> {
+    let mut out = indexmap::IndexMap::new();
+    if let Some(p) = f.get("--substitutions") {
+        let text = read(p);
+        let v = if asl_sim::source::is_yaml(p, &text) {
+            asl_sim::source::yaml::parse(&text)
+                .map(|(v, _)| v)
+                .unwrap_or_else(|e| die(format!("the substitutions file: invalid YAML: {}", e.message)))
+        } else {
+            parse_json(&text, "the substitutions file")
+        };
+        let Some(o) = v.as_object() else { die("--substitutions takes a file holding a map of KEY to value") };
+        for (k, v) in o.iter() {
+            let text = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_json());
+            out.insert(k.to_string(), text);
+        }
+    }
+    for kv in f.all("--sub") {
+        let Some((k, v)) = kv.split_once('=') else { die(format!("--sub takes KEY=VALUE, not '{}'", kv)) };
+        out.insert(k.to_string(), v.to_string());
+    }
+    out
 }
 
 /// Try a JSONata expression as AWS evaluates it: the input is `$states.input` and the

@@ -130,7 +130,7 @@ impl<'a> Ctx<'a> {
         self.literals.push((self.diagnostics.len(), literal));
     }
 
-    pub(super) fn warning_value(&mut self, code: &'static str, ptr: &str, message: String) {
+    pub(crate) fn warning_value(&mut self, code: &'static str, ptr: &str, message: String) {
         let span = self.value_span(ptr);
         self.report(code, Severity::Warning, ptr, span, message);
     }

@@ -37,10 +37,49 @@ impl Resource {
             "states" if region.is_empty() && account.is_empty() => integration(arn, &parts[5..]),
             "states" => match &parts[5..] {
                 ["activity", name] if !name.is_empty() => Ok(Resource::Activity { arn: arn.to_string() }),
+                // `arn:aws:states:us-east-1:123456789012:aws-sdk:s3:getObject`, as the console once
+                // exported them (two aws-samples projects): read as the integration it names;
+                // `qualified_integration` lets the parser warn, since AWS's rule is unconfirmed.
+                [first, ..] if QUALIFIABLE.contains(first) && integration(arn, &parts[5..]).is_ok() => integration(arn, &parts[5..]),
                 _ => Err(format!("'{}' is neither an activity ARN (arn:partition:states:region:account:activity:name) nor a service integration (arn:partition:states:::service:action)", arn)),
             },
             _ => Err(format!("'{}' names neither a Lambda function, an activity nor a service integration", arn)),
         }
+    }
+}
+
+/// Services whose integration ARN is read even with a region and an account in it.
+const QUALIFIABLE: [&str; 20] = [
+    "aws-sdk",
+    "lambda",
+    "sqs",
+    "sns",
+    "dynamodb",
+    "states",
+    "events",
+    "glue",
+    "batch",
+    "ecs",
+    "eks",
+    "sagemaker",
+    "athena",
+    "codebuild",
+    "apigateway",
+    "bedrock",
+    "elasticmapreduce",
+    "emr-containers",
+    "emr-serverless",
+    "http",
+];
+
+impl Resource {
+    /// For an integration ARN that names a region and an account, the warning to give.
+    pub fn qualified_integration(&self) -> Option<String> {
+        let Resource::Integration { arn, .. } = self else { return None };
+        let parts: Vec<&str> = arn.split(':').collect();
+        (parts.len() > 4 && (!parts[3].is_empty() || !parts[4].is_empty())).then(|| {
+            format!("The integration ARN '{}' names a region and an account; AWS documents service integrations as arn:partition:states:::service:action, and may reject it", arn)
+        })
     }
 }
 
@@ -62,6 +101,14 @@ fn integration(arn: &str, rest: &[&str]) -> Result<Resource, String> {
         return Err(format!(
             "'{}' does not name an API action (arn:partition:states:::{}:action[.sync|.sync:2|.waitForTaskToken])",
             arn, resource_type
+        ));
+    }
+    // The optimised DynamoDB integration has four actions; AWS refuses the others (`query`,
+    // recorded) and points at the SDK integration.
+    if resource_type == "dynamodb" && !matches!(name, "getItem" | "putItem" | "deleteItem" | "updateItem") {
+        return Err(format!(
+            "The resource provided {} is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.",
+            arn
         ));
     }
     Ok(Resource::Integration { arn: arn.to_string(), resource_type, resource: action, pattern })

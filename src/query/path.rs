@@ -206,6 +206,21 @@ fn walk(root: &Value, cur: &Value, segs: &[Segment], out: &mut Vec<Value>) {
                 }
             }
         }
+        Segment::Union(sels) if rest.is_empty() && sels.len() > 1 && sels.iter().all(|s| matches!(s, Selector::Name(_))) => {
+            // Jayway's multi-property merge: a last `['a','b']` on an object gives one object
+            // with the properties found, not each value.
+            if let Some(o) = cur.as_object() {
+                let mut merged = crate::value::Map::new();
+                for sel in sels {
+                    if let Selector::Name(n) = sel {
+                        if let Some(v) = o.get(n) {
+                            merged.insert(n.clone(), v.clone());
+                        }
+                    }
+                }
+                out.push(Value::object(merged));
+            }
+        }
         Segment::Union(sels) => {
             for sel in sels {
                 let v = match sel {
@@ -406,6 +421,10 @@ impl<'a> Lexer<'a> {
         } else {
             Root::Input
         };
+        // Jayway trims the path before compiling it: a trailing space (seen in a deployed
+        // definition, `"$$.Execution.Name "`) is accepted. A leading one is not: AWS checks the `$` first.
+        let end = self.s.len() - self.s.iter().rev().take_while(|c| **c == b' ').count();
+        self.s = &self.s[..end];
         let segments = self.segments(false)?;
         if self.i != self.s.len() {
             return self.err("unexpected character in path");
@@ -427,8 +446,14 @@ impl<'a> Lexer<'a> {
                         segs.push(Segment::Descendant(Box::new(inner)));
                     } else {
                         self.i += 1;
+                        // Jayway's `readDotToken` takes one `.` and then any token, so `$.[0]`,
+                        // `$.a.[0].b`, `$.[*]` and `$.[?(…)]` mean `$[0]`, `$.a[0].b`, … (AWS accepts them).
                         // Jayway reads `$.length()`-style functions; AWS rejects them, and so do we.
-                        segs.push(self.dot_name()?);
+                        if self.s.get(self.i) == Some(&b'[') {
+                            segs.push(self.bracket()?);
+                        } else {
+                            segs.push(self.dot_name()?);
+                        }
                     }
                 }
                 Some(b'[') => segs.push(self.bracket()?),
@@ -870,6 +895,23 @@ mod tests {
         for text in ["$['a',", "$[\"a\", ", "$.x['a','b',", "$[?(@ in ['a',"] {
             assert!(Path::compile(text).is_err(), "{text}");
             assert!(ReferencePath::compile(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn jayway_dot_bracket_and_trailing_space() {
+        // Spellings from deployed definitions (../shared/realworld/REPORT.md, FP-1 and FP-2).
+        assert_eq!(sel("$.[0]", "[1,2]"), "1");
+        assert_eq!(sel("$.[1].State", r#"[1,{"State":"x"}]"#), r#""x""#);
+        assert_eq!(sel("$.Snapshots.[0].State", r#"{"Snapshots":[{"State":"ok"}]}"#), r#""ok""#);
+        assert_eq!(sel("$.[*]", "[1,2]"), "[1,2]");
+        assert_eq!(sel("$.[?(@.OU > 0)]", r#"[{"OU":1},{"OU":0}]"#), r#"[{"OU":1}]"#);
+        assert_eq!(sel("$.[*].['bucket', 'key']", r#"[{"bucket":"b","key":"k","x":1}]"#), r#"[{"bucket":"b","key":"k"}]"#);
+        assert_eq!(sel("$.a ", r#"{"a":1}"#), "1");
+        assert_eq!(ReferencePath::compile("$.[0]").map(|r| r.steps.len()), Ok(1));
+        // Still rejected, as AWS rejects them: a leading space, an empty name, a bare word in a filter.
+        for text in [" $.a", "$.", "$..", "$.a.", "$.[", "$[?(@.s==Failure)]", "$.a b"] {
+            assert!(Path::compile(text).is_err(), "{text}");
         }
     }
 

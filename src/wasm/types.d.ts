@@ -30,6 +30,8 @@ export interface SimulatorOptions {
   maxEvents?: number;
   /** The in-memory S3, `{"<bucket>": {"<key>": "<body text>"}}`, as JSON text or a value (a non-string body is stored as its JSON text). */
   s3?: string | Json;
+  /** DefinitionSubstitutions, applied to the definition's text before it is parsed; an unresolved `${KEY}` takes a placeholder (an `UNRESOLVED_SUBSTITUTION` warning). */
+  substitutions?: { [key: string]: string | number | boolean };
 }
 
 export type ExecutionStatus = "RUNNING" | "PAUSED" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";

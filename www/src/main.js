@@ -22,6 +22,7 @@ import { EXAMPLES, DEFAULT_EXAMPLE, exampleState } from "./examples.js";
 import { fill } from "./json-view.js";
 import { reindent } from "./json-text.js";
 import { JsonataScratch } from "./scratch.js";
+import { SubstitutionsPanel } from "./substitutions.js";
 import { TestsTab } from "./tests-tab.js";
 import { S3Editor } from "./s3-editor.js";
 import { updateMockPickers } from "./mock-pickers.js";
@@ -106,6 +107,7 @@ const keys = shortcuts({
   help: () => $("help").showModal(),
   scratch: () => openScratch(),
 });
+const substitutions = new SubstitutionsPanel($("substitutions"), () => edited("definition"));
 const editorKeys = (e) => keys(e, true);
 const editors = {
   definition: createEditor($("pane-definition"), { text: "", label: "State machine definition (JSON)", testid: "definition-editor", onChange: () => edited("definition"), onKey: editorKeys }),
@@ -136,7 +138,8 @@ function applyEdits() {
 
 function checkDefinition() {
   const text = editors.definition.text;
-  const diagnostics = definitionProblems(text);
+  substitutions.update(text);
+  const diagnostics = definitionProblems(text, { substitutions: substitutions.option() });
   page.problems.definition = diagnostics;
   page.definitionOk = !diagnostics.some((d) => d.severity === "ERROR");
   editors.definition.diagnose(diagnostics);
@@ -187,6 +190,7 @@ function rebuildSimulator() {
         stateMachine: page.stateMachine,
         seed: page.seed,
         s3: editors.s3.option(),
+        substitutions: substitutions.option(),
       });
     } catch (e) {
       if (e.code === "INVALID_DEFINITION") {
@@ -489,6 +493,7 @@ function currentState() {
     stateMachine: page.stateMachine,
     breakpoints: [...page.breakpoints],
     jsonata: scratch.state(),
+    substitutions: substitutions.state(),
   };
 }
 
@@ -500,6 +505,7 @@ function load(state, example = null) {
   page.testCase = state.testCase;
   page.stateMachine = state.stateMachine;
   page.breakpoints = new Set(state.breakpoints ?? []);
+  substitutions.load(state.substitutions);
   page.selected = null;
   try {
     const start = JSON.parse(state.definition ?? "").StartAt;

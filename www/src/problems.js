@@ -7,9 +7,9 @@ import { validate } from "../../pkg/asl_sim.js";
 import { h, toast } from "./dom.js";
 
 /** The engine's diagnostics for a definition's text; should validate() itself throw, that is one ERROR. */
-export function definitionProblems(text) {
+export function definitionProblems(text, options) {
   try {
-    return validate(text);
+    return validate(text, options);
   } catch (e) {
     return [{ code: e.code ?? "ERROR", message: e.message, severity: "ERROR", pointer: "", line: 1, column: 1, endLine: 1, endColumn: 1 }];
   }

@@ -119,5 +119,11 @@ export function validState(value) {
   // The scratch panel is extra: a malformed one is dropped, not an error.
   const scratch = cleanScratch(value.jsonata);
   if (scratch) state.jsonata = scratch;
+  // The Substitutions panel's values: string values kept, anything else dropped.
+  const subs = value.substitutions;
+  if (subs && typeof subs === "object" && !Array.isArray(subs)) {
+    const kept = Object.entries(subs).filter(([, v]) => typeof v === "string");
+    if (kept.length) state.substitutions = Object.fromEntries(kept);
+  }
   return state;
 }

@@ -198,7 +198,12 @@ impl<'a, 'v> Builder<'a, 'v> {
     fn jsonata_task(&mut self, o: &Obj, scope: usize, id: StateId) -> Option<StateKind> {
         self.ctx.required(o, &["Resource"]);
         let resource = self.ctx.string(o, "Resource").and_then(|arn| match Resource::parse(arn) {
-            Ok(r) => Some(r),
+            Ok(r) => {
+                if let Some(w) = r.qualified_integration() {
+                    self.ctx.warning_value("QUALIFIED_INTEGRATION_ARN", &o.at("Resource"), w);
+                }
+                Some(r)
+            }
             Err(e) => {
                 self.ctx.error_value("INVALID_RESOURCE", &o.at("Resource"), format!("Invalid resource: {}", e));
                 None
@@ -207,6 +212,10 @@ impl<'a, 'v> Builder<'a, 'v> {
         let parameters = self.jsonata_arguments(o);
         let timeout_seconds = self.jsonata_number(o, "TimeoutSeconds", 1, 99_999_999);
         let heartbeat_seconds = self.jsonata_number(o, "HeartbeatSeconds", 1, 99_999_999);
+        // As AWS words it for JSONata (JSONPath says "These fields are required: [RoleArn]").
+        if o.get("Credentials").and_then(Value::as_object).is_some_and(|c| c.get("RoleArn").is_none()) {
+            self.ctx.error_value(SCHEMA, &o.at("Credentials"), "The field 'RoleArn' is required but was missing".into());
+        }
         let credentials = self.jsonata_field(o, "Credentials");
         let retry = self.retriers(o);
         let catch = self.jsonata_catchers(o, scope, id);

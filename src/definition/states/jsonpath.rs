@@ -183,7 +183,12 @@ impl<'a, 'v> Builder<'a, 'v> {
     fn task(&mut self, o: &Obj, scope: usize, id: StateId) -> Option<StateKind> {
         self.ctx.required(o, &["Resource"]);
         let resource = self.ctx.string(o, "Resource").and_then(|arn| match Resource::parse(arn) {
-            Ok(r) => Some(r),
+            Ok(r) => {
+                if let Some(w) = r.qualified_integration() {
+                    self.ctx.warning_value("QUALIFIED_INTEGRATION_ARN", &o.at("Resource"), w);
+                }
+                Some(r)
+            }
             Err(e) => {
                 self.ctx.error_value("INVALID_RESOURCE", &o.at("Resource"), format!("Invalid resource: {}", e));
                 None

@@ -160,6 +160,11 @@ impl<'a> Parser<'a> {
                     let Some(next) = self.text[self.i + 1..].chars().next() else {
                         return self.err_at(start, "the string literal is never closed");
                     };
+                    // AWS refuses `\"` (recorded: "must be a valid JSONPath or a valid intrinsic
+                    // function call"); any other backslash stays as written.
+                    if next == '"' {
+                        return self.err_at(self.i, "'\\\"' is not an escape AWS accepts in an intrinsic string literal");
+                    }
                     if !matches!(next, '\'' | '{' | '}' | '\\') {
                         value.push('\\');
                         piece.push('\\');
