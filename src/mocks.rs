@@ -26,6 +26,8 @@ pub struct Mocks {
     /// Parts of the mocks that match nothing (an unknown key in `Throw`, a test case naming a
     /// response that does not exist): warnings, not errors, so the run still happens.
     warnings: Vec<String>,
+    /// Of those, the test case's entries that name no mocked response (a test runner fails such a case).
+    missing: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -70,7 +72,7 @@ impl Mocks {
             }
             by_state.insert(state.to_string(), StateMocks { responses, repeat_last: true, inline: true });
         }
-        Ok(Mocks { by_state, warnings })
+        Ok(Mocks { by_state, warnings, missing: Vec::new() })
     }
 
     fn from_config_file(v: &Value, test_case: Option<&str>, state_machine: Option<&str>) -> Result<Mocks, String> {
@@ -105,13 +107,14 @@ impl Mocks {
         let case = case.as_object().ok_or("a test case must map state names to mocked response names")?;
         let mut by_state = HashMap::default();
         let mut warnings = Vec::new();
+        let mut missing = Vec::new();
         for (state, response_name) in case.iter() {
             let name = response_name.as_str().ok_or_else(|| format!("test case entry '{}' must name a mocked response", state))?;
             let Some(spec) = responses.and_then(|r| r.get(name)).and_then(Value::as_object) else {
-                warnings.push(format!(
-                    "state '{}' uses mocked response '{}', which \"MockedResponses\" does not define: the state is not mocked",
-                    state, name
-                ));
+                let message =
+                    format!("state '{}' uses mocked response '{}', which \"MockedResponses\" does not define: the state is not mocked", state, name);
+                warnings.push(message.clone());
+                missing.push(message);
                 continue;
             };
             let mut list: Vec<Option<MockResponse>> = Vec::new();
@@ -132,7 +135,12 @@ impl Mocks {
             }
             by_state.insert(state.to_string(), StateMocks { responses: list, repeat_last: false, inline: false });
         }
-        Ok(Mocks { by_state, warnings })
+        Ok(Mocks { by_state, warnings, missing })
+    }
+
+    /// The test case's entries that name a mocked response the file does not define.
+    pub fn missing_responses(&self) -> &[String] {
+        &self.missing
     }
 
     /// What in the mocks matches nothing in a machine whose states are `states` (name, and

@@ -302,3 +302,37 @@ fn test_cases_read_the_in_memory_s3_each_from_its_own_copy() {
     assert_eq!(code, 1, "{}", out);
     assert_eq!(out.lines().last(), Some("0 passed, 2 failed"), "{}", out);
 }
+
+/// `test` reads the definition as `run` does: here a SAM template in YAML whose
+/// `${Wanted}` is left to `--sub` (inside a string, as CloudFormation substitutes it).
+#[test]
+fn test_reads_templates_and_takes_substitutions() {
+    let template = file(
+        "template.yaml",
+        r#"Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: Check
+        States:
+          Check:
+            Type: Choice
+            Choices:
+              - Variable: $.kind
+                StringEquals: ${Wanted}
+                Next: Wanted
+            Default: Other
+          Wanted: {Type: Succeed}
+          Other: {Type: Fail, Error: NotWanted}
+"#,
+    );
+    let mocks = file("template-mocks.json", r#"{"StateMachines": {"Flow": {"TestCases": {"Big": {}}}}, "MockedResponses": {}}"#);
+    let expect = file("template-expect.json", r#"{"Big": {"status": "SUCCEEDED", "path": ["Check", "Wanted"]}}"#);
+    let args = ["test", &template, "--mocks", &mocks, "--expect", &expect, "--input-json", r#"{"kind": "big"}"#];
+    let (code, out, err) = asl_sim(&[&args[..], &["--sub", "Wanted=big"]].concat());
+    assert_eq!(code, 0, "{}{}", out, err);
+    let (code, out, _) = asl_sim(&[&args[..], &["--sub", "Wanted=small"]].concat());
+    assert_eq!(code, 1, "{}", out);
+    assert!(out.contains("FAIL Big"), "{}", out);
+}

@@ -19,6 +19,7 @@ const USAGE: &str = "usage:
   asl-sim validate DEFINITION.json --format aws [--type STANDARD|EXPRESS]
   asl-sim test DEFINITION --mocks MOCKCONFIG [--state-machine NAME] [--expect FILE] [--junit FILE]
                [--coverage FILE] [--inject-errors] [--input FILE | --input-json TEXT] [--seed N] [--max-events N] [--s3 FILE]
+               [--sub KEY=VALUE]... [--substitutions FILE] [--resource LOGICAL_ID]
   asl-sim conformance PATH... [--ignore FILE] [--exclude-tag TAG]... [--service-free] [--verbose]
   asl-sim test CASES.jsonl|DIR...   (the conformance runner, as `conformance`)
   asl-sim test-state REQUEST.json

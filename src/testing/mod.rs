@@ -275,6 +275,11 @@ impl Suite {
                 return (result, cov);
             }
         };
+        // A test case naming a response that does not exist fails, whatever its expectations.
+        if !mocks.missing_responses().is_empty() {
+            result.failures.extend(mocks.missing_responses().iter().map(|m| format!("mocks: {}", m)));
+            return (result, cov);
+        }
         if let Some(i) = &injection {
             mocks.set_always_throw(&i.state, &i.error, INJECTED_CAUSE);
         }

@@ -62,12 +62,27 @@ impl Pending {
 pub fn test(args: &[String]) {
     let f = flags(
         args,
-        &["--mocks", "--state-machine", "--expect", "--junit", "--coverage", "--input", "--input-json", "--seed", "--max-events", "--s3"],
+        &[
+            "--mocks",
+            "--state-machine",
+            "--expect",
+            "--junit",
+            "--coverage",
+            "--input",
+            "--input-json",
+            "--seed",
+            "--max-events",
+            "--s3",
+            "--sub",
+            "--substitutions",
+            "--resource",
+        ],
         &["--inject-errors"],
     );
     let [def_path] = f.positional.as_slice() else { die(format!("test takes one definition file with --mocks\n{}", USAGE)) };
     let mocks_path = f.get("--mocks").unwrap_or_else(|| die(format!("test DEFINITION needs --mocks MOCKCONFIG\n{}", USAGE)));
-    let definition = read(def_path);
+    // As `run` reads it: JSON or YAML ASL, or a SAM / CloudFormation template, substituted.
+    let definition = crate::definition(&f, def_path).0.text;
     let config = parse_json(&read(mocks_path), "the mocks file");
     let expectations = f.get("--expect").map(|p| parse_json(&read(p), "the expectations file"));
     let mut options = SuiteOptions {
