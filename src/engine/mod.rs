@@ -24,6 +24,8 @@ mod single;
 mod task;
 mod thread;
 
+/// The parts of `$$` fixed for a whole execution (TestState starts from them too).
+pub(crate) use context::base as context_base;
 pub use handling::FailureHandling;
 pub use single::{StateTest, StateTestOutcome, TestStatus};
 

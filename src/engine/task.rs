@@ -130,12 +130,11 @@ impl Execution {
                 let submits =
                     matches!(task.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync, .. });
                 let response = self.mock_response(tid, &st.name, call);
+                // With no mock, an S3 SDK call acts on the in-memory S3.
                 let unmocked_s3 = if response.is_none() { self.unmocked_s3(&task.resource, &t.effective) } else { None };
-                let next = match response {
-                    None if unmocked_s3.is_some() => {
-                        TaskPhase::Await { outcome: unmocked_s3.unwrap_or_else(|| Ok(Value::Null)), at: self.clock, timed_out: false }
-                    }
-                    Some(resp) => {
+                let next = match (response, unmocked_s3) {
+                    (None, Some(outcome)) => TaskPhase::Await { outcome, at: self.clock, timed_out: false },
+                    (Some(resp), _) => {
                         let mut outcome = match resp.outcome {
                             MockOutcome::Return(v) => Ok(self.wrap_payload(&st.name, &task.resource, v)),
                             MockOutcome::Throw { error, cause } => {
@@ -163,7 +162,7 @@ impl Execution {
                         let at = self.clock.saturating_add((after as i64).saturating_mul(1000));
                         TaskPhase::Await { outcome, at, timed_out }
                     }
-                    None => {
+                    (None, None) => {
                         let token = match &t.token {
                             Some(tok) => tok.to_string(),
                             None => {
@@ -182,26 +181,18 @@ impl Execution {
                     }
                 };
                 t.phase = if submits { TaskPhase::Submit { then: Box::new(next) } } else { next };
-                let blocks = matches!(t.phase, TaskPhase::External { .. });
+                let flow = flow_after(&t.phase);
                 a.step = Step::Task(t);
-                if blocks {
-                    Turn::Stay(Flow::Block)
-                } else {
-                    Turn::Stay(Flow::Yield)
-                }
+                Turn::Stay(flow)
             }
             TaskPhase::Submit { then } => {
                 let mut out = Map::default();
                 out.insert(Rc::from("SdkHttpMetadata"), Value::empty_object());
                 self.emit(tid, EventKind::TaskSubmitted { state: a.state as u32, output: Value::object(out) });
-                let blocks = matches!(*then, TaskPhase::External { .. });
                 t.phase = *then;
+                let flow = flow_after(&t.phase);
                 a.step = Step::Task(t);
-                if blocks {
-                    Turn::Stay(Flow::Block)
-                } else {
-                    Turn::Stay(Flow::Yield)
-                }
+                Turn::Stay(flow)
             }
             TaskPhase::External { kind } => {
                 t.phase = TaskPhase::External { kind };
@@ -271,6 +262,15 @@ impl Execution {
         m.insert(Rc::from("SdkResponseMetadata"), Value::empty_object());
         m.insert(Rc::from("StatusCode"), Value::int(200));
         Value::object(m)
+    }
+}
+
+/// After an event: a task left waiting for the outside world blocks, any other yields.
+fn flow_after(phase: &TaskPhase) -> Flow {
+    if matches!(phase, TaskPhase::External { .. }) {
+        Flow::Block
+    } else {
+        Flow::Yield
     }
 }
 

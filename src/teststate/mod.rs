@@ -64,28 +64,17 @@ pub fn run(req: &Request) -> StateTestOutcome {
     sim.test_state(test, req.input.clone())
 }
 
-/// TestState runs in an Express-like context: `express:` execution ARN, the caller's role or `null`.
+/// TestState runs in an Express-like context: the execution's `$$` as the engine builds
+/// it, with an `express:` execution ARN, the caller's role or `null`, and no RedriveCount.
 fn express_context(options: &Options, req: &Request) -> Value {
-    let mut exec = Map::default();
-    put(
-        &mut exec,
-        "Id",
-        Value::from(format!(
-            "arn:aws:states:{}:{}:express:{}:{}",
-            options.region, options.account, options.state_machine_name, options.execution_name
-        )),
-    );
-    put(&mut exec, "Input", req.input.clone());
-    put(&mut exec, "Name", Value::from(options.execution_name.as_str()));
-    put(&mut exec, "RoleArn", req.role_arn.as_deref().map(Value::from).unwrap_or(Value::Null));
-    put(&mut exec, "StartTime", Value::from(crate::time::format_context_timestamp(options.start_time)));
-    let mut sm = Map::default();
-    put(&mut sm, "Id", Value::from(options.state_machine_arn()));
-    put(&mut sm, "Name", Value::from(options.state_machine_name.as_str()));
-    let mut m = Map::default();
-    put(&mut m, "Execution", Value::object(exec));
-    put(&mut m, "StateMachine", Value::object(sm));
-    Value::object(m)
+    let mut base = crate::engine::context_base(options, &req.input);
+    if let Some(exec) = base.object_mut().and_then(|m| m.get_mut("Execution")).and_then(Value::object_mut) {
+        let id = format!("arn:aws:states:{}:{}:express:{}:{}", options.region, options.account, options.state_machine_name, options.execution_name);
+        put(exec, "Id", Value::from(id));
+        put(exec, "RoleArn", req.role_arn.as_deref().map(Value::from).unwrap_or(Value::Null));
+        exec.shift_remove("RedriveCount");
+    }
+    base
 }
 
 /// JSON text as AWS sends it: the caller's own text where the value is what they sent.

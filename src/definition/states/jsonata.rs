@@ -196,19 +196,7 @@ impl<'a, 'v> Builder<'a, 'v> {
     }
 
     fn jsonata_task(&mut self, o: &Obj, scope: usize, id: StateId) -> Option<StateKind> {
-        self.ctx.required(o, &["Resource"]);
-        let resource = self.ctx.string(o, "Resource").and_then(|arn| match Resource::parse(arn) {
-            Ok(r) => {
-                if let Some(w) = r.qualified_integration() {
-                    self.ctx.warning_value("QUALIFIED_INTEGRATION_ARN", &o.at("Resource"), w);
-                }
-                Some(r)
-            }
-            Err(e) => {
-                self.ctx.error_value("INVALID_RESOURCE", &o.at("Resource"), format!("Invalid resource: {}", e));
-                None
-            }
-        });
+        let resource = self.task_resource(o);
         let parameters = self.jsonata_arguments(o);
         let timeout_seconds = self.jsonata_number(o, "TimeoutSeconds", 1, 99_999_999);
         let heartbeat_seconds = self.jsonata_number(o, "HeartbeatSeconds", 1, 99_999_999);

@@ -181,19 +181,7 @@ impl<'a, 'v> Builder<'a, 'v> {
     }
 
     fn task(&mut self, o: &Obj, scope: usize, id: StateId) -> Option<StateKind> {
-        self.ctx.required(o, &["Resource"]);
-        let resource = self.ctx.string(o, "Resource").and_then(|arn| match Resource::parse(arn) {
-            Ok(r) => {
-                if let Some(w) = r.qualified_integration() {
-                    self.ctx.warning_value("QUALIFIED_INTEGRATION_ARN", &o.at("Resource"), w);
-                }
-                Some(r)
-            }
-            Err(e) => {
-                self.ctx.error_value("INVALID_RESOURCE", &o.at("Resource"), format!("Invalid resource: {}", e));
-                None
-            }
-        });
+        let resource = self.task_resource(o);
         let parameters = self.ctx.template(o, "Parameters");
         let result_selector = self.ctx.template(o, "ResultSelector");
         let result_path = self.ctx.result_path(o, "ResultPath");

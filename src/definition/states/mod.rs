@@ -24,6 +24,24 @@ const RETRIER_FIELDS: &[&str] = &["ErrorEquals", "IntervalSeconds", "MaxAttempts
 const MAX_INTEGER: u64 = i64::MAX as u64;
 
 impl<'a, 'v> Builder<'a, 'v> {
+    /// A Task's `Resource` (required, in both query languages): a Lambda function, an
+    /// activity or an integration, with a warning for a region/account-qualified integration ARN.
+    fn task_resource(&mut self, o: &Obj) -> Option<Resource> {
+        self.ctx.required(o, &["Resource"]);
+        self.ctx.string(o, "Resource").and_then(|arn| match Resource::parse(arn) {
+            Ok(r) => {
+                if let Some(w) = r.qualified_integration() {
+                    self.ctx.warning_value("QUALIFIED_INTEGRATION_ARN", &o.at("Resource"), w);
+                }
+                Some(r)
+            }
+            Err(e) => {
+                self.ctx.error_value("INVALID_RESOURCE", &o.at("Resource"), format!("Invalid resource: {}", e));
+                None
+            }
+        })
+    }
+
     /// Parse state `id` into `self.states[id]`, recording its transitions and whether it is terminal.
     pub(super) fn state(&mut self, id: StateId) {
         let (value, pointer, scope, name, children) = {
