@@ -162,6 +162,7 @@ if (!only || only === "test_suite") {
   const ok = r.ok && r.wallMs < 2000;
   failures += ok ? 0 : 1;
   console.log(`\nwhole process: asl-sim test, ${r.cases} test cases over a ${r.states}-state machine, coverage on: ${r.wallMs.toFixed(0)} ms wall (median of ${runs}: ${r.walls.map((w) => w.toFixed(0)).join(", ")} ms; target < 2000)${r.ok ? "" : `  WRONG: ${r.last}`}`);
+}
 
 // A distributed Map over 100,000 JSONL items read from the in-memory S3 (`--s3`), in
 // batches of 100 (1,000 child executions), as one whole `asl-sim run` process.
