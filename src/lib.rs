@@ -23,7 +23,7 @@ pub mod teststate;
 pub mod wasm;
 
 pub use definition::Diagnostic;
-pub use engine::{ApiError, Execution, FailureHandling, Options, Simulator, Status, StepReport};
+pub use engine::{ApiError, Execution, ExecutionType, FailureHandling, Options, Simulator, Status, StepReport};
 
 /// Validate a definition: every diagnostic (errors and warnings).
 pub fn validate(definition: &str) -> Vec<Diagnostic> {

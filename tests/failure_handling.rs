@@ -82,8 +82,8 @@ fn states_timeout_matches_a_missed_heartbeat_and_heartbeat_timeout_only_that() {
         )
     };
     let slow = r#"{"T": [{"Return": 1, "DelaySeconds": 10}, {"Return": 2}]}"#;
-    assert_eq!(decisions(&retry(r#""States.Timeout""#), slow, "{}"), ["T States.HeartbeatTimeout \u{2192} retry 0#1 after 1000 ms"]);
-    assert_eq!(decisions(&retry(r#""States.HeartbeatTimeout""#), slow, "{}"), ["T States.HeartbeatTimeout \u{2192} retry 0#1 after 1000 ms"]);
+    assert_eq!(decisions(&retry(r#""States.Timeout""#), slow, "{}"), ["T States.Timeout \u{2192} retry 0#1 after 1000 ms"]);
+    assert_eq!(decisions(&retry(r#""States.HeartbeatTimeout""#), slow, "{}"), ["T States.Timeout \u{2192} retry 0#1 after 1000 ms"]);
     let timed_out = r#"{"T": [{"Throw": {"Error": "States.Timeout"}}]}"#;
     assert_eq!(decisions(&retry(r#""States.HeartbeatTimeout""#), timed_out, "{}"), ["T States.Timeout \u{2192} fail"]);
 }

@@ -147,8 +147,9 @@ fn run(args: &[String]) {
             "--substitutions",
             "--resource",
             "--s3",
+            "--type",
         ],
-        &["--history", "--auto-mock"],
+        &["--history", "--auto-mock", "--advance-clock"],
     );
     let [def_path] = f.positional.as_slice() else { die(format!("run takes one definition file\n{}", USAGE)) };
     let (prepared, text) = definition(&f, def_path);
@@ -179,6 +180,15 @@ fn run(args: &[String]) {
     if let Some(name) = f.get("--state-machine") {
         options.state_machine_name = name.to_string();
     }
+    options.execution_type = execution_type(&f, &prepared);
+    if options.execution_type == asl_sim::ExecutionType::Express {
+        let diags = express_diagnostics(&prepared);
+        if !diags.is_empty() {
+            let d: Vec<_> = diags.iter().map(|d| d.positioned(&text, false)).collect();
+            outln!("{}", serde_json::json!({"status": "INVALID", "diagnostics": d}));
+            exit(2)
+        }
+    }
     let mut warnings: Vec<_> = prepared.warnings.iter().map(|d| serde_json::json!({"code": d.code, "message": d.message})).collect();
     if f.get("--mocks").is_some() || f.has("--auto-mock") {
         if let Some(machine) = asl_sim::definition::parse(&prepared.text).machine {
@@ -203,10 +213,14 @@ fn run(args: &[String]) {
         }
     };
     let mut ex = sim.start(input).unwrap_or_else(|e| die(e.to_string()));
-    let report = ex.run(None);
+    ex.run(None);
+    // With --advance-clock, time passes while the execution waits for an answer.
+    while f.has("--advance-clock") && ex.status() == Status::Paused && ex.advance_clock().new_events > 0 {
+        ex.run(None);
+    }
     let mut out = outcome(&ex);
     if ex.status() == Status::Paused {
-        out.insert("waitingFor".into(), serde_json::to_value(&report.waiting_for).unwrap_or_default());
+        out.insert("waitingFor".into(), serde_json::to_value(ex.waiting_for()).unwrap_or_default());
     }
     if ex.s3().has_written() {
         out.insert("s3Written".into(), serde_json::Value::from(&ex.s3_written()));
@@ -272,7 +286,7 @@ fn validate(args: &[String]) {
         Some(other) => die(format!("--format takes aws, not '{}'", other)),
     }
     let (prepared, text) = definition(&f, def_path);
-    let express = express || prepared.machine_type.as_deref() == Some("EXPRESS");
+    let express = execution_type(&f, &prepared) == asl_sim::ExecutionType::Express;
     let mut diags = prepared.validate();
     if let Some(m) = f.get("--mocks") {
         let v = parse_json(&read(m), "the mocks file");
@@ -281,16 +295,33 @@ fn validate(args: &[String]) {
             diags.extend(mocks.warnings(&task_states(&machine)).into_iter().map(|w| asl_sim::Diagnostic::warning("MOCK_MATCHES_NOTHING", "", w)));
         }
     }
-    if let (true, Ok((value, spans))) = (express, json::parse_with_spans(&prepared.text)) {
-        for mut d in asl_sim::aws::express_diagnostics(&value) {
-            d.span = spans.span(&d.pointer).unwrap_or((0, 0));
-            diags.push(prepared.to_original(&d));
-        }
+    if express {
+        diags.extend(express_diagnostics(&prepared));
     }
     let errors = diags.iter().any(|d| d.severity == Severity::Error);
     let d: Vec<_> = diags.iter().map(|d| d.positioned(&text, false)).collect();
     outln!("{}", serde_json::json!({"diagnostics": d}));
     exit(if errors { 1 } else { 0 })
+}
+
+/// `--type`, else the template's `Type`/`StateMachineType`, else STANDARD.
+fn execution_type(f: &Flags, prepared: &asl_sim::source::Prepared) -> asl_sim::ExecutionType {
+    match f.get("--type").or(prepared.machine_type.as_deref()) {
+        None | Some("STANDARD") => asl_sim::ExecutionType::Standard,
+        Some("EXPRESS") => asl_sim::ExecutionType::Express,
+        Some(t) => die(format!("--type takes STANDARD or EXPRESS, not '{}'", t)),
+    }
+}
+
+/// What an EXPRESS machine may not use, pointing into the file the user gave.
+fn express_diagnostics(prepared: &asl_sim::source::Prepared) -> Vec<asl_sim::Diagnostic> {
+    let Ok((value, spans)) = json::parse_with_spans(&prepared.text) else { return Vec::new() };
+    let mut out = Vec::new();
+    for mut d in asl_sim::aws::express_diagnostics(&value) {
+        d.span = spans.span(&d.pointer).unwrap_or((0, 0));
+        out.push(prepared.to_original(&d));
+    }
+    out
 }
 
 /// The definition the user gave (ASL or a template, JSON or YAML; a SAM `DefinitionUri` read

@@ -17,7 +17,9 @@ pub(crate) fn base(options: &Options, input: &Value) -> Value {
     put(&mut exec, "Name", Value::from(options.execution_name.as_str()));
     put(&mut exec, "RoleArn", Value::from(options.role_arn()));
     put(&mut exec, "StartTime", Value::from(crate::time::format_context_timestamp(options.start_time)));
-    put(&mut exec, "RedriveCount", Value::int(0));
+    if options.execution_type == super::ExecutionType::Standard {
+        put(&mut exec, "RedriveCount", Value::int(0));
+    }
     let mut sm = Map::default();
     put(&mut sm, "Id", Value::from(options.state_machine_arn()));
     put(&mut sm, "Name", Value::from(options.state_machine_name.as_str()));

@@ -129,7 +129,7 @@ impl Execution {
         for t in self.threads.iter().filter(|t| t.alive && !t.silent) {
             let Some((state, entered_event, retries, f, retries_settled)) = t.unhandled_failure() else { continue };
             let kind = &self.machine.states[state].kind;
-            let retry = if retries_settled { None } else { retrier_for(error_handlers(kind).0, retries, &f.error) };
+            let retry = if retries_settled { None } else { retrier_for(error_handlers(kind).0, retries, f.match_name()) };
             let outcome = match retry {
                 Some(i) => {
                     let r = &error_handlers(kind).0[i];
@@ -138,7 +138,7 @@ impl Execution {
                     let full = r.jitter == Jitter::Full;
                     Outcome::Retry { retrier: i, retry: n + 1, delay_ms: (!full).then_some(bound), jitter_bound_ms: full.then_some(bound) }
                 }
-                None => match catcher_for(error_handlers(kind).1, &f.error) {
+                None => match catcher_for(error_handlers(kind).1, f.match_name()) {
                     Some(catcher) => Outcome::Catch { catcher },
                     None => Outcome::Fail,
                 },

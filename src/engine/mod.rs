@@ -29,6 +29,7 @@ pub(crate) use context::base as context_base;
 pub use handling::FailureHandling;
 pub use single::{StateTest, StateTestOutcome, TestStatus};
 
+pub use crate::definition::ExecutionType;
 use crate::definition::{StateId, StateMachine};
 use crate::history::{ErrorCause, EventKind, History};
 use crate::mocks::Mocks;
@@ -50,6 +51,10 @@ pub const DEFAULT_MAX_EVENTS: usize = 25_000;
 /// instead of running until memory runs out; the benchmarks' longest run records 6
 /// million events.
 pub const MAX_EVENTS: usize = 10_000_000;
+/// A STANDARD execution's maximum duration: one year (AWS's quotas page).
+pub const MAX_STANDARD_SECONDS: u64 = 365 * 24 * 3600;
+/// An EXPRESS execution's maximum duration: five minutes.
+pub const MAX_EXPRESS_SECONDS: u64 = 300;
 /// AWS's limit on a state's input or output, in bytes of JSON text.
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;
 /// The most work one `step()` may do without recording an event, in units of one event
@@ -77,6 +82,8 @@ pub struct Options {
     pub execution_name: String,
     /// The in-memory S3 the run starts with (ItemReader, ResultWriter, `aws-sdk:s3` tasks).
     pub s3: S3,
+    /// STANDARD or EXPRESS semantics (duration limit, execution ARN, `$$`).
+    pub execution_type: ExecutionType,
 }
 
 impl Default for Options {
@@ -91,6 +98,7 @@ impl Default for Options {
             state_machine_name: "StateMachine".into(),
             execution_name: "execution".into(),
             s3: S3::new(),
+            execution_type: ExecutionType::Standard,
         }
     }
 }
@@ -99,8 +107,24 @@ impl Options {
     pub fn state_machine_arn(&self) -> String {
         format!("arn:aws:states:{}:{}:stateMachine:{}", self.region, self.account, self.state_machine_name)
     }
+    /// `…:execution:MACHINE:NAME`, or for an Express execution `…:express:MACHINE:NAME:ID`
+    /// (the id a UUID drawn from the seed).
     pub fn execution_arn(&self) -> String {
-        format!("arn:aws:states:{}:{}:execution:{}:{}", self.region, self.account, self.state_machine_name, self.execution_name)
+        let (region, account, machine, name) = (&self.region, &self.account, &self.state_machine_name, &self.execution_name);
+        match self.execution_type {
+            ExecutionType::Standard => format!("arn:aws:states:{region}:{account}:execution:{machine}:{name}"),
+            ExecutionType::Express => {
+                let id = rng::uuid_v4(rng::mix(self.seed ^ 0x45_5850_5245_5353), rng::mix(self.seed.wrapping_add(rng::GAMMA)));
+                format!("arn:aws:states:{region}:{account}:express:{machine}:{name}:{id}")
+            }
+        }
+    }
+    /// The longest an execution may run: a year for STANDARD, five minutes for EXPRESS.
+    pub fn max_duration_seconds(&self) -> u64 {
+        match self.execution_type {
+            ExecutionType::Standard => MAX_STANDARD_SECONDS,
+            ExecutionType::Express => MAX_EXPRESS_SECONDS,
+        }
     }
     /// The event limit in force: `max_events` within 2 ..= [`MAX_EVENTS`].
     pub fn event_limit(&self) -> usize {
@@ -287,6 +311,8 @@ enum External {
     Failure(String, String, String),
     Heartbeat(String),
     Stop(Option<String>, Option<String>),
+    /// `advance_clock`: time passed to the next timer of a waiting task.
+    AdvanceClock,
 }
 
 /// A running (or finished) execution.
@@ -299,6 +325,10 @@ pub struct Execution {
     pub(crate) threads: Vec<thread::Thread>,
     pub(crate) runnable: VecDeque<ThreadId>,
     timers: BinaryHeap<std::cmp::Reverse<(i64, u64, ThreadId, u64)>>,
+    /// Timers of tasks waiting for an answer (their timeouts and heartbeats). They fire in
+    /// order with the others, but only an `advance_clock` jumps to one when nothing else is
+    /// left: until then an answer may still come, so the execution pauses.
+    external_timers: BinaryHeap<std::cmp::Reverse<(i64, u64, ThreadId, u64)>>,
     timer_seq: u64,
     pub(crate) rng: Rng,
     pub(crate) status: Status,
@@ -339,7 +369,9 @@ impl Execution {
         test: Option<Box<single::TestRun>>,
     ) -> Execution {
         let n = machine.states.len();
-        let deadline = machine.timeout_seconds.map(|t| options.start_time.saturating_add((t as i64).saturating_mul(1000)));
+        // The machine's `TimeoutSeconds`, within the type's maximum duration.
+        let limit = machine.timeout_seconds.unwrap_or(u64::MAX).min(options.max_duration_seconds());
+        let deadline = Some(options.start_time.saturating_add((limit as i64).saturating_mul(1000)));
         let context_base = context::base(&options, &input);
         let mut ex = Execution {
             machine,
@@ -351,6 +383,7 @@ impl Execution {
             threads: Vec::new(),
             runnable: VecDeque::new(),
             timers: BinaryHeap::new(),
+            external_timers: BinaryHeap::new(),
             timer_seq: 0,
             status: Status::Running,
             output: None,
@@ -386,6 +419,18 @@ impl Execution {
         self.timer_seq += 1;
         let generation = self.threads[thread].generation;
         self.timers.push(std::cmp::Reverse((at, self.timer_seq, thread, generation)));
+    }
+
+    /// A timer of a task waiting for an answer (see `external_timers`).
+    pub(crate) fn set_external_timer(&mut self, at: i64, thread: ThreadId) {
+        self.timer_seq += 1;
+        let generation = self.threads[thread].generation;
+        self.external_timers.push(std::cmp::Reverse((at, self.timer_seq, thread, generation)));
+    }
+
+    /// The virtual instant `seconds` from now.
+    pub(crate) fn seconds_from_now(&self, seconds: u64) -> i64 {
+        self.clock.saturating_add((seconds.min(i64::MAX as u64 / 1000) as i64).saturating_mul(1000))
     }
 
     /// Advance by one history event. Returns the new events (one, or none when paused or finished).
@@ -438,7 +483,7 @@ impl Execution {
                 continue;
             }
             // Nothing runnable: jump to the next timer.
-            if !self.fire_next_timer() {
+            if !self.fire_next_timer(false) {
                 if !self.pending.is_empty() {
                     self.status = Status::Paused;
                 } else {
@@ -456,25 +501,55 @@ impl Execution {
         }
     }
 
-    fn fire_next_timer(&mut self) -> bool {
-        while let Some(std::cmp::Reverse((at, _, tid, generation))) = self.timers.peek().cloned() {
-            if let Some(deadline) = self.deadline {
-                if deadline < at {
-                    self.clock = self.clock.max(deadline);
-                    self.time_out_execution();
-                    return true;
-                }
+    /// Move the clock to the next timer and wake its thread (or time the execution out, if
+    /// its deadline comes first). A waiting task's timer is taken when another timer is
+    /// due later anyway, or when `external` says the caller lets time pass (`advance_clock`).
+    /// Returns whether anything happened.
+    fn fire_next_timer(&mut self, external: bool) -> bool {
+        let next = self.next_timer(false);
+        let waiting = self.next_timer(true);
+        let due = match (next, waiting) {
+            (Some(n), Some(w)) => Some(if w.0 < n.0 { (w, true) } else { (n, false) }),
+            (Some(n), None) => Some((n, false)),
+            (None, Some(w)) if external => Some((w, true)),
+            (None, _) => None,
+        };
+        if let Some(deadline) = self.deadline {
+            let before_due = due.is_some_and(|((at, _), _)| deadline < at);
+            let nothing_else = due.is_none() && external && !self.pending.is_empty();
+            if before_due || nothing_else {
+                self.clock = self.clock.max(deadline);
+                self.time_out_execution();
+                return true;
             }
-            self.timers.pop();
-            let t = &self.threads[tid];
-            if !t.alive || t.generation != generation {
-                continue;
-            }
-            self.clock = self.clock.max(at);
-            self.wake(tid);
-            return true;
         }
-        false
+        let Some(((at, tid), is_external)) = due else { return false };
+        if is_external {
+            self.external_timers.pop();
+        } else {
+            self.timers.pop();
+        }
+        self.clock = self.clock.max(at);
+        self.wake(tid);
+        true
+    }
+
+    /// The earliest live timer of one queue, dropping the stale ones before it.
+    fn next_timer(&mut self, external: bool) -> Option<(i64, ThreadId)> {
+        loop {
+            let heap = if external { &self.external_timers } else { &self.timers };
+            let std::cmp::Reverse((at, _, tid, generation)) = *heap.peek()?;
+            let t = &self.threads[tid];
+            let live = t.alive && t.generation == generation && (!external || t.external_timer_due(at));
+            if live {
+                return Some((at, tid));
+            }
+            if external {
+                self.external_timers.pop();
+            } else {
+                self.timers.pop();
+            }
+        }
     }
 
     fn time_out_execution(&mut self) {
@@ -511,6 +586,7 @@ impl Execution {
         }
         self.runnable.clear();
         self.timers.clear();
+        self.external_timers.clear();
         self.pending.clear();
     }
 
@@ -710,6 +786,25 @@ impl Execution {
     pub fn send_task_heartbeat(&mut self, token: &str) -> Result<(), ApiError> {
         self.external(External::Heartbeat(token.to_string()))
     }
+    /// Let time pass when only an outside answer could move the execution: the clock jumps
+    /// to the next timer (a waiting task's timeout or heartbeat, the execution's timeout or
+    /// maximum duration) and the execution goes on by one event, as `step` does. With work
+    /// that can run now, this is `step`; with no timer left, nothing happens (still paused).
+    pub fn advance_clock(&mut self) -> StepReport {
+        let before = self.events.len();
+        let idle = !self.runnable.iter().any(|&t| self.threads[t].alive);
+        if idle && !self.status.is_finished() && self.has_external_timer() {
+            let _ = self.external(External::AdvanceClock);
+        }
+        self.step_inner();
+        self.report(before, Vec::new())
+    }
+
+    /// Whether `advance_clock` has a timer to go to.
+    fn has_external_timer(&mut self) -> bool {
+        self.next_timer(true).is_some() || (self.deadline.is_some() && !self.pending.is_empty())
+    }
+
     /// Stop the execution: `ExecutionAborted`.
     pub fn stop(&mut self, error: Option<&str>, cause: Option<&str>) -> Result<(), ApiError> {
         self.external(External::Stop(error.map(String::from), cause.map(String::from)))
@@ -733,14 +828,20 @@ impl Execution {
                 self.record(prev, EventKind::ExecutionAborted(ErrorCause::boxed(self.error.clone(), self.cause.clone())));
                 Ok(())
             }
+            External::AdvanceClock => {
+                self.fire_next_timer(true);
+                Ok(())
+            }
             External::Success(token, output) => self.answer(&token, Ok(output)),
             External::Failure(token, error, cause) => self.answer(&token, Err(Failure::new(error, cause))),
             External::Heartbeat(token) => {
-                if self.pending.iter().any(|(t, _)| *t == token) {
-                    Ok(())
-                } else {
-                    Err(invalid_token(&token))
+                let Some(&(_, tid)) = self.pending.iter().find(|(t, _)| *t == token) else {
+                    return Err(invalid_token(&token));
+                };
+                if let Some(at) = self.threads[tid].heartbeat(self.clock) {
+                    self.set_external_timer(at, tid);
                 }
+                Ok(())
             }
         }
     }

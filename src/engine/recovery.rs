@@ -91,9 +91,9 @@ impl Execution {
     fn retry_at(&mut self, tid: ThreadId, a: &mut Active, f: &Failure) -> Option<i64> {
         let machine = self.machine.clone();
         let (retry, _) = error_handlers(&machine.states[a.state].kind);
-        let Some(i) = handling::retrier_for(retry, &a.retries, &f.error) else {
+        let Some(i) = handling::retrier_for(retry, &a.retries, f.match_name()) else {
             // TestState reports the matching retrier even when it has no attempts left.
-            if let Some(i) = retry.iter().position(|r| matches_error(&r.error_equals, &f.error)) {
+            if let Some(i) = retry.iter().position(|r| matches_error(&r.error_equals, f.match_name())) {
                 self.test_note_retry(i, None, f);
             }
             return None;
@@ -119,7 +119,7 @@ impl Execution {
         let machine = self.machine.clone();
         let st = &machine.states[a.state];
         let (_, catch) = error_handlers(&st.kind);
-        let Some(i) = handling::catcher_for(catch, &f.error) else {
+        let Some(i) = handling::catcher_for(catch, f.match_name()) else {
             self.record_handling(tid, a.state, a.entered_event, &f.error, Outcome::Fail);
             self.threads[tid].failed_in_task = matches!(st.kind, StateKind::Task(_));
             return Turn::Leave(Stage::Failed(f), Flow::Again);

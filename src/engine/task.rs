@@ -34,7 +34,9 @@ pub(super) enum TaskPhase {
     Start,
     Submit { then: Box<TaskPhase> },
     Await { outcome: Result<Value, Failure>, at: i64, timed_out: bool },
-    External { kind: &'static str },
+    /// Waiting for an answer from outside (a task token, an unmocked call, an activity's
+    /// worker), with the virtual instants at which its timeout and heartbeat expire.
+    External { kind: &'static str, timeout_at: i64, heartbeat_at: Option<i64> },
 }
 
 impl Execution {
@@ -150,13 +152,13 @@ impl Execution {
                         if let Some(hb) = t.heartbeat {
                             if hb < after && hb < t.timeout {
                                 after = hb;
-                                outcome = Err(Failure::new("States.HeartbeatTimeout", ""));
+                                outcome = Err(Failure::timeout(true));
                                 timed_out = true;
                             }
                         }
                         if t.timeout < after {
                             after = t.timeout;
-                            outcome = Err(Failure::new("States.Timeout", ""));
+                            outcome = Err(Failure::timeout(false));
                             timed_out = true;
                         }
                         let at = self.clock.saturating_add((after as i64).saturating_mul(1000));
@@ -177,7 +179,13 @@ impl Execution {
                             Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken, .. } => "taskToken",
                             _ => "mock",
                         };
-                        TaskPhase::External { kind }
+                        let timeout_at = self.seconds_from_now(t.timeout);
+                        let heartbeat_at = t.heartbeat.map(|hb| self.seconds_from_now(hb));
+                        self.set_external_timer(timeout_at, tid);
+                        if let Some(at) = heartbeat_at {
+                            self.set_external_timer(at, tid);
+                        }
+                        TaskPhase::External { kind, timeout_at, heartbeat_at }
                     }
                 };
                 t.phase = if submits { TaskPhase::Submit { then: Box::new(next) } } else { next };
@@ -194,10 +202,18 @@ impl Execution {
                 a.step = Step::Task(t);
                 Turn::Stay(flow)
             }
-            TaskPhase::External { kind } => {
-                t.phase = TaskPhase::External { kind };
+            TaskPhase::External { kind, timeout_at, heartbeat_at } => {
+                // Woken by one of its timers: a timer that has passed ends the wait.
+                let missed_heartbeat = heartbeat_at.is_some_and(|at| at <= self.clock) && heartbeat_at < Some(timeout_at);
+                if self.clock < timeout_at && !missed_heartbeat {
+                    t.phase = TaskPhase::External { kind, timeout_at, heartbeat_at };
+                    a.step = Step::Task(t);
+                    return Turn::Stay(Flow::Block);
+                }
+                self.pending.retain(|(_, waiting)| *waiting != tid);
+                t.phase = TaskPhase::Await { outcome: Err(Failure::timeout(missed_heartbeat)), at: self.clock, timed_out: true };
                 a.step = Step::Task(t);
-                Turn::Stay(Flow::Block)
+                Turn::Stay(Flow::Again)
             }
             TaskPhase::Await { outcome, at, timed_out } => {
                 if self.clock < at {

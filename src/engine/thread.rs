@@ -158,7 +158,7 @@ impl Thread {
         match &self.stage {
             Stage::Active(a) => match &a.step {
                 Step::Task(t) => match &t.phase {
-                    TaskPhase::External { kind } => Some((a.state, kind, t.effective.clone())),
+                    TaskPhase::External { kind, .. } => Some((a.state, kind, t.effective.clone())),
                     _ => None,
                 },
                 _ => None,
@@ -176,6 +176,25 @@ impl Thread {
             Step::Aborting { then: AfterAbort::CatchOrFail(f), .. } => Some((a.state, a.entered_event, &a.retries, f, true)),
             _ => None,
         }
+    }
+    /// The instant a waiting task's timer is due, if `at` is one of them (its timeout or its
+    /// heartbeat as last re-armed): a timer a task left behind (answered, heartbeat re-armed)
+    /// must not move the clock.
+    pub fn external_timer_due(&self, at: i64) -> bool {
+        let Stage::Active(a) = &self.stage else { return false };
+        let Step::Task(t) = &a.step else { return false };
+        matches!(t.phase, TaskPhase::External { timeout_at, heartbeat_at, .. } if timeout_at == at || heartbeat_at == Some(at))
+    }
+    /// A heartbeat from the task's worker: its heartbeat timer starts again from `now`.
+    /// Returns the new expiry to arm, if the task has `HeartbeatSeconds`.
+    pub fn heartbeat(&mut self, now: i64) -> Option<i64> {
+        let Stage::Active(a) = &mut self.stage else { return None };
+        let Step::Task(t) = &mut a.step else { return None };
+        let seconds = t.heartbeat?;
+        let TaskPhase::External { heartbeat_at, .. } = &mut t.phase else { return None };
+        let at = now.saturating_add((seconds as i64).saturating_mul(1000));
+        *heartbeat_at = Some(at);
+        Some(at)
     }
     pub fn deliver(&mut self, outcome: Result<Value, Failure>) {
         if let Stage::Active(a) = &mut self.stage {

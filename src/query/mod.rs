@@ -46,9 +46,25 @@ pub struct Failure {
     /// For a JSONata evaluation error: the field it happened in (`Output/result`), which
     /// AWS records in an `EvaluationFailed` event.
     pub location: Option<Rc<str>>,
+    /// A missed heartbeat: AWS records it as `States.Timeout`, but a retrier or catcher
+    /// naming `States.HeartbeatTimeout` takes it (and only it).
+    pub heartbeat: bool,
 }
 
 impl Failure {
+    /// The name `ErrorEquals` is matched against: `States.HeartbeatTimeout` for a missed
+    /// heartbeat (recorded as `States.Timeout`), the error otherwise.
+    pub fn match_name(&self) -> &str {
+        if self.heartbeat {
+            "States.HeartbeatTimeout"
+        } else {
+            &self.error
+        }
+    }
+    /// A task's `TimeoutSeconds` passed (`heartbeat: false`) or its `HeartbeatSeconds` did.
+    pub fn timeout(heartbeat: bool) -> Failure {
+        Failure { heartbeat, ..Failure::new("States.Timeout", "") }
+    }
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Failure {
         Failure { error: error.into(), cause: cause.into(), ..Failure::default() }
     }
@@ -60,6 +76,7 @@ impl Failure {
             error_absent: error.is_none(),
             cause_absent: cause.is_none(),
             location: None,
+            heartbeat: false,
         }
     }
     /// `States.QueryEvaluationError` in the field `location`.

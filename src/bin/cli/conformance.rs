@@ -173,6 +173,10 @@ fn run_case(case: &Value) -> Result<(), String> {
     let def = case.get("definition").ok_or("no definition")?;
     let text = def.to_json();
     let mut options = Options::default();
+    // StartSyncExecution's recordings are EXPRESS executions.
+    if case.get("execution_type").and_then(Value::as_str).is_some_and(|t| t.starts_with("EXPRESS")) {
+        options.execution_type = asl_sim::ExecutionType::Express;
+    }
     if let Some(m) = case.get("mocks").and_then(Value::as_object) {
         // The recorded results, numbered as a MockConfigFile: used exactly as AWS returned them.
         let mut responses = asl_sim::Map::default();

@@ -66,19 +66,4 @@ impl Call {
     }
 }
 
-/// A version-4 UUID from 128 random bits (lower-case, 8-4-4-4-12).
-pub(super) fn uuid_v4(high: u64, low: u64) -> String {
-    let mut b = [0u8; 16];
-    b[..8].copy_from_slice(&high.to_be_bytes());
-    b[8..].copy_from_slice(&low.to_be_bytes());
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let mut s = String::with_capacity(36);
-    for (i, byte) in b.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            s.push('-');
-        }
-        s.push_str(&format!("{:02x}", byte));
-    }
-    s
-}
+pub(super) use crate::rng::uuid_v4;
