@@ -340,7 +340,19 @@ impl JsSimulator {
         // placeholders) and diagnostics point into the text as given.
         let prepared = substitutions.map(|subs| crate::source::prepare(definition, &subs));
         let text = prepared.as_ref().map_or(definition, |p| p.text.as_str());
-        match crate::Simulator::new(text, options) {
+        let express = options.execution_type == crate::ExecutionType::Express;
+        let refused = match (express, crate::json::parse_with_spans(text)) {
+            (true, Ok((value, spans))) => crate::aws::express_diagnostics(&value)
+                .into_iter()
+                .map(|mut d| {
+                    d.span = spans.span(&d.pointer).unwrap_or((0, 0));
+                    d
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let outcome = if refused.is_empty() { crate::Simulator::new(text, options) } else { Err(refused) };
+        match outcome {
             Ok(inner) => Ok(JsSimulator { inner }),
             Err(diagnostics) => {
                 let diagnostics: Vec<Diagnostic> = match &prepared {
@@ -376,7 +388,7 @@ impl JsSimulator {
 const MAX_SAFE_JSONATA_DEPTH: u64 = 500;
 
 /// The recognised option names, in the order the docs list them.
-const OPTION_NAMES: [&str; 8] = ["mocks", "testCase", "stateMachine", "seed", "startTime", "maxEvents", "s3", "substitutions"];
+const OPTION_NAMES: [&str; 9] = ["mocks", "testCase", "stateMachine", "seed", "startTime", "maxEvents", "s3", "substitutions", "type"];
 
 /// `options.substitutions`: DefinitionSubstitutions, `{KEY: "value"}` (numbers and booleans as
 /// their text); `None` when absent, so a definition is substituted only when asked.
@@ -416,6 +428,15 @@ fn read_options(options: Option<OptionsArg>) -> Result<Options, JsValue> {
     };
     let test_case = text("testCase")?;
     let state_machine = text("stateMachine")?;
+    // As the CLI's --state-machine: the mocks' machine and `$$.StateMachine.Name`.
+    if let Some(name) = &state_machine {
+        result.state_machine_name = name.clone();
+    }
+    result.execution_type = match text("type")?.as_deref() {
+        None | Some("STANDARD") => crate::ExecutionType::Standard,
+        Some("EXPRESS") => crate::ExecutionType::Express,
+        Some(other) => return Err(throw("INVALID_OPTION", &format!("`type` must be \"STANDARD\" or \"EXPRESS\", not \"{other}\""), &[])),
+    };
     let mocks = get("mocks");
     if !mocks.is_undefined() && !mocks.is_null() {
         let value = from_js(&mocks, "mocks")?;
@@ -497,6 +518,14 @@ impl JsExecution {
     #[wasm_bindgen(unchecked_return_type = "StepReport")]
     pub fn step(&mut self) -> Result<JsValue, JsValue> {
         to_js(&self.inner.step())
+    }
+
+    /// When only an outside answer can move the execution, let time pass to the next timer
+    /// (a waiting task's timeout or heartbeat, the execution's timeout) and go on by one
+    /// event; otherwise as `step`.
+    #[wasm_bindgen(js_name = advanceClock, unchecked_return_type = "StepReport")]
+    pub fn advance_clock(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.advance_clock())
     }
 
     /// Go back one event (by replay).

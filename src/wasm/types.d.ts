@@ -32,6 +32,8 @@ export interface SimulatorOptions {
   s3?: string | Json;
   /** DefinitionSubstitutions, applied to the definition's text before it is parsed; an unresolved `${KEY}` takes a placeholder (an `UNRESOLVED_SUBSTITUTION` warning). */
   substitutions?: { [key: string]: string | number | boolean };
+  /** STANDARD (default) or EXPRESS semantics: Express rejects `.sync`, `.waitForTaskToken` and activities, runs at most five minutes and has an `…:express:…` execution ARN. */
+  type?: "STANDARD" | "EXPRESS";
 }
 
 export type ExecutionStatus = "RUNNING" | "PAUSED" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";

@@ -248,6 +248,7 @@ const pending = new PendingPanel($("pending"), {
     session.execution.sendTaskHeartbeat(token);
     toast("Heartbeat sent: the task's HeartbeatSeconds timer starts again.");
   },
+  onAdvance: () => advanceClock(),
   proposal: (state) => page.example?.answers?.[state],
 });
 
@@ -325,6 +326,19 @@ function reset() {
 function abort() {
   session.stop("Aborted", "Stopped from the playground");
   render();
+}
+
+/** Let virtual time pass to the next timer, then go on as Run does. */
+function advanceClock() {
+  flush();
+  const report = session.advanceClock();
+  if (!report) return;
+  if (report.events.length === 0) {
+    toast("No timer is left: only an answer can move this execution.");
+    render();
+    return;
+  }
+  run();
 }
 
 function answer(send) {

@@ -12,9 +12,9 @@ const KINDS = {
 };
 
 export class PendingPanel {
-  constructor(root, { onSuccess, onFailure, onHeartbeat, proposal }) {
+  constructor(root, { onSuccess, onFailure, onHeartbeat, onAdvance, proposal }) {
     this.root = root;
-    this.handlers = { onSuccess, onFailure, onHeartbeat };
+    this.handlers = { onSuccess, onFailure, onHeartbeat, onAdvance };
     this.proposal = proposal;
     this.key = "";
   }
@@ -26,8 +26,17 @@ export class PendingPanel {
     if (key === this.key) return;
     this.key = key;
     this.root.hidden = tasks.length === 0;
+    // Time passes only when asked: the next timer is a task's timeout or missed heartbeat,
+    // or the execution's own timeout.
+    const advance = h("button.advance-clock", {
+      type: "button",
+      dataset: { testid: "advance-clock" },
+      title: "Let virtual time pass to the next timer (a TimeoutSeconds or HeartbeatSeconds expiring, or the execution's timeout), then go on running",
+      onclick: () => this.handlers.onAdvance(),
+    }, "Advance clock");
     this.root.replaceChildren(
-      h("h2.panel-title", null, "Waiting for", h("span.count", null, String(tasks.length))),
+      h("div.panel-head", null, h("h2.panel-title", null, "Waiting for", h("span.count", null, String(tasks.length))), advance),
+      h("p.muted.advance-help", null, "Nobody answers? Advance clock lets the task's timeout or heartbeat expire."),
       ...tasks.map((w) => this.#form(w)));
   }
 

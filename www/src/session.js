@@ -193,6 +193,18 @@ export class Session {
     return this.mode === "run";
   }
 
+  /** Let virtual time pass to the next timer (advanceClock); the report, or null with no execution. */
+  advanceClock() {
+    const ex = this.execution;
+    if (!ex || this.running) return null;
+    this.pausedBefore = null;
+    const report = ex.advanceClock();
+    this.take(report.events);
+    this.report = report;
+    this.mode = "run";
+    return report;
+  }
+
   /** StopExecution: the engine records ExecutionAborted at once. */
   stop(error, cause) {
     const ex = this.execution;
