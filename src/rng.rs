@@ -77,4 +77,3 @@ mod tests {
         assert!((0.0..1.0).contains(&x));
     }
 }
-

@@ -764,11 +764,11 @@ const ENDLESS: &[(&str, &str)] = &[
     ),
     (
         "a Wait loop",
-        r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 99999999, "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "C"}], "Default": "W"}, "C": {"Type": "Succeed"}}}"#,
+        r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "C"}], "Default": "W"}, "C": {"Type": "Succeed"}}}"#,
     ),
     (
         "a retry that never gives up",
-        r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 99999999, "MaxAttempts": 99999999, "BackoffRate": 1.7976931348623157e308}], "End": true}}}"#,
+        r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 99999999, "BackoffRate": 1.0}], "End": true}}}"#,
     ),
     (
         "a Catch that loops",
@@ -829,9 +829,12 @@ hostile! {
         });
         assert_eq!(o.status, Status::Succeeded);
         let o = timed("a Wait loop under TimeoutSeconds", || {
-            run(&ENDLESS[1].1.replacen("{\"StartAt\"", "{\"TimeoutSeconds\": 99999999, \"StartAt\"", 1), "{}")
+            run(&ENDLESS[1].1.replacen("{\"StartAt\"", "{\"TimeoutSeconds\": 3600, \"StartAt\"", 1), "{}")
         });
         assert_eq!(o.status, Status::TimedOut, "{:?} {:?}", o.error, o.cause);
+        // Long waits in a loop: a Standard execution's one-year maximum ends it first.
+        let o = timed("a loop of long Waits", || run(&ENDLESS[1].1.replacen("\"Seconds\": 1,", "\"Seconds\": 99999999,", 1), "{}"));
+        assert_eq!((o.status, o.stop.as_str()), (Status::TimedOut, "2024-12-31T00:00:00.000Z"));
     }
 }
 
@@ -972,14 +975,16 @@ hostile! {
     /// Waits of 99,999,999 seconds complete at once in virtual time; timestamps far out
     /// of range are refused or compared, never overflow the clock.
     fn far_away_times() {
+        // A Wait beyond a Standard execution's one-year maximum times it out at the year.
         let o = timed("Wait 99,999,999 seconds", || run(r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 99999999, "End": true}}}"#, "{}"));
-        assert_eq!(o.status, Status::Succeeded);
-        assert_eq!(o.stop, "2027-03-03T09:46:39.000Z");
+        assert_eq!(o.status, Status::TimedOut);
+        assert_eq!(o.stop, "2024-12-31T00:00:00.000Z");
         let wait_path = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "TimestampPath": "$.t", "Next": "P"}, "P": {"Type": "Pass", "Parameters": {"now.$": "$$.State.EnteredTime"}, "End": true}}}"#;
         for t in ["+999999-01-01T00:00:00Z", "-999999-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z", "2024-02-30T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T23:59:60Z", "2024-01-01T00:00:00.123456789012345678901234567890Z", "2024-01-01T00:00:00+99:99", "２０２４-01-01T00:00:00Z", "", "x"] {
             let o = timed(&format!("TimestampPath {t:?}"), || run(wait_path, &format!("{{\"t\": {}}}", Value::from(t).to_json())));
             match o.status {
-                Status::Succeeded => {}
+                // A far-future timestamp: the execution's one-year maximum comes first.
+                Status::Succeeded | Status::TimedOut => {}
                 _ => assert_failed(&o, &["States.Runtime"], t),
             }
         }
@@ -993,8 +998,8 @@ hostile! {
                 assert_failed(&o, &[error], s);
             }
             let o = timed("Seconds 99999999", || run(definition, r#"{"s": 99999999}"#));
-            assert_eq!(o.status, Status::Succeeded, "{:?}", o.cause);
-            assert_eq!(o.stop, "2027-03-03T09:46:39.000Z");
+            assert_eq!(o.status, Status::TimedOut, "{:?} (beyond the one-year maximum)", o.cause);
+            assert_eq!(o.stop, "2024-12-31T00:00:00.000Z");
         }
         let chain = r#"{"TimeoutSeconds": 99999999, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 99999999, "Next": "T"},
           "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "at.$": "$$.State.EnteredTime"}, "TimeoutSeconds": 99999999, "HeartbeatSeconds": 99999998, "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 99999999, "MaxAttempts": 3}], "End": true}}}"#;
@@ -1021,7 +1026,9 @@ hostile! {
                 if c.code == 2 {
                     assert_refused(&c, "--start-time", t);
                 } else {
-                    assert_eq!(c.code, 0, "{t}: {}", c.stdout);
+                    // The Wait outlasts a Standard execution's one year: TIMED_OUT (exit 1).
+                    assert_eq!(c.code, 1, "{t}: {}", c.stdout);
+                    assert!(c.stdout.contains("TIMED_OUT"), "{t}: {}", c.stdout);
                 }
             }
         });

@@ -50,6 +50,17 @@ fn observed(line: &str) -> (String, Option<String>, Option<String>) {
     (status, error, field("stopTime"))
 }
 
+/// The observations were made before asl-sim enforced a Standard execution's one-year
+/// maximum duration (AWS's quotas page): a run observed to end later times out at the year.
+fn within_a_year(want: (String, Option<String>, Option<String>)) -> (String, Option<String>, Option<String>) {
+    let start = asl_sim::Options::default().start_time;
+    let year_end = start + asl_sim::engine::MAX_STANDARD_SECONDS as i64 * 1000;
+    match want.2.as_deref().and_then(asl_sim::time::parse_timestamp) {
+        Some(stop) if stop > year_end => ("TIMED_OUT".into(), Some("States.Timeout".into()), Some(asl_sim::time::format_context_timestamp(year_end))),
+        _ => want,
+    }
+}
+
 /// Run `subst.json` with the case's mocks and input: `(status, error, stopTime)`.
 fn run(dir: &Path, test_case: Option<&str>) -> (String, Option<String>, Option<String>) {
     let text = read(&dir.join("subst.json"));
@@ -125,7 +136,7 @@ fn realworld_definitions_validate_and_run_as_aws_would() {
                 let p = read(&patched);
                 observed(p.lines().find(|l| l.starts_with("Observed")).unwrap())
             } else {
-                observed(line)
+                within_a_year(observed(line))
             };
             let ok = if WRONG_BEFORE.contains(&name.as_str()) { got.0 != "INVALID" && got.2.is_some() } else { got == want };
             if ok {

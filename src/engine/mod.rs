@@ -411,6 +411,20 @@ impl Execution {
 
     pub(crate) fn record(&mut self, previous: u64, kind: EventKind) -> u64 {
         let id = self.events.len() as u64 + 1;
+        if self.status.is_finished() && !is_execution_end(&kind) {
+            // The execution ended at the event limit within this turn: nothing more is recorded.
+            return id - 1;
+        }
+        // The last event the limit allows may end the execution (AWS: "if the event number
+        // 25,000 is ExecutionSucceeded, the execution finishes successfully"); any other
+        // event there is replaced by the execution's failure.
+        if id as usize >= self.options.event_limit() && !is_execution_end(&kind) {
+            let cause = format!("The execution reached the maximum number of history events ({}).", self.options.event_limit());
+            self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from(cause.as_str())));
+            let failed = EventKind::ExecutionFailed(ErrorCause::boxed(self.error.clone(), self.cause.clone()));
+            self.events.push(id.saturating_sub(1) as u32, self.clock, failed);
+            return id;
+        }
         self.events.push(previous as u32, self.clock, kind);
         id
     }
@@ -561,20 +575,15 @@ impl Execution {
         self.error = Some(Rc::from("States.Timeout"));
     }
 
-    /// When the next event would be the last one the limit allows, it is `ExecutionFailed`.
+    /// A history already at the limit records nothing more: the execution fails (reached only
+    /// when `record` could not end it, kept as a guard).
     fn enforce_event_limit(&mut self) -> bool {
-        if self.status.is_finished() {
+        if self.status.is_finished() || self.events.len() < self.options.event_limit() {
             return false;
         }
-        let max = self.options.event_limit();
-        if self.events.len() + 1 >= max {
-            let cause = format!("The execution reached the maximum number of history events ({}).", self.options.max_events.min(MAX_EVENTS));
-            let prev = self.events.len() as u64;
-            self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from(cause.as_str())));
-            self.record(prev, EventKind::ExecutionFailed(ErrorCause::boxed(self.error.clone(), self.cause.clone())));
-            return true;
-        }
-        false
+        let cause = format!("The execution reached the maximum number of history events ({}).", self.options.event_limit());
+        self.finish(Status::Failed, Some(Rc::from("States.Runtime")), Some(Rc::from(cause.as_str())));
+        true
     }
 
     pub(crate) fn finish(&mut self, status: Status, error: Option<Rc<str>>, cause: Option<Rc<str>>) {
@@ -880,6 +889,14 @@ impl Execution {
     pub(crate) fn mocks(&self) -> &Mocks {
         &self.options.mocks
     }
+}
+
+/// An event that ends the execution.
+fn is_execution_end(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::ExecutionSucceeded { .. } | EventKind::ExecutionFailed(_) | EventKind::ExecutionAborted(_) | EventKind::ExecutionTimedOut(_)
+    )
 }
 
 fn invalid_token(token: &str) -> ApiError {

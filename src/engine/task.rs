@@ -32,11 +32,21 @@ pub(crate) struct TaskRun {
 pub(super) enum TaskPhase {
     Schedule,
     Start,
-    Submit { then: Box<TaskPhase> },
-    Await { outcome: Result<Value, Failure>, at: i64, timed_out: bool },
+    Submit {
+        then: Box<TaskPhase>,
+    },
+    Await {
+        outcome: Result<Value, Failure>,
+        at: i64,
+        timed_out: bool,
+    },
     /// Waiting for an answer from outside (a task token, an unmocked call, an activity's
     /// worker), with the virtual instants at which its timeout and heartbeat expire.
-    External { kind: &'static str, timeout_at: i64, heartbeat_at: Option<i64> },
+    External {
+        kind: &'static str,
+        timeout_at: i64,
+        heartbeat_at: Option<i64>,
+    },
 }
 
 impl Execution {
