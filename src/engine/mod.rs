@@ -15,6 +15,7 @@ pub mod clock;
 mod context;
 mod dataflow;
 mod distributed;
+mod external;
 mod handling;
 mod item_reader;
 mod recovery;
@@ -23,6 +24,7 @@ mod s3_tasks;
 mod single;
 mod task;
 mod thread;
+mod timers;
 
 /// The parts of `$$` fixed for a whole execution (TestState starts from them too).
 pub(crate) use context::base as context_base;
@@ -33,7 +35,6 @@ pub use crate::definition::ExecutionType;
 use crate::definition::{StateId, StateMachine};
 use crate::history::{ErrorCause, EventKind, History};
 use crate::mocks::Mocks;
-use crate::query::Failure;
 use crate::rng::{self, Rng};
 use crate::s3::S3;
 use crate::value::{Map, Value};
@@ -304,17 +305,6 @@ pub struct Inspection {
 
 pub(crate) type ThreadId = usize;
 
-/// An external action recorded so that `step_back` can replay it.
-#[derive(Clone, Debug)]
-enum External {
-    Success(String, Value),
-    Failure(String, String, String),
-    Heartbeat(String),
-    Stop(Option<String>, Option<String>),
-    /// `advance_clock`: time passed to the next timer of a waiting task.
-    AdvanceClock,
-}
-
 /// A running (or finished) execution.
 pub struct Execution {
     pub(crate) machine: Rc<StateMachine>,
@@ -324,12 +314,12 @@ pub struct Execution {
     pub(crate) events: History,
     pub(crate) threads: Vec<thread::Thread>,
     pub(crate) runnable: VecDeque<ThreadId>,
-    timers: BinaryHeap<std::cmp::Reverse<(i64, u64, ThreadId, u64)>>,
+    pub(crate) timers: BinaryHeap<std::cmp::Reverse<(i64, u64, ThreadId, u64)>>,
     /// Timers of tasks waiting for an answer (their timeouts and heartbeats). They fire in
     /// order with the others, but only an `advance_clock` jumps to one when nothing else is
     /// left: until then an answer may still come, so the execution pauses.
-    external_timers: BinaryHeap<std::cmp::Reverse<(i64, u64, ThreadId, u64)>>,
-    timer_seq: u64,
+    pub(crate) external_timers: BinaryHeap<std::cmp::Reverse<(i64, u64, ThreadId, u64)>>,
+    pub(crate) timer_seq: u64,
     pub(crate) rng: Rng,
     pub(crate) status: Status,
     pub(crate) output: Option<Value>,
@@ -343,8 +333,8 @@ pub struct Execution {
     pub(crate) inspections: Vec<Option<Box<Inspection>>>,
     pub(crate) context_base: Value,
     pub(crate) transitions: u64,
-    externals: Vec<(usize, External)>,
-    deadline: Option<i64>,
+    externals: Vec<(usize, external::External)>,
+    pub(crate) deadline: Option<i64>,
     /// How each failure was handled, in order (`failure_handling`).
     pub(crate) handled: Vec<handling::Handled>,
     /// A TestState run: one state, stopped where TestState answers (`single`).
@@ -429,24 +419,6 @@ impl Execution {
         id
     }
 
-    pub(crate) fn set_timer(&mut self, at: i64, thread: ThreadId) {
-        self.timer_seq += 1;
-        let generation = self.threads[thread].generation;
-        self.timers.push(std::cmp::Reverse((at, self.timer_seq, thread, generation)));
-    }
-
-    /// A timer of a task waiting for an answer (see `external_timers`).
-    pub(crate) fn set_external_timer(&mut self, at: i64, thread: ThreadId) {
-        self.timer_seq += 1;
-        let generation = self.threads[thread].generation;
-        self.external_timers.push(std::cmp::Reverse((at, self.timer_seq, thread, generation)));
-    }
-
-    /// The virtual instant `seconds` from now.
-    pub(crate) fn seconds_from_now(&self, seconds: u64) -> i64 {
-        self.clock.saturating_add((seconds.min(i64::MAX as u64 / 1000) as i64).saturating_mul(1000))
-    }
-
     /// Advance by one history event. Returns the new events (one, or none when paused or finished).
     pub fn step(&mut self) -> StepReport {
         let before = self.events.len();
@@ -513,66 +485,6 @@ impl Execution {
                 break;
             }
         }
-    }
-
-    /// Move the clock to the next timer and wake its thread (or time the execution out, if
-    /// its deadline comes first). A waiting task's timer is taken when another timer is
-    /// due later anyway, or when `external` says the caller lets time pass (`advance_clock`).
-    /// Returns whether anything happened.
-    fn fire_next_timer(&mut self, external: bool) -> bool {
-        let next = self.next_timer(false);
-        let waiting = self.next_timer(true);
-        let due = match (next, waiting) {
-            (Some(n), Some(w)) => Some(if w.0 < n.0 { (w, true) } else { (n, false) }),
-            (Some(n), None) => Some((n, false)),
-            (None, Some(w)) if external => Some((w, true)),
-            (None, _) => None,
-        };
-        if let Some(deadline) = self.deadline {
-            let before_due = due.is_some_and(|((at, _), _)| deadline < at);
-            let nothing_else = due.is_none() && external && !self.pending.is_empty();
-            if before_due || nothing_else {
-                self.clock = self.clock.max(deadline);
-                self.time_out_execution();
-                return true;
-            }
-        }
-        let Some(((at, tid), is_external)) = due else { return false };
-        if is_external {
-            self.external_timers.pop();
-        } else {
-            self.timers.pop();
-        }
-        self.clock = self.clock.max(at);
-        self.wake(tid);
-        true
-    }
-
-    /// The earliest live timer of one queue, dropping the stale ones before it.
-    fn next_timer(&mut self, external: bool) -> Option<(i64, ThreadId)> {
-        loop {
-            let heap = if external { &self.external_timers } else { &self.timers };
-            let std::cmp::Reverse((at, _, tid, generation)) = *heap.peek()?;
-            let t = &self.threads[tid];
-            let live = t.alive && t.generation == generation && (!external || t.external_timer_due(at));
-            if live {
-                return Some((at, tid));
-            }
-            if external {
-                self.external_timers.pop();
-            } else {
-                self.timers.pop();
-            }
-        }
-    }
-
-    fn time_out_execution(&mut self) {
-        let cause = format!("The execution timed out after {} seconds.", self.machine.timeout_seconds.unwrap_or(0));
-        let _ = cause;
-        self.finish(Status::TimedOut, None, None);
-        let prev = self.events.len() as u64;
-        self.record(prev, EventKind::ExecutionTimedOut(ErrorCause::boxed(Some(Rc::from("States.Timeout")), None)));
-        self.error = Some(Rc::from("States.Timeout"));
     }
 
     /// A history already at the limit records nothing more: the execution fails (reached only
@@ -783,96 +695,6 @@ impl Execution {
         }
     }
 
-    /// Answer a paused task with success.
-    pub fn send_task_success(&mut self, token: &str, output: Value) -> Result<(), ApiError> {
-        self.external(External::Success(token.to_string(), output))
-    }
-    /// Answer a paused task with failure.
-    pub fn send_task_failure(&mut self, token: &str, error: &str, cause: &str) -> Result<(), ApiError> {
-        self.external(External::Failure(token.to_string(), error.to_string(), cause.to_string()))
-    }
-    /// Report a heartbeat for a paused task (records no event, as in AWS).
-    pub fn send_task_heartbeat(&mut self, token: &str) -> Result<(), ApiError> {
-        self.external(External::Heartbeat(token.to_string()))
-    }
-    /// Let time pass when only an outside answer could move the execution: the clock jumps
-    /// to the next timer (a waiting task's timeout or heartbeat, the execution's timeout or
-    /// maximum duration) and the execution goes on by one event, as `step` does. With work
-    /// that can run now, this is `step`; with no timer left, nothing happens (still paused).
-    pub fn advance_clock(&mut self) -> StepReport {
-        let before = self.events.len();
-        let idle = !self.runnable.iter().any(|&t| self.threads[t].alive);
-        if idle && !self.status.is_finished() && self.has_external_timer() {
-            let _ = self.external(External::AdvanceClock);
-        }
-        self.step_inner();
-        self.report(before, Vec::new())
-    }
-
-    /// Whether `advance_clock` has a timer to go to.
-    fn has_external_timer(&mut self) -> bool {
-        self.next_timer(true).is_some() || (self.deadline.is_some() && !self.pending.is_empty())
-    }
-
-    /// Stop the execution: `ExecutionAborted`.
-    pub fn stop(&mut self, error: Option<&str>, cause: Option<&str>) -> Result<(), ApiError> {
-        self.external(External::Stop(error.map(String::from), cause.map(String::from)))
-    }
-
-    fn external(&mut self, action: External) -> Result<(), ApiError> {
-        let at = self.events.len();
-        self.apply_external(action.clone())?;
-        self.externals.push((at, action));
-        Ok(())
-    }
-
-    fn apply_external(&mut self, action: External) -> Result<(), ApiError> {
-        if self.status.is_finished() {
-            return Err(ApiError::new("EXECUTION_NOT_RUNNING", format!("the execution has already finished ({})", self.status.as_str())));
-        }
-        match action {
-            External::Stop(error, cause) => {
-                let prev = self.events.len() as u64;
-                self.finish(Status::Aborted, error.map(|e| Rc::from(e.as_str())), cause.map(|c| Rc::from(c.as_str())));
-                self.record(prev, EventKind::ExecutionAborted(ErrorCause::boxed(self.error.clone(), self.cause.clone())));
-                Ok(())
-            }
-            External::AdvanceClock => {
-                self.fire_next_timer(true);
-                Ok(())
-            }
-            External::Success(token, output) => self.answer(&token, Ok(output)),
-            External::Failure(token, error, cause) => self.answer(&token, Err(Failure::new(error, cause))),
-            External::Heartbeat(token) => {
-                let Some(&(_, tid)) = self.pending.iter().find(|(t, _)| *t == token) else {
-                    return Err(invalid_token(&token));
-                };
-                if let Some(at) = self.threads[tid].heartbeat(self.clock) {
-                    self.set_external_timer(at, tid);
-                }
-                Ok(())
-            }
-        }
-    }
-
-    fn answer(&mut self, token: &str, outcome: Result<Value, Failure>) -> Result<(), ApiError> {
-        let Some(pos) = self.pending.iter().position(|(t, _)| t == token) else {
-            return Err(invalid_token(token));
-        };
-        if let Ok(v) = &outcome {
-            if v.json_len() > MAX_PAYLOAD_BYTES {
-                return Err(ApiError::new("INVALID_OUTPUT", format!("the output is larger than {} bytes", MAX_PAYLOAD_BYTES)));
-            }
-        }
-        let (_, tid) = self.pending.remove(pos);
-        self.threads[tid].deliver(outcome);
-        self.wake(tid);
-        if self.status == Status::Paused {
-            self.status = Status::Running;
-        }
-        Ok(())
-    }
-
     pub(crate) fn new_token(&mut self) -> String {
         self.token_counter += 1;
         let a = rng::mix(self.options.seed ^ self.token_counter.wrapping_mul(rng::GAMMA));
@@ -897,8 +719,4 @@ fn is_execution_end(kind: &EventKind) -> bool {
         kind,
         EventKind::ExecutionSucceeded { .. } | EventKind::ExecutionFailed(_) | EventKind::ExecutionAborted(_) | EventKind::ExecutionTimedOut(_)
     )
-}
-
-fn invalid_token(token: &str) -> ApiError {
-    ApiError::new("INVALID_TOKEN", format!("no paused task has the token '{}'", token))
 }
