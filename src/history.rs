@@ -265,7 +265,8 @@ pub enum EventKind {
     LambdaFunctionError(Box<LambdaFunctionErrorDetails>),
     ActivityScheduled(Box<ActivityScheduledDetails>),
     ActivityStarted {
-        worker_name: Rc<str>,
+        /// The worker's name, when it gave one (GetActivityTask's `workerName`).
+        worker_name: Option<Rc<str>>,
     },
     ActivitySucceeded {
         output: Value,
@@ -545,7 +546,9 @@ impl Event<'_> {
                 "activityScheduledEventDetails"
             }
             EventKind::ActivityStarted { worker_name } => {
-                put(&mut d, "workerName", Value::String(worker_name.clone()));
+                if let Some(name) = worker_name {
+                    put(&mut d, "workerName", Value::String(name.clone()));
+                }
                 "activityStartedEventDetails"
             }
             EventKind::ActivitySucceeded { output } => {

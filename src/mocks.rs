@@ -11,6 +11,9 @@ pub struct MockResponse {
     pub outcome: MockOutcome,
     /// Virtual latency before the answer arrives.
     pub delay_seconds: u64,
+    /// For `.sync` and `.waitForTaskToken` tasks: the start call's response, recorded in
+    /// `TaskSubmitted` (an asl-sim extension to the MockConfigFile, key `Submitted`).
+    pub submitted: Option<Value>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -166,7 +169,7 @@ impl Mocks {
         let mut added = Vec::new();
         for (name, task) in states {
             if *task && !self.by_state.contains_key(*name) {
-                let response = MockResponse { outcome: MockOutcome::Return(Value::empty_object()), delay_seconds: 0 };
+                let response = MockResponse { outcome: MockOutcome::Return(Value::empty_object()), delay_seconds: 0, submitted: None };
                 self.by_state.insert(name.to_string(), StateMocks { responses: vec![Some(response)], repeat_last: true, inline: true });
                 added.push(name.to_string());
             }
@@ -177,7 +180,11 @@ impl Mocks {
     /// Make every call of `state` throw `error` with `cause`, whatever was configured
     /// (the test runner's failure injection).
     pub fn set_always_throw(&mut self, state: &str, error: &str, cause: &str) {
-        let r = MockResponse { outcome: MockOutcome::Throw { error: Some(Rc::from(error)), cause: Some(Rc::from(cause)) }, delay_seconds: 0 };
+        let r = MockResponse {
+            outcome: MockOutcome::Throw { error: Some(Rc::from(error)), cause: Some(Rc::from(cause)) },
+            delay_seconds: 0,
+            submitted: None,
+        };
         self.by_state.insert(state.to_string(), StateMocks { responses: vec![Some(r)], repeat_last: true, inline: false });
     }
 
@@ -228,8 +235,8 @@ fn parse_response(r: &Value, where_: &str, warnings: &mut Vec<String>) -> Result
         },
     };
     for k in obj.keys() {
-        if !matches!(&**k, "Return" | "Throw" | "DelaySeconds") {
-            return Err(format!("unknown field \"{}\" (expected \"Return\", \"Throw\" or \"DelaySeconds\")", k));
+        if !matches!(&**k, "Return" | "Throw" | "DelaySeconds" | "Submitted") {
+            return Err(format!("unknown field \"{}\" (expected \"Return\", \"Throw\", \"DelaySeconds\" or \"Submitted\")", k));
         }
     }
     let outcome = match (obj.get("Return"), obj.get("Throw")) {
@@ -253,7 +260,7 @@ fn parse_response(r: &Value, where_: &str, warnings: &mut Vec<String>) -> Result
         (Some(_), Some(_)) => return Err("a response has either \"Return\" or \"Throw\", not both".into()),
         (None, None) => return Err("a response needs \"Return\" or \"Throw\"".into()),
     };
-    Ok(MockResponse { outcome, delay_seconds })
+    Ok(MockResponse { outcome, delay_seconds, submitted: obj.get("Submitted").cloned() })
 }
 
 #[cfg(test)]

@@ -84,8 +84,15 @@ impl Execution {
                 let Some(&(_, tid)) = self.pending.iter().find(|(t, _)| *t == token) else {
                     return Err(invalid_token(&token));
                 };
-                if let Some(at) = self.threads[tid].heartbeat(self.clock) {
+                let (at, start) = self.threads[tid].heartbeat(self.clock);
+                if let Some(at) = at {
                     self.set_external_timer(at, tid);
+                }
+                if start {
+                    self.wake(tid);
+                    if self.status == Status::Paused {
+                        self.status = Status::Running;
+                    }
                 }
                 Ok(())
             }

@@ -182,7 +182,7 @@ fn present(s: &str, absent: bool) -> Option<String> {
 
 impl Execution {
     /// Whether `tid` runs the tested state (the top-level thread of a test).
-    fn tests(&self, tid: ThreadId) -> bool {
+    pub(super) fn tests(&self, tid: ThreadId) -> bool {
         self.test.is_some() && self.threads[tid].parent.is_none()
     }
 
@@ -206,7 +206,7 @@ impl Execution {
     pub(super) fn mock_response(&self, tid: ThreadId, state: &str, call: usize) -> Option<MockResponse> {
         if self.tests(tid) {
             if let Some(outcome) = self.test.as_ref().and_then(|t| t.test.mock.clone()) {
-                return Some(MockResponse { outcome, delay_seconds: 0 });
+                return Some(MockResponse { outcome, delay_seconds: 0, submitted: None });
             }
         }
         self.mocks().response(state, call).cloned()

@@ -27,13 +27,17 @@ pub(crate) struct TaskRun {
     pub(super) timeout: u64,
     pub(super) heartbeat: Option<u64>,
     pub(super) token: Option<Rc<str>>,
+    /// `Credentials.RoleArn` as evaluated (recorded as `taskCredentials`).
+    pub(super) role_arn: Option<Value>,
 }
 
 pub(super) enum TaskPhase {
     Schedule,
     Start,
+    /// `output`: the mock's `Submitted` response, if it gave one.
     Submit {
         then: Box<TaskPhase>,
+        output: Option<Value>,
     },
     Await {
         outcome: Result<Value, Failure>,
@@ -42,10 +46,16 @@ pub(super) enum TaskPhase {
     },
     /// Waiting for an answer from outside (a task token, an unmocked call, an activity's
     /// worker), with the virtual instants at which its timeout and heartbeat expire.
+    /// `unstarted`: an activity no worker has taken yet (no `ActivityStarted` so far).
     External {
         kind: &'static str,
         timeout_at: i64,
         heartbeat_at: Option<i64>,
+        unstarted: bool,
+    },
+    /// A worker took the activity (it answered or sent a heartbeat): `ActivityStarted`, then `then`.
+    WorkerStarted {
+        then: Box<TaskPhase>,
     },
 }
 
@@ -87,7 +97,18 @@ impl Execution {
             None => None,
             Some(src) => Some(self.number_source(tid, a, src, &effective, "HeartbeatSecondsPath")?),
         };
-        a.step = Step::Task(Box::new(TaskRun { phase: TaskPhase::Schedule, effective: params, timeout, heartbeat, token }));
+        let role_arn = match &t.credentials {
+            None => None,
+            Some(c) => {
+                let creds = if self.is_jsonata(a) {
+                    self.jsonata(tid, a, c, "Credentials", None, None)?
+                } else {
+                    self.template(tid, a, &t.credentials, &effective)?
+                };
+                creds.get("RoleArn").cloned()
+            }
+        };
+        a.step = Step::Task(Box::new(TaskRun { phase: TaskPhase::Schedule, effective: params, timeout, heartbeat, token, role_arn }));
         Ok(())
     }
 
@@ -105,7 +126,7 @@ impl Execution {
                             resource: Rc::from(arn.as_str()),
                             input: t.effective.clone(),
                             timeout_in_seconds: task.timeout_seconds.as_ref().map(|_| t.timeout),
-                            role_arn: None,
+                            role_arn: t.role_arn.clone(),
                         }))
                     }
                     Resource::Activity { arn } => EventKind::ActivityScheduled(Box::new(crate::history::ActivityScheduledDetails {
@@ -119,32 +140,47 @@ impl Execution {
                         resource: res.clone(),
                         region: Rc::from(self.options.region.as_str()),
                         parameters: t.effective.clone(),
-                        timeout_in_seconds: Some(t.timeout),
+                        timeout_in_seconds: task.timeout_seconds.as_ref().map(|_| t.timeout),
                         heartbeat_in_seconds: t.heartbeat,
-                        role_arn: None,
+                        role_arn: t.role_arn.clone(),
                     })),
                 };
                 self.emit(tid, kind);
                 t.phase = TaskPhase::Start;
+                // An activity no worker has taken records nothing more until one does: its
+                // token is live from ActivityScheduled on (so an answer replays at that event).
+                if matches!(task.resource, Resource::Activity { .. }) && self.activity_waits_for_worker(tid, &st.name, self.mock_calls[a.state]) {
+                    return self.task_step(tid, a, task, t);
+                }
                 a.step = Step::Task(t);
                 Turn::Stay(Flow::Yield)
             }
             TaskPhase::Start => {
-                let kind = match &task.resource {
-                    Resource::LambdaFunction { .. } => EventKind::LambdaFunctionStarted,
-                    Resource::Activity { .. } => EventKind::ActivityStarted { worker_name: Rc::from("asl-sim") },
-                    Resource::Integration { .. } => EventKind::TaskStarted { state: a.state as u32 },
-                };
-                self.emit(tid, kind);
                 // Call the (mocked) service.
                 let call = self.mock_calls[a.state];
                 self.mock_calls[a.state] += 1;
                 let submits =
                     matches!(task.resource, Resource::Integration { pattern: IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync, .. });
                 let response = self.mock_response(tid, &st.name, call);
-                // With no mock, an S3 SDK call acts on the in-memory S3.
-                let unmocked_s3 = if response.is_none() { self.unmocked_s3(&task.resource, &t.effective) } else { None };
-                let next = match (response, unmocked_s3) {
+                // With no mock, an S3 SDK call acts on the in-memory S3 (`unmocked`: its outcome).
+                let mut unmocked = if response.is_none() { self.unmocked_s3(&task.resource, &t.effective) } else { None };
+                if response.is_none() && unmocked.is_none() && self.names_without_response(tid, &st.name) {
+                    let cause = format!("The mocks have no response for call {} of the state '{}' (calls count from 0).", call, st.name);
+                    unmocked = Some(Err(Failure::runtime(cause)));
+                }
+                // An activity starts when a worker takes it: a mock at once, else whoever answers.
+                let unstarted = matches!(task.resource, Resource::Activity { .. }) && response.is_none() && unmocked.is_none();
+                let kind = match &task.resource {
+                    Resource::LambdaFunction { .. } => Some(EventKind::LambdaFunctionStarted),
+                    Resource::Activity { .. } if unstarted => None,
+                    Resource::Activity { .. } => Some(EventKind::ActivityStarted { worker_name: Some(Rc::from("asl-sim")) }),
+                    Resource::Integration { .. } => Some(EventKind::TaskStarted { state: a.state as u32 }),
+                };
+                if let Some(kind) = kind {
+                    self.emit(tid, kind);
+                }
+                let submitted = response.as_ref().and_then(|r| r.submitted.clone());
+                let next = match (response, unmocked) {
                     (None, Some(outcome)) => TaskPhase::Await { outcome, at: self.clock, timed_out: false },
                     (Some(resp), _) => {
                         let mut outcome = match resp.outcome {
@@ -195,28 +231,38 @@ impl Execution {
                         if let Some(at) = heartbeat_at {
                             self.set_external_timer(at, tid);
                         }
-                        TaskPhase::External { kind, timeout_at, heartbeat_at }
+                        TaskPhase::External { kind, timeout_at, heartbeat_at, unstarted }
                     }
                 };
-                t.phase = if submits { TaskPhase::Submit { then: Box::new(next) } } else { next };
+                t.phase = if submits { TaskPhase::Submit { then: Box::new(next), output: submitted } } else { next };
                 let flow = flow_after(&t.phase);
                 a.step = Step::Task(t);
                 Turn::Stay(flow)
             }
-            TaskPhase::Submit { then } => {
-                let mut out = Map::default();
-                out.insert(Rc::from("SdkHttpMetadata"), Value::empty_object());
-                self.emit(tid, EventKind::TaskSubmitted { state: a.state as u32, output: Value::object(out) });
+            TaskPhase::Submit { then, output } => {
+                let output = output.unwrap_or_else(|| {
+                    let mut out = Map::default();
+                    out.insert(Rc::from("SdkHttpMetadata"), Value::empty_object());
+                    Value::object(out)
+                });
+                self.emit(tid, EventKind::TaskSubmitted { state: a.state as u32, output });
                 t.phase = *then;
                 let flow = flow_after(&t.phase);
                 a.step = Step::Task(t);
                 Turn::Stay(flow)
             }
-            TaskPhase::External { kind, timeout_at, heartbeat_at } => {
+            TaskPhase::WorkerStarted { then } => {
+                self.emit(tid, EventKind::ActivityStarted { worker_name: None });
+                t.phase = *then;
+                let flow = flow_after(&t.phase);
+                a.step = Step::Task(t);
+                Turn::Stay(flow)
+            }
+            TaskPhase::External { kind, timeout_at, heartbeat_at, unstarted } => {
                 // Woken by one of its timers: a timer that has passed ends the wait.
                 let missed_heartbeat = heartbeat_at.is_some_and(|at| at <= self.clock) && heartbeat_at < Some(timeout_at);
                 if self.clock < timeout_at && !missed_heartbeat {
-                    t.phase = TaskPhase::External { kind, timeout_at, heartbeat_at };
+                    t.phase = TaskPhase::External { kind, timeout_at, heartbeat_at, unstarted };
                     a.step = Step::Task(t);
                     return Turn::Stay(Flow::Block);
                 }
@@ -288,6 +334,19 @@ impl Execution {
         m.insert(Rc::from("SdkResponseMetadata"), Value::empty_object());
         m.insert(Rc::from("StatusCode"), Value::int(200));
         Value::object(m)
+    }
+}
+
+impl Execution {
+    /// A state the mocks name but with no response for this call fails the execution, as
+    /// Step Functions Local does (instead of waiting for an answer).
+    fn names_without_response(&self, tid: ThreadId, state: &str) -> bool {
+        !self.tests(tid) && self.mocks().has(state)
+    }
+
+    /// Whether an activity's call `call` has no mocked answer: it waits for a worker.
+    fn activity_waits_for_worker(&self, tid: ThreadId, state: &str, call: usize) -> bool {
+        self.mock_response(tid, state, call).is_none() && !self.names_without_response(tid, state)
     }
 }
 

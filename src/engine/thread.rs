@@ -183,23 +183,44 @@ impl Thread {
     pub fn external_timer_due(&self, at: i64) -> bool {
         let Stage::Active(a) = &self.stage else { return false };
         let Step::Task(t) = &a.step else { return false };
-        matches!(t.phase, TaskPhase::External { timeout_at, heartbeat_at, .. } if timeout_at == at || heartbeat_at == Some(at))
+        match &t.phase {
+            TaskPhase::External { timeout_at, heartbeat_at, .. } => *timeout_at == at || *heartbeat_at == Some(at),
+            TaskPhase::WorkerStarted { then } => {
+                matches!(**then, TaskPhase::External { timeout_at, heartbeat_at, .. } if timeout_at == at || heartbeat_at == Some(at))
+            }
+            _ => false,
+        }
     }
     /// A heartbeat from the task's worker: its heartbeat timer starts again from `now`.
     /// Returns the new expiry to arm, if the task has `HeartbeatSeconds`.
-    pub fn heartbeat(&mut self, now: i64) -> Option<i64> {
-        let Stage::Active(a) = &mut self.stage else { return None };
-        let Step::Task(t) = &mut a.step else { return None };
-        let seconds = t.heartbeat?;
-        let TaskPhase::External { heartbeat_at, .. } = &mut t.phase else { return None };
-        let at = now.saturating_add((seconds as i64).saturating_mul(1000));
-        *heartbeat_at = Some(at);
-        Some(at)
+    /// Returns the new heartbeat expiry to arm (if the task has `HeartbeatSeconds`), and
+    /// whether the thread must run: an activity's first heartbeat records `ActivityStarted`.
+    pub fn heartbeat(&mut self, now: i64) -> (Option<i64>, bool) {
+        let Stage::Active(a) = &mut self.stage else { return (None, false) };
+        let Step::Task(t) = &mut a.step else { return (None, false) };
+        let seconds = t.heartbeat;
+        let TaskPhase::External { heartbeat_at, unstarted, .. } = &mut t.phase else { return (None, false) };
+        let at = seconds.map(|s| now.saturating_add((s as i64).saturating_mul(1000)));
+        if at.is_some() {
+            *heartbeat_at = at;
+        }
+        let start = std::mem::take(unstarted);
+        if start {
+            let waiting = std::mem::replace(&mut t.phase, TaskPhase::Schedule);
+            t.phase = TaskPhase::WorkerStarted { then: Box::new(waiting) };
+        }
+        (at, start)
     }
     pub fn deliver(&mut self, outcome: Result<Value, Failure>) {
         if let Stage::Active(a) = &mut self.stage {
             if let Step::Task(t) = &mut a.step {
-                t.phase = TaskPhase::Await { outcome, at: i64::MIN, timed_out: false };
+                let answered = TaskPhase::Await { outcome, at: i64::MIN, timed_out: false };
+                match &mut t.phase {
+                    // A heartbeat started the worker: ActivityStarted is still to be recorded.
+                    TaskPhase::WorkerStarted { then } => **then = answered,
+                    TaskPhase::External { unstarted: true, .. } => t.phase = TaskPhase::WorkerStarted { then: Box::new(answered) },
+                    phase => *phase = answered,
+                }
             }
         }
     }

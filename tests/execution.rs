@@ -1,5 +1,6 @@
-//! Execution quotas as AWS applies them: the history event limit (the last event it allows
-//! may end the execution), the maximum durations, and timers of tasks waiting for an answer.
+//! Execution semantics as AWS applies them: the history event limit (the last event it allows
+//! may end the execution), the maximum durations, timers of tasks waiting for an answer,
+//! activities started by a worker, history details (credentials, submitted output).
 
 use asl_sim::{ExecutionType, Options, Simulator, Status, Value};
 
@@ -143,4 +144,83 @@ fn absurd_retry_backoff_ends_at_the_one_year_maximum() {
     let ex = run(def, Options { mocks, ..Options::default() });
     assert_eq!(ex.status(), Status::TimedOut);
     assert_eq!(ex.clock() - ex.start_time(), 365 * 86_400 * 1000);
+}
+
+const ACTIVITY: &str = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:work",
+    "HeartbeatSeconds": 10, "TimeoutSeconds": 100, "End": true}}}"#;
+
+#[test]
+fn an_activity_starts_only_when_a_worker_takes_it() {
+    let mut ex = run(ACTIVITY, Options::default());
+    assert_eq!(types(&ex), ["ExecutionStarted", "TaskStateEntered", "ActivityScheduled"]);
+    let token = ex.waiting_for()[0].token.clone();
+    ex.send_task_success(&token, Value::from(1i64)).unwrap();
+    ex.run(None);
+    assert_eq!(types(&ex)[3..], ["ActivityStarted", "ActivitySucceeded", "TaskStateExited", "ExecutionSucceeded"]);
+    let started = ex.history().as_array().unwrap()[3].clone();
+    assert_eq!(started.get("activityStartedEventDetails").map(|d| d.to_json()), Some("{}".to_string()), "no worker name given");
+    // A heartbeat is a worker too: it starts the activity and re-arms the timer.
+    let mut ex = run(ACTIVITY, Options::default());
+    let token = ex.waiting_for()[0].token.clone();
+    ex.send_task_heartbeat(&token).unwrap();
+    ex.run(None);
+    assert_eq!(types(&ex).last().map(String::as_str), Some("ActivityStarted"));
+    assert_eq!(ex.status(), Status::Paused);
+    ex.advance_clock();
+    assert_eq!(types(&ex).last().map(String::as_str), Some("ActivityTimedOut"));
+    // Stepping back over the answer's second event keeps the answer and ActivityStarted.
+    let mut ex = run(ACTIVITY, Options::default());
+    let token = ex.waiting_for()[0].token.clone();
+    ex.send_task_failure(&token, "Err1", "failed").unwrap();
+    ex.step();
+    ex.step();
+    assert_eq!(types(&ex)[3..], ["ActivityStarted", "ActivityFailed"]);
+    let back = ex.step_back();
+    assert_eq!(back.event_count, 4, "{:?}", types(&ex));
+    // Nobody takes it: it times out without ever starting.
+    let mut ex = run(ACTIVITY, Options::default());
+    ex.advance_clock();
+    ex.run(None);
+    assert_eq!(types(&ex)[2..], ["ActivityScheduled", "ActivityTimedOut", "ExecutionFailed"]);
+}
+
+fn mocked(definition: &str, mocks: &str, input: &str) -> asl_sim::Execution {
+    let mocks = asl_sim::mocks::Mocks::from_value(&asl_sim::json::parse(mocks).unwrap(), None, None).unwrap();
+    let sim = Simulator::new(definition, Options { mocks, ..Options::default() }).unwrap();
+    let mut ex = sim.start(asl_sim::json::parse(input).unwrap()).unwrap();
+    ex.run(None);
+    ex
+}
+
+fn details(ex: &asl_sim::Execution, event_type: &str, key: &str) -> Option<Value> {
+    let h = ex.history();
+    let e = h.as_array().unwrap().iter().find(|e| e.get("type").and_then(Value::as_str) == Some(event_type))?.clone();
+    e.get(key).cloned()
+}
+
+#[test]
+fn a_sync_tasks_submitted_output_can_be_mocked() {
+    let def = r#"{"StartAt": "G", "States": {"G": {"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync", "Parameters": {"JobName": "j"}, "End": true}}}"#;
+    let ex = mocked(def, r#"{"G": {"Return": {"JobRunState": "SUCCEEDED"}, "Submitted": {"JobRunId": "jr_1"}}}"#, "{}");
+    let d = details(&ex, "TaskSubmitted", "taskSubmittedEventDetails").unwrap();
+    assert_eq!(d.get("output").and_then(Value::as_str), Some(r#"{"JobRunId":"jr_1"}"#));
+    let ex = mocked(def, r#"{"G": {"Return": {}}}"#, "{}");
+    let d = details(&ex, "TaskSubmitted", "taskSubmittedEventDetails").unwrap();
+    assert_eq!(d.get("output").and_then(Value::as_str), Some(r#"{"SdkHttpMetadata":{}}"#));
+}
+
+#[test]
+fn credentials_are_evaluated_and_recorded_and_timeout_only_when_set() {
+    let def = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
+        "Credentials": {"RoleArn.$": "$.role"}, "End": true}}}"#;
+    let ex = mocked(def, r#"{"T": {"Return": 1}}"#, r#"{"role": "arn:aws:iam::111111111111:role/x"}"#);
+    let d = details(&ex, "TaskScheduled", "taskScheduledEventDetails").unwrap();
+    assert_eq!(d.get("taskCredentials").map(|c| c.to_json()), Some(r#"{"roleArn":"arn:aws:iam::111111111111:role/x"}"#.to_string()));
+    assert!(d.get("timeoutInSeconds").is_none(), "no TimeoutSeconds, no timeoutInSeconds (as AWS records)");
+    let ex = mocked(def, r#"{"T": {"Return": 1}}"#, "{}");
+    assert_eq!((ex.status(), ex.error()), (Status::Failed, Some("States.Runtime")), "a RoleArn.$ path that is missing fails the state");
+    let with_timeout = def.replace(r#""End": true"#, r#""TimeoutSeconds": 30, "End": true"#);
+    let ex = mocked(&with_timeout, r#"{"T": {"Return": 1}}"#, r#"{"role": "r"}"#);
+    let d = details(&ex, "TaskScheduled", "taskScheduledEventDetails").unwrap();
+    assert_eq!(d.get("timeoutInSeconds").map(|v| v.to_json()), Some("30".to_string()));
 }
